@@ -1,0 +1,1 @@
+//! Terraform parser (to be written).
