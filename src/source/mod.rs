@@ -1,8 +1,11 @@
 //! One parser per file kind. Every parser yields a span-aware model over the file's text;
 //! spans are byte offsets into that text and become line/column once, at output time.
 
+pub mod compose;
 pub mod dockerfile;
+pub mod k8s;
 pub mod terraform;
+pub mod workflow;
 pub mod yaml;
 
 use std::fmt;

@@ -30,7 +30,10 @@ pub enum Style {
 
 #[derive(Debug)]
 pub enum NodeKind {
-    Scalar { value: String, style: Style },
+    Scalar {
+        value: String,
+        style: Style,
+    },
     Seq(Vec<NodeId>),
     Map(Vec<(NodeId, NodeId)>),
     /// An alias, resolved to its anchored node (None when the anchor is unknown).
@@ -349,7 +352,12 @@ impl<'a> Yaml<'a> {
         let mut cur = self;
         for _ in 0..64 {
             match &cur.file.nodes[cur.id].kind {
-                NodeKind::Alias(Some(t)) => cur = Yaml { file: cur.file, id: *t },
+                NodeKind::Alias(Some(t)) => {
+                    cur = Yaml {
+                        file: cur.file,
+                        id: *t,
+                    }
+                }
                 _ => return cur,
             }
         }
@@ -367,7 +375,9 @@ impl<'a> Yaml<'a> {
     }
 
     pub fn tag(&self) -> Option<&'a str> {
-        self.resolved().file.nodes[self.resolved().id].tag.as_deref()
+        self.resolved().file.nodes[self.resolved().id]
+            .tag
+            .as_deref()
     }
 
     pub fn is_alias(&self) -> bool {
@@ -428,9 +438,7 @@ impl<'a> Yaml<'a> {
                 value,
                 style: Style::Plain,
             } => match value.as_str() {
-                "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
-                    Some(true)
-                }
+                "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
                 "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
                     Some(false)
                 }
@@ -506,7 +514,12 @@ impl<'a> Yaml<'a> {
         out
     }
 
-    fn collect_entries(&self, out: &mut Vec<(Yaml<'a>, Yaml<'a>)>, budget: &mut usize, depth: usize) {
+    fn collect_entries(
+        &self,
+        out: &mut Vec<(Yaml<'a>, Yaml<'a>)>,
+        budget: &mut usize,
+        depth: usize,
+    ) {
         let NodeKind::Map(entries) = self.kind() else {
             return;
         };
@@ -595,7 +608,10 @@ impl<'a> Yaml<'a> {
 
     /// A map's keys' string values.
     pub fn keys(&self) -> Vec<&'a str> {
-        self.entries().iter().filter_map(|(k, _)| k.scalar()).collect()
+        self.entries()
+            .iter()
+            .filter_map(|(k, _)| k.scalar())
+            .collect()
     }
 
     /// A string or a sequence of strings, as a list (the `needs: a` / `needs: [a, b]` shape).
@@ -703,7 +719,10 @@ mod tests {
         let f = load(text);
         let root = f.documents().next().unwrap();
         assert_eq!(root.get("next").unwrap().span().text(text), "✓");
-        assert_eq!(root.get("name").unwrap().span().text(text), "\"héllo wörld\"");
+        assert_eq!(
+            root.get("name").unwrap().span().text(text),
+            "\"héllo wörld\""
+        );
     }
 
     #[test]

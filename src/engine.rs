@@ -1,0 +1,663 @@
+//! The pipeline: discovered files -> parse once (in parallel) -> the enabled rules of each
+//! file's kind in one pass (in parallel) -> suppressions -> sort -> a [`Report`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, OptValue};
+use crate::discover::{self, Candidate, Discovery};
+use crate::finding::{Finding, Severity, mask_secrets};
+use crate::report::{self, RelatedLocation, Report, Reported, ToolError};
+use crate::rules::{self, Rule};
+use crate::source::dockerfile::{self, Dockerfile};
+use crate::source::terraform::{self, TfFile};
+use crate::source::yaml::{Yaml, YamlFile};
+use crate::source::{Kind, LineIndex, Span};
+use crate::suppress;
+
+/// A file's text and identity.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path plumb read (relative to the working directory, or absolute).
+    pub path: PathBuf,
+    /// The path shown in output: relative to the repository root, `/`-separated.
+    pub rel: String,
+    pub kind: Kind,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+/// A file's parsed model: one parse per file, shared by all its rules.
+#[derive(Debug)]
+pub enum Model {
+    Yaml(YamlFile),
+    Dockerfile(Dockerfile),
+    Terraform(Option<TfFile>),
+    /// The file could not be read as text (invalid UTF-8, binary): only its load error.
+    Unreadable,
+}
+
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub src: SourceFile,
+    pub model: Model,
+    /// Problems met while loading and parsing, as `plumb/parse-error` findings.
+    pub load_errors: Vec<(Span, String, Severity)>,
+}
+
+impl ParsedFile {
+    /// Decode and parse a file of a known kind.
+    pub fn load(path: PathBuf, rel: String, kind: Kind, bytes: Vec<u8>) -> ParsedFile {
+        let mut load_errors = Vec::new();
+        let (text, readable) = match String::from_utf8(bytes) {
+            Ok(t) => (t, true),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                load_errors.push((
+                    Span::empty(at),
+                    "file is not valid UTF-8: not checked".to_string(),
+                    Severity::Error,
+                ));
+                (text, false)
+            }
+        };
+        let readable = readable && {
+            if let Some(at) = text.find('\0') {
+                load_errors.push((
+                    Span::empty(at),
+                    "file holds a NUL byte and looks binary: not checked".to_string(),
+                    Severity::Error,
+                ));
+                false
+            } else {
+                true
+            }
+        };
+        let lines = LineIndex::new(&text);
+        let model = if !readable {
+            Model::Unreadable
+        } else {
+            match kind {
+                Kind::Dockerfile => {
+                    let d = dockerfile::parse(&text);
+                    for e in &d.errors {
+                        load_errors.push((e.span, e.message.clone(), Severity::Error));
+                    }
+                    Model::Dockerfile(d)
+                }
+                Kind::Terraform => match terraform::parse(&text) {
+                    Ok(t) => Model::Terraform(Some(t)),
+                    Err(e) => {
+                        load_errors.push((e.span, e.message, Severity::Error));
+                        Model::Terraform(None)
+                    }
+                },
+                Kind::Workflow | Kind::Action | Kind::Compose | Kind::K8s => {
+                    let y = YamlFile::parse(&text);
+                    for e in &y.errors {
+                        let sev = if e.fatal {
+                            Severity::Error
+                        } else {
+                            Severity::Warning
+                        };
+                        load_errors.push((e.span, e.message.clone(), sev));
+                    }
+                    Model::Yaml(y)
+                }
+            }
+        };
+        ParsedFile {
+            src: SourceFile {
+                path,
+                rel,
+                kind,
+                text,
+                lines,
+            },
+            model,
+            load_errors,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.src.text
+    }
+
+    pub fn yaml(&self) -> Option<&YamlFile> {
+        match &self.model {
+            Model::Yaml(y) => Some(y),
+            _ => None,
+        }
+    }
+
+    pub fn dockerfile(&self) -> Option<&Dockerfile> {
+        match &self.model {
+            Model::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn terraform(&self) -> Option<&TfFile> {
+        match &self.model {
+            Model::Terraform(t) => t.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Every file of one check, for rules that reason across files (a compose service and the
+/// Dockerfile it builds; the `*.tf` files of one module; a workflow and the coverage config
+/// its test command reads).
+pub struct Project {
+    /// The repository root: output paths are relative to it.
+    pub root: PathBuf,
+    pub files: Vec<Arc<ParsedFile>>,
+    index: HashMap<PathBuf, usize>,
+    extra: Mutex<HashMap<(PathBuf, Kind), Option<Arc<ParsedFile>>>>,
+    texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
+    max_file_size: u64,
+}
+
+impl Project {
+    pub fn new(root: PathBuf, files: Vec<Arc<ParsedFile>>, max_file_size: u64) -> Project {
+        let index = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (normalize(&f.src.path), i))
+            .collect();
+        Project {
+            root,
+            files,
+            index,
+            extra: Mutex::default(),
+            texts: Mutex::default(),
+            max_file_size,
+        }
+    }
+
+    /// The parsed file at `path` read as `kind`: one of the checked files, or loaded (once)
+    /// from disk. `None` when it does not exist or cannot be read.
+    pub fn file(&self, path: &Path, kind: Kind) -> Option<Arc<ParsedFile>> {
+        let path = normalize(path);
+        if let Some(&i) = self.index.get(&path) {
+            let f = &self.files[i];
+            if f.src.kind == kind {
+                return Some(f.clone());
+            }
+        }
+        let mut extra = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        extra
+            .entry((path.clone(), kind))
+            .or_insert_with(|| {
+                let bytes = read_limited(&path, self.max_file_size)?;
+                let rel = self.rel(&path);
+                Some(Arc::new(ParsedFile::load(path.clone(), rel, kind, bytes)))
+            })
+            .clone()
+    }
+
+    /// The text of any file (a coverage config, a package.json), read once.
+    pub fn read_text(&self, path: &Path) -> Option<Arc<str>> {
+        let path = normalize(path);
+        if let Some(&i) = self.index.get(&path) {
+            return Some(Arc::from(self.files[i].src.text.as_str()));
+        }
+        let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        texts
+            .entry(path.clone())
+            .or_insert_with(|| {
+                let bytes = read_limited(&path, self.max_file_size)?;
+                String::from_utf8(bytes).ok().map(Arc::from)
+            })
+            .clone()
+    }
+
+    /// Checked files of `kind` in directory `dir` (a Terraform module), in path order.
+    pub fn files_in_dir(&self, dir: &Path, kind: Kind) -> Vec<&Arc<ParsedFile>> {
+        let dir = normalize(dir);
+        self.files
+            .iter()
+            .filter(|f| f.src.kind == kind && normalize(parent(&f.src.path)) == dir)
+            .collect()
+    }
+
+    /// A path as shown in output.
+    pub fn rel(&self, path: &Path) -> String {
+        rel_path(&self.root, path)
+    }
+}
+
+/// The directory holding `path` (`.` for a bare file name).
+pub fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Lexical normalization: drop `.`, fold `..`, no file-system access.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// `path` relative to `root` with `/` separators (absolute paths are made relative when
+/// they sit under the root, as GitHub needs).
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let norm = normalize(path);
+    let shown = if norm.is_absolute() {
+        let cwd_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        norm.strip_prefix(&cwd_root)
+            .map(Path::to_path_buf)
+            .unwrap_or(norm.clone())
+    } else {
+        let root_norm = normalize(root);
+        if root_norm == Path::new(".") {
+            norm.clone()
+        } else {
+            norm.strip_prefix(&root_norm)
+                .map(Path::to_path_buf)
+                .unwrap_or(norm.clone())
+        }
+    };
+    let s = shown.to_string_lossy().replace('\\', "/");
+    if s.is_empty() { ".".into() } else { s }
+}
+
+/// Read a regular file of at most `max` bytes.
+pub fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > max {
+        return None;
+    }
+    std::fs::read(path).ok()
+}
+
+/// What a rule sees: its file, the project, its options.
+pub struct Ctx<'a> {
+    pub file: &'a ParsedFile,
+    pub project: &'a Project,
+    pub rule: &'static Rule,
+    pub options: Option<&'a BTreeMap<String, OptValue>>,
+    pub config: &'a Config,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn text(&self) -> &'a str {
+        &self.file.src.text
+    }
+    pub fn path(&self) -> &'a Path {
+        &self.file.src.path
+    }
+    pub fn yaml(&self) -> Option<&'a YamlFile> {
+        self.file.yaml()
+    }
+    /// Roots of the file's complete YAML documents.
+    pub fn documents(&self) -> Vec<Yaml<'a>> {
+        self.file
+            .yaml()
+            .map(|y| y.documents().collect())
+            .unwrap_or_default()
+    }
+    pub fn dockerfile(&self) -> Option<&'a Dockerfile> {
+        self.file.dockerfile()
+    }
+    pub fn terraform(&self) -> Option<&'a TfFile> {
+        self.file.terraform()
+    }
+
+    /// A finding of this rule at its default severity.
+    pub fn finding(&self, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(self.rule, span, message)
+    }
+
+    fn opt(&self, name: &str) -> OptValue {
+        if let Some(v) = self.options.and_then(|o| o.get(name)) {
+            return v.clone();
+        }
+        self.rule
+            .option(name)
+            .map(|o| OptValue::parse_default(o.default))
+            .unwrap_or(OptValue::Str(String::new()))
+    }
+    pub fn opt_bool(&self, name: &str) -> bool {
+        matches!(self.opt(name), OptValue::Bool(true))
+    }
+    pub fn opt_int(&self, name: &str) -> i64 {
+        match self.opt(name) {
+            OptValue::Int(i) => i,
+            _ => 0,
+        }
+    }
+    pub fn opt_str(&self, name: &str) -> String {
+        match self.opt(name) {
+            OptValue::Str(s) => s,
+            _ => String::new(),
+        }
+    }
+    pub fn opt_list(&self, name: &str) -> Vec<String> {
+        match self.opt(name) {
+            OptValue::List(l) => l,
+            OptValue::Str(s) if !s.is_empty() => vec![s],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// What to check and how.
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    /// The buffer of `-`, with the file name it stands for.
+    pub stdin: Option<(PathBuf, String)>,
+    pub config: Config,
+    /// Repository root: output paths are relative to it.
+    pub root: PathBuf,
+    pub no_ignore: bool,
+    pub exclude: Vec<String>,
+    pub max_file_size: u64,
+}
+
+/// Discover, parse and check. Errors are per file and land in the report.
+pub fn check(opts: &CheckOptions) -> Report {
+    let Discovery {
+        candidates,
+        notices,
+        errors: walk_errors,
+    } = discover::discover(
+        &opts.paths,
+        &opts.root,
+        &opts.config,
+        &opts.exclude,
+        opts.no_ignore,
+        opts.max_file_size,
+    );
+    let mut report = Report {
+        notices,
+        errors: walk_errors,
+        ..Report::default()
+    };
+
+    // parse once, in parallel
+    let mut loaded: Vec<Loaded> = candidates.par_iter().map(load_candidate).collect();
+    if let Some((name, text)) = &opts.stdin {
+        let rel = rel_path(&opts.root, name);
+        match discover::kind_of(&rel, &opts.config).or_else(|| discover::sniff(&rel, text)) {
+            Some(kind) => loaded.push(Loaded::File(ParsedFile::load(
+                name.clone(),
+                rel,
+                kind,
+                text.clone().into_bytes(),
+            ))),
+            None => report.notices.push(crate::report::Notice {
+                file: rel,
+                message: "not a file kind plumb checks: skipped".into(),
+            }),
+        }
+    }
+    let mut files = Vec::with_capacity(loaded.len());
+    for l in loaded {
+        match l {
+            Loaded::File(f) => files.push(Arc::new(f)),
+            Loaded::Skipped(None) => {}
+            Loaded::Skipped(Some(n)) => report.notices.push(n),
+            Loaded::Failed(e) => report.errors.push(e),
+        }
+    }
+    files.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
+    files.dedup_by(|a, b| a.src.rel == b.src.rel);
+    report.files_scanned = files.len();
+    let project = Project::new(opts.root.clone(), files, opts.max_file_size);
+
+    // rules, one pass per file, in parallel
+    let per_file: Vec<(usize, Result<Vec<Finding>, String>)> = (0..project.files.len())
+        .into_par_iter()
+        .map(|i| (i, check_file(&project.files[i], &project, &opts.config)))
+        .collect();
+
+    let mut out = Vec::new();
+    for (i, res) in per_file {
+        let file = &project.files[i];
+        match res {
+            Ok(findings) => resolve(file, &project, findings, &mut out, &mut report),
+            Err(msg) => report.errors.push(ToolError {
+                file: Some(file.src.rel.clone()),
+                position: None,
+                message: format!("internal error, file not fully checked: {msg}"),
+            }),
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.location.file, a.location.start, a.rule, &a.message).cmp(&(
+            &b.location.file,
+            b.location.start,
+            b.rule,
+            &b.message,
+        ))
+    });
+    report.findings = out;
+    report.errors.sort_by(|a, b| a.file.cmp(&b.file));
+    report.notices.sort_by(|a, b| a.file.cmp(&b.file));
+    report
+}
+
+enum Loaded {
+    File(ParsedFile),
+    Skipped(Option<crate::report::Notice>),
+    Failed(ToolError),
+}
+
+fn load_candidate(c: &Candidate) -> Loaded {
+    let bytes = match std::fs::read(&c.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Loaded::Failed(ToolError {
+                file: Some(c.rel.clone()),
+                position: None,
+                message: format!("cannot read: {e}"),
+            });
+        }
+    };
+    let kind = match c.kind {
+        Some(k) => k,
+        None => {
+            // a YAML file of no known name: Kubernetes if a document has apiVersion and kind
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                return Loaded::Skipped(None);
+            };
+            match discover::sniff(&c.rel, text) {
+                Some(_) if discover::is_helm_template(text) => {
+                    return Loaded::Skipped(Some(crate::report::Notice {
+                        file: c.rel.clone(),
+                        message: "Helm template (holds `{{`): skipped; check the rendered output with `helm template | plumb check -`".into(),
+                    }));
+                }
+                Some(k) => k,
+                None => return Loaded::Skipped(None),
+            }
+        }
+    };
+    Loaded::File(ParsedFile::load(c.path.clone(), c.rel.clone(), kind, bytes))
+}
+
+/// Run every enabled rule of the file's kind; a panic in a rule is caught and reported.
+fn check_file(
+    file: &ParsedFile,
+    project: &Project,
+    config: &Config,
+) -> Result<Vec<Finding>, String> {
+    let mut findings: Vec<Finding> = file
+        .load_errors
+        .iter()
+        .map(|(span, msg, sev)| Finding::engine("plumb/parse-error", *sev, *span, msg.clone()))
+        .collect();
+    let selection = config.rules_for(&file.src.rel, file.src.kind);
+    let parsed_ok = !matches!(file.model, Model::Unreadable | Model::Terraform(None));
+    if parsed_ok {
+        for (rule, severity) in &selection {
+            if rule.prefix() == "plumb" {
+                continue;
+            }
+            let cx = Ctx {
+                file,
+                project,
+                rule,
+                options: config.rule_options(rule.id),
+                config,
+            };
+            let mut found = Vec::new();
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                (rule.check)(&cx, &mut found)
+            }));
+            if run.is_err() {
+                return Err(format!("rule {} panicked", rule.id));
+            }
+            if let Some(sev) = severity {
+                for f in &mut found {
+                    f.severity = *sev;
+                }
+            }
+            findings.extend(found);
+        }
+    }
+    let enabled = |id: &str| selection.iter().any(|(r, _)| r.id == id);
+    suppress::apply(&file.src.text, &file.src.lines, &mut findings, &enabled);
+    // engine findings honour selection and severity overrides too
+    findings.retain(|f| {
+        !f.rule.starts_with("plumb/") || enabled(f.rule) || f.rule == "plumb/parse-error"
+    });
+    for f in &mut findings {
+        if f.rule.starts_with("plumb/") {
+            if let Some((_, Some(sev))) = selection.iter().find(|(r, _)| r.id == f.rule) {
+                f.severity = *sev;
+            }
+        }
+    }
+    Ok(findings)
+}
+
+/// Turn a file's findings into reported ones: positions, related places, fingerprints, and
+/// the masked text for snippets.
+fn resolve(
+    file: &ParsedFile,
+    project: &Project,
+    findings: Vec<Finding>,
+    out: &mut Vec<Reported>,
+    report: &mut Report,
+) {
+    if findings.is_empty() {
+        return;
+    }
+    let secrets: Vec<Span> = findings.iter().flat_map(|f| f.secrets.clone()).collect();
+    let masked: Arc<str> = Arc::from(mask_secrets(&file.src.text, &secrets));
+    let mut occurrences: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut sorted = findings;
+    sorted.sort_by_key(|f| (f.span.start, f.span.end, f.rule));
+    for f in sorted {
+        let location = report::locate(&file.src.rel, &file.src.text, &file.src.lines, f.span);
+        let offending = normalize_ws(f.span.text(&masked));
+        let n = occurrences.entry((f.rule, offending.clone())).or_insert(0);
+        let fingerprint = fingerprint(f.rule, &file.src.rel, &offending, *n);
+        *n += 1;
+        let related = f
+            .related
+            .iter()
+            .filter_map(|r| match &r.file {
+                None => Some(RelatedLocation {
+                    location: report::locate(
+                        &file.src.rel,
+                        &file.src.text,
+                        &file.src.lines,
+                        r.span,
+                    ),
+                    label: r.label.clone(),
+                }),
+                Some(path) => {
+                    let other = project
+                        .file(path, Kind::Dockerfile)
+                        .filter(|o| o.src.text.len() >= r.span.end)
+                        .or_else(|| {
+                            Kind::ALL
+                                .iter()
+                                .find_map(|k| project.file(path, *k))
+                                .filter(|o| o.src.text.len() >= r.span.end)
+                        })?;
+                    Some(RelatedLocation {
+                        location: report::locate(
+                            &other.src.rel,
+                            &other.src.text,
+                            &other.src.lines,
+                            r.span,
+                        ),
+                        label: r.label.clone(),
+                    })
+                }
+            })
+            .collect();
+        out.push(Reported {
+            rule: f.rule,
+            meta: rules::find(f.rule),
+            severity: f.severity,
+            message: f.message,
+            help: f.help,
+            kind: file.src.kind,
+            location,
+            related,
+            fingerprint,
+        });
+    }
+    report.sources.insert(file.src.rel.clone(), masked);
+}
+
+fn normalize_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// FNV-1a, 64 bits: stable across runs, platforms and versions of Rust.
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in *p {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The stable identity of a finding: no line numbers, so moving code does not change it.
+pub fn fingerprint(rule: &str, file: &str, offending: &str, occurrence: usize) -> String {
+    let occ = occurrence.to_string();
+    let a = fnv1a(&[
+        rule.as_bytes(),
+        file.as_bytes(),
+        offending.as_bytes(),
+        occ.as_bytes(),
+    ]);
+    let b = fnv1a(&[
+        occ.as_bytes(),
+        offending.as_bytes(),
+        file.as_bytes(),
+        rule.as_bytes(),
+    ]);
+    format!("{a:016x}{b:016x}")
+}

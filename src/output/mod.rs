@@ -1,0 +1,1 @@
+//! Output writers: one file per format, each reading the report and rule metadata only.

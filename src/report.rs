@@ -1,0 +1,137 @@
+//! The resolved result of a check: findings with line/column positions, ready for any output
+//! format. Output writers read this and rule metadata, nothing else.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::finding::Severity;
+use crate::rules::Rule;
+use crate::source::{Kind, Span};
+
+/// A 1-based line and column (in characters), and the byte offset they stand for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+}
+
+/// A place in a file. `file` is relative to the repository root, with `/` separators.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub start: Position,
+    pub end: Position,
+}
+
+#[derive(Clone, Debug)]
+pub struct RelatedLocation {
+    pub location: Location,
+    pub label: String,
+}
+
+/// One finding, resolved for output.
+#[derive(Clone, Debug)]
+pub struct Reported {
+    pub rule: &'static str,
+    /// The rule's metadata (None only for ids outside the registry).
+    pub meta: Option<&'static Rule>,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub kind: Kind,
+    pub location: Location,
+    pub related: Vec<RelatedLocation>,
+    /// Stable identity: rule, file, the offending text (secrets masked) and its occurrence
+    /// index; no line numbers, so edits elsewhere do not change it.
+    pub fingerprint: String,
+}
+
+/// A file plumb could not check, or a problem of plumb's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolError {
+    pub file: Option<String>,
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+/// A file left out on purpose (too large, a Helm template, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sorted by file, line, column, rule.
+    pub findings: Vec<Reported>,
+    pub errors: Vec<ToolError>,
+    pub notices: Vec<Notice>,
+    pub files_scanned: usize,
+    /// Text of each file that has findings, secrets masked, for snippets.
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Files with at least one finding.
+    pub fn files_with_findings(&self) -> usize {
+        let mut files: Vec<&str> = self
+            .findings
+            .iter()
+            .map(|f| f.location.file.as_str())
+            .collect();
+        files.dedup();
+        files.len()
+    }
+
+    /// The highest severity present (parse errors count as errors).
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// The summary line: `2 errors, 1 warning, 0 notes in 2 files (5 files scanned)`.
+    pub fn summary_line(&self) -> String {
+        fn plural(n: usize, word: &str) -> String {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        }
+        format!(
+            "{}, {}, {} in {} ({} scanned)",
+            plural(self.count(Severity::Error), "error"),
+            plural(self.count(Severity::Warning), "warning"),
+            plural(self.count(Severity::Note), "note"),
+            plural(self.files_with_findings(), "file"),
+            plural(self.files_scanned, "file"),
+        )
+    }
+}
+
+/// Span -> Location for a file's text.
+pub fn locate(file: &str, text: &str, lines: &crate::source::LineIndex, span: Span) -> Location {
+    let (l1, c1) = lines.position(text, span.start);
+    let (l2, c2) = lines.position(text, span.end);
+    Location {
+        file: file.to_string(),
+        start: Position {
+            line: l1,
+            column: c1,
+            offset: span.start,
+        },
+        end: Position {
+            line: l2,
+            column: c2,
+            offset: span.end,
+        },
+    }
+}

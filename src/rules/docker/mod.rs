@@ -1,0 +1,1 @@
+pub mod non_root_user;
