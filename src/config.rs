@@ -165,7 +165,8 @@ pub struct Config {
     pub kinds: Vec<(GlobMatcher, Kind)>,
     pub overrides: Vec<Override>,
     pub rule_options: BTreeMap<String, BTreeMap<String, OptValue>>,
-    pub fail_on: Option<Severity>,
+    /// `None`: not set; `Some(None)`: never fail.
+    pub fail_on: Option<Option<Severity>>,
     /// Extra names that look secret (issue: one secrets engine).
     pub secret_names: Vec<String>,
 }
@@ -338,7 +339,7 @@ impl Config {
                 "rules" => p.rule_options(v, &mut config.rule_options)?,
                 "fail-on" => {
                     let s = p.string(v)?;
-                    config.fail_on = match s {
+                    config.fail_on = Some(match s {
                         "never" => None,
                         _ => Some(Severity::from_name(s).ok_or_else(|| {
                             p.err(
@@ -348,7 +349,7 @@ impl Config {
                                 ),
                             )
                         })?),
-                    };
+                    });
                 }
                 "secret-names" => {
                     config.secret_names = p

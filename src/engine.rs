@@ -259,23 +259,32 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// `path` relative to `root` with `/` separators (absolute paths are made relative when
-/// they sit under the root, as GitHub needs).
+static CWD: std::sync::LazyLock<PathBuf> =
+    std::sync::LazyLock::new(|| std::env::current_dir().unwrap_or_default());
+
+/// `path` relative to `root` with `/` separators: GitHub needs every uri relative to the
+/// repository root, whatever directory was scanned. Paths outside the root stay as given.
 pub fn rel_path(root: &Path, path: &Path) -> String {
-    let norm = normalize(path);
-    let shown = if norm.is_absolute() {
-        let cwd_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        norm.strip_prefix(&cwd_root)
-            .map(Path::to_path_buf)
-            .unwrap_or(norm.clone())
+    let abs = if path.is_absolute() {
+        normalize(path)
     } else {
-        let root_norm = normalize(root);
-        if root_norm == Path::new(".") {
-            norm.clone()
-        } else {
-            norm.strip_prefix(&root_norm)
-                .map(Path::to_path_buf)
-                .unwrap_or(norm.clone())
+        normalize(&CWD.join(path))
+    };
+    let root_abs = if root.is_absolute() {
+        normalize(root)
+    } else {
+        normalize(&CWD.join(root))
+    };
+    let shown = match abs.strip_prefix(&root_abs) {
+        Ok(r) => r.to_path_buf(),
+        Err(_) => {
+            // the same places under other names (a symlinked temp dir, say)
+            let canon_root = std::fs::canonicalize(&root_abs).unwrap_or(root_abs);
+            let canon = std::fs::canonicalize(&abs).unwrap_or_else(|_| abs.clone());
+            match canon.strip_prefix(&canon_root) {
+                Ok(r) => r.to_path_buf(),
+                Err(_) => normalize(path),
+            }
         }
     };
     let s = shown.to_string_lossy().replace('\\', "/");

@@ -1,0 +1,51 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use plumb::config::{Config, Selector};
+use plumb::engine::{self, CheckOptions};
+use plumb::report::Report;
+
+/// Check `paths` with `root` as the repository root and only `select` enabled (`all` for
+/// every rule, default-off ones included).
+pub fn check(root: &Path, paths: &[PathBuf], select: &[&str]) -> Report {
+    let mut config = Config::default();
+    if !select.is_empty() {
+        config.select = Some(
+            select
+                .iter()
+                .map(|s| Selector::parse(s).expect("selector"))
+                .collect(),
+        );
+    }
+    check_with(root, paths, config)
+}
+
+pub fn check_with(root: &Path, paths: &[PathBuf], config: Config) -> Report {
+    engine::check(&CheckOptions {
+        paths: paths.to_vec(),
+        stdin: None,
+        config,
+        root: root.to_path_buf(),
+        no_ignore: true,
+        exclude: Vec::new(),
+        max_file_size: 10 * 1024 * 1024,
+    })
+}
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The default file name a kind's example is written to.
+pub fn default_name(prefix: &str) -> &'static str {
+    match prefix {
+        "docker" => "Dockerfile",
+        "compose" => "docker-compose.yml",
+        "k8s" => "manifest.yaml",
+        "gha" => ".github/workflows/ci.yml",
+        "tf" => "main.tf",
+        _ => "Dockerfile",
+    }
+}
