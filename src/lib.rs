@@ -11,6 +11,7 @@ pub mod finding;
 pub mod output;
 pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod source;
 pub mod suppress;
 

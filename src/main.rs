@@ -195,7 +195,10 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         for e in &report.errors {
             eprintln!(
                 "plumb: {}{}",
-                e.file.as_deref().map(|f| format!("{f}: ")).unwrap_or_default(),
+                e.file
+                    .as_deref()
+                    .map(|f| format!("{f}: "))
+                    .unwrap_or_default(),
                 e.message
             );
         }
@@ -228,7 +231,11 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
         .iter()
         .copied()
         .filter(|r| kind.is_none_or(|k| r.applies_to(k)))
-        .filter(|r| args.pack.as_ref().is_none_or(|p| r.packs.contains(&p.as_str())))
+        .filter(|r| {
+            args.pack
+                .as_ref()
+                .is_none_or(|p| r.packs.contains(&p.as_str()))
+        })
         .collect();
     let text = match args.format {
         RulesFormat::Table => plumb::output::rules_table(&selected),
@@ -240,12 +247,19 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
 }
 
 fn explain(id: &str) -> Result<ExitCode, String> {
-    let rule = rules::find(id).ok_or_else(|| format!("unknown rule \"{id}\" (see `plumb rules`)"))?;
+    let rule =
+        rules::find(id).ok_or_else(|| format!("unknown rule \"{id}\" (see `plumb rules`)"))?;
     println!("{}", rule.doc.trim_end());
     if !rule.options.is_empty() && !rule.doc.contains("## Options") {
         println!("\n## Options\n");
         for o in rule.options {
-            println!("- `{}` ({}, default `{}`): {}", o.name, o.ty.name(), o.default, o.help);
+            println!(
+                "- `{}` ({}, default `{}`): {}",
+                o.name,
+                o.ty.name(),
+                o.default,
+                o.help
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -253,7 +267,10 @@ fn explain(id: &str) -> Result<ExitCode, String> {
 
 fn init(path: &Path, force: bool) -> Result<ExitCode, String> {
     if path.exists() && !force {
-        return Err(format!("{} exists; use --force to overwrite it", path.display()));
+        return Err(format!(
+            "{} exists; use --force to overwrite it",
+            path.display()
+        ));
     }
     std::fs::write(path, plumb::config::STARTER)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

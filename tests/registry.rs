@@ -40,17 +40,45 @@ fn rule_metadata_is_well_formed() {
     for r in REGISTRY {
         assert!(seen.insert(r.id), "duplicate id {}", r.id);
         let (prefix, slug) = r.id.split_once('/').expect("kind/slug");
-        assert!(["docker", "compose", "k8s", "gha", "tf", "plumb", "secrets"].contains(&prefix), "{}", r.id);
-        assert!(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", r.id);
-        assert!(!r.summary.is_empty() && !r.summary.ends_with('.'), "{}: summary", r.id);
-        assert!(r.doc.starts_with(&format!("# {}\n", r.id)), "{}: page must start with `# {}`", r.id, r.id);
+        assert!(
+            ["docker", "compose", "k8s", "gha", "tf", "plumb", "secrets"].contains(&prefix),
+            "{}",
+            r.id
+        );
+        assert!(
+            slug.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}",
+            r.id
+        );
+        assert!(
+            !r.summary.is_empty() && !r.summary.ends_with('.'),
+            "{}: summary",
+            r.id
+        );
+        assert!(
+            r.doc.starts_with(&format!("# {}\n", r.id)),
+            "{}: page must start with `# {}`",
+            r.id,
+            r.id
+        );
         for p in r.packs {
-            assert!(PACKS.iter().any(|(n, _)| n == p), "{}: unknown pack {p}", r.id);
+            assert!(
+                PACKS.iter().any(|(n, _)| n == p),
+                "{}: unknown pack {p}",
+                r.id
+            );
         }
         if let Some(s) = r.security_severity {
             assert!(s > 0.0 && s <= 10.0, "{}: security severity {s}", r.id);
         }
-        for section in ["## What it finds", "## Why it matters", "## Bad", "## Good", "## How to fix"] {
+        for section in [
+            "## What it finds",
+            "## Why it matters",
+            "## Bad",
+            "## Good",
+            "## How to fix",
+        ] {
             assert!(r.doc.contains(section), "{}: page lacks `{section}`", r.id);
         }
     }
@@ -91,14 +119,25 @@ fn page_examples_fire_as_documented() {
             std::fs::write(&path, body).unwrap();
             let report = common::check(dir.path(), &[dir.path().to_path_buf()], &[r.id]);
             let fired = report.findings.iter().any(|f| f.rule == r.id);
-            if let Some(pe) = report.findings.iter().find(|f| f.rule == "plumb/parse-error") {
-                failures.push(format!("{}: {heading} example does not parse: {}", r.id, pe.message));
+            if let Some(pe) = report
+                .findings
+                .iter()
+                .find(|f| f.rule == "plumb/parse-error")
+            {
+                failures.push(format!(
+                    "{}: {heading} example does not parse: {}",
+                    r.id, pe.message
+                ));
             }
             if fired != should_fire {
                 failures.push(format!(
                     "{}: {heading} example {} (files: {})",
                     r.id,
-                    if should_fire { "does not fire" } else { "fires" },
+                    if should_fire {
+                        "does not fire"
+                    } else {
+                        "fires"
+                    },
                     report.files_scanned
                 ));
             }
@@ -110,8 +149,12 @@ fn page_examples_fire_as_documented() {
 #[test]
 fn readme_rule_table_is_current() {
     let readme = std::fs::read_to_string(common::manifest_dir().join("README.md")).unwrap();
-    let start = readme.find("<!-- rules:start -->\n").expect("README has <!-- rules:start -->");
-    let end = readme.find("<!-- rules:end -->").expect("README has <!-- rules:end -->");
+    let start = readme
+        .find("<!-- rules:start -->\n")
+        .expect("README has <!-- rules:start -->");
+    let end = readme
+        .find("<!-- rules:end -->")
+        .expect("README has <!-- rules:end -->");
     let table = &readme[start + "<!-- rules:start -->\n".len()..end];
     let want = rules_markdown(&REGISTRY.to_vec());
     assert_eq!(

@@ -68,7 +68,9 @@ fn expected(files: &[PathBuf], root: &Path, rule: &str) -> BTreeSet<(String, usi
             .replace('\\', "/");
         for (i, line) in text.lines().enumerate() {
             for (marker, target) in [("expect-next-line:", i + 2), ("expect:", i + 1)] {
-                let Some(at) = line.find(marker) else { continue };
+                let Some(at) = line.find(marker) else {
+                    continue;
+                };
                 let before = &line[..at];
                 if !(before.trim_end().ends_with('#') || before.trim_end().ends_with("//")) {
                     continue;
@@ -95,7 +97,11 @@ fn every_rule_fixture_matches_its_markers() {
         let bad = fixture_inputs(&dir, "bad");
         let good = fixture_inputs(&dir, "good");
         if bad.is_empty() || good.is_empty() {
-            failures.push(format!("{}: missing bad or good fixture in {}", rule.id, dir.display()));
+            failures.push(format!(
+                "{}: missing bad or good fixture in {}",
+                rule.id,
+                dir.display()
+            ));
             continue;
         }
         // bad: exactly the marked lines
@@ -109,18 +115,39 @@ fn every_rule_fixture_matches_its_markers() {
         let bad_files: Vec<PathBuf> = bad.iter().flat_map(|b| files_under(b)).collect();
         let want = expected(&bad_files, &root, rule.id);
         if want.is_empty() {
-            failures.push(format!("{}: bad fixture has no `# expect: {}` marker", rule.id, rule.id));
+            failures.push(format!(
+                "{}: bad fixture has no `# expect: {}` marker",
+                rule.id, rule.id
+            ));
         }
         if got != want {
             failures.push(format!(
                 "{}: bad fixture\n  expected: {want:?}\n  got:      {got:?}\n  all: {:#?}",
                 rule.id,
-                report.findings.iter().map(|f| format!("{}:{}:{} {} {}", f.location.file, f.location.start.line, f.location.start.column, f.rule, f.message)).collect::<Vec<_>>()
+                report
+                    .findings
+                    .iter()
+                    .map(|f| format!(
+                        "{}:{}:{} {} {}",
+                        f.location.file,
+                        f.location.start.line,
+                        f.location.start.column,
+                        f.rule,
+                        f.message
+                    ))
+                    .collect::<Vec<_>>()
             ));
         }
         if rule.id != "plumb/parse-error" {
-            if let Some(pe) = report.findings.iter().find(|f| f.rule == "plumb/parse-error") {
-                failures.push(format!("{}: bad fixture does not parse: {} {}:{}", rule.id, pe.message, pe.location.file, pe.location.start.line));
+            if let Some(pe) = report
+                .findings
+                .iter()
+                .find(|f| f.rule == "plumb/parse-error")
+            {
+                failures.push(format!(
+                    "{}: bad fixture does not parse: {} {}:{}",
+                    rule.id, pe.message, pe.location.file, pe.location.start.line
+                ));
             }
         }
         // good: nothing from this rule, and it parses
@@ -129,7 +156,12 @@ fn every_rule_fixture_matches_its_markers() {
             .findings
             .iter()
             .filter(|f| f.rule == rule.id || f.rule == "plumb/parse-error")
-            .map(|f| format!("{}:{} {} {}", f.location.file, f.location.start.line, f.rule, f.message))
+            .map(|f| {
+                format!(
+                    "{}:{} {} {}",
+                    f.location.file, f.location.start.line, f.rule, f.message
+                )
+            })
             .collect();
         if !noise.is_empty() {
             failures.push(format!("{}: good fixture produced {noise:#?}", rule.id));

@@ -20,7 +20,10 @@ fn level(r: &Rule) -> String {
 
 pub fn rules_table(rules: &[&Rule]) -> String {
     let w = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    let mut out = format!("{:<w$}  {:<12}  {:<28}  SUMMARY\n", "ID", "SEVERITY", "PACKS");
+    let mut out = format!(
+        "{:<w$}  {:<12}  {:<28}  SUMMARY\n",
+        "ID", "SEVERITY", "PACKS"
+    );
     for r in rules {
         out.push_str(&format!(
             "{:<w$}  {:<12}  {:<28}  {}\n",
@@ -35,7 +38,8 @@ pub fn rules_table(rules: &[&Rule]) -> String {
 
 /// The README's rule table; a test keeps the README in step with it.
 pub fn rules_markdown(rules: &[&Rule]) -> String {
-    let mut out = String::from("| rule | kinds | packs | severity | finds |\n|---|---|---|---|---|\n");
+    let mut out =
+        String::from("| rule | kinds | packs | severity | finds |\n|---|---|---|---|---|\n");
     for r in rules {
         out.push_str(&format!(
             "| [`{}`](rules/{}.md) | {} | {} | {} | {} |\n",
