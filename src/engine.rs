@@ -333,6 +333,30 @@ impl<'a> Ctx<'a> {
         self.file.terraform()
     }
 
+    /// The Terraform module (the `*.tf` files of this file's directory) with variable
+    /// defaults and locals resolvable across its files.
+    pub fn tf_module(&self) -> Option<TfModule<'a>> {
+        self.file.terraform()?;
+        let files: Vec<&'a ParsedFile> = self
+            .project
+            .files_in_dir(parent(&self.file.src.path), Kind::Terraform)
+            .into_iter()
+            .map(|a| a.as_ref())
+            .collect();
+        let this = files.iter().position(|f| f.src.rel == self.file.src.rel)?;
+        let parsed: Vec<(usize, &'a TfFile)> = files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.src.rel.ends_with(".tfvars"))
+            .filter_map(|(i, f)| f.terraform().map(|t| (i, t)))
+            .collect();
+        Some(TfModule {
+            module: terraform::Module::new(&parsed),
+            files,
+            this,
+        })
+    }
+
     /// A finding of this rule at its default severity.
     pub fn finding(&self, span: Span, message: impl Into<String>) -> Finding {
         Finding::new(self.rule, span, message)
@@ -369,6 +393,14 @@ impl<'a> Ctx<'a> {
             _ => Vec::new(),
         }
     }
+}
+
+/// A Terraform module as rules see it: `files[id]` for the ids `module` hands out.
+pub struct TfModule<'a> {
+    pub module: terraform::Module<'a>,
+    pub files: Vec<&'a ParsedFile>,
+    /// The id of the file being checked.
+    pub this: usize,
 }
 
 /// What to check and how.
