@@ -2,6 +2,7 @@
 //! spans are byte offsets into that text and become line/column once, at output time.
 
 pub mod dockerfile;
+pub mod shell;
 pub mod terraform;
 pub mod yaml;
 
