@@ -1912,6 +1912,87 @@ mod tests {
     }
 
     #[test]
+    fn random_token_soup_never_panics() {
+        const TOKENS: &[&str] = &[
+            "FROM ",
+            "RUN ",
+            "COPY ",
+            "ENV ",
+            "ARG ",
+            "HEALTHCHECK ",
+            "CMD ",
+            "ONBUILD ",
+            "x",
+            "a=b",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\\",
+            "`",
+            "'",
+            "\"",
+            "$",
+            "${",
+            "}",
+            "$(",
+            ")",
+            "(",
+            "[",
+            "]",
+            ",",
+            "<<",
+            "<<-",
+            "EOF",
+            "#",
+            "# escape=`",
+            "--mount=",
+            "&&",
+            "||",
+            "|",
+            ";",
+            "&",
+            ">",
+            "2>&1",
+            "é",
+            "\u{0}",
+            "case ",
+            " in ",
+            "esac",
+            "if ",
+            "fi",
+            "{ ",
+            " }",
+            "=",
+            ":-",
+            "@sha256:",
+            ":5000/",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            let n = (seed >> 60) as usize + 4;
+            for _ in 0..n * 3 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(TOKENS[(seed % TOKENS.len() as u64) as usize]);
+            }
+            let df = parse(&t);
+            check_spans(&t, &df);
+            let script = shell::parse_script(&t);
+            for c in &script.commands {
+                assert!(t.get(c.span.start..c.span.end).is_some(), "{t:?}");
+                for w in &c.words {
+                    assert!(t.get(w.span.start..w.span.end).is_some(), "{t:?}");
+                }
+                let _ = c.program();
+                let _ = c.has_flag("k", Some('k'));
+            }
+        }
+    }
+
+    #[test]
     fn large_input_is_linear_enough() {
         let mut text = String::from("FROM alpine\nRUN true \\\n");
         for i in 0..50_000 {

@@ -34,7 +34,7 @@ pub struct Word {
     pub value: String,
     /// The raw word in the text, quotes included.
     pub span: Span,
-    /// Whether any part of the word was quoted.
+    /// Whether any part of the word was quoted or backslash-escaped.
     pub quoted: bool,
 }
 
