@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod dockerfile;
 pub mod k8s;
+pub mod shell;
 pub mod terraform;
 pub mod workflow;
 pub mod yaml;
