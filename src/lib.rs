@@ -12,6 +12,7 @@ pub mod output;
 pub mod report;
 pub mod rules;
 pub mod secrets;
+pub mod tls;
 
 pub mod source;
 pub mod suppress;

@@ -17,14 +17,20 @@ pub struct TlsHit {
 
 fn falsy(v: &str) -> bool {
     matches!(
-        v.trim().trim_matches(['"', '\'']).to_ascii_lowercase().as_str(),
+        v.trim()
+            .trim_matches(['"', '\''])
+            .to_ascii_lowercase()
+            .as_str(),
         "0" | "false" | "no" | "off" | "n"
     )
 }
 
 fn truthy(v: &str) -> bool {
     matches!(
-        v.trim().trim_matches(['"', '\'']).to_ascii_lowercase().as_str(),
+        v.trim()
+            .trim_matches(['"', '\''])
+            .to_ascii_lowercase()
+            .as_str(),
         "1" | "true" | "yes" | "on" | "y"
     )
 }
@@ -33,7 +39,9 @@ fn truthy(v: &str) -> bool {
 pub fn env_disables(name: &str, value: &str) -> bool {
     let n = name.to_ascii_uppercase();
     match n.as_str() {
-        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => return value.trim().trim_matches(['"', '\'']) == "0",
+        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => {
+            return value.trim().trim_matches(['"', '\'']) == "0";
+        }
         "GIT_SSL_NO_VERIFY" => {
             let v = value.trim().trim_matches(['"', '\'']);
             return !v.is_empty() && !falsy(v);
@@ -101,12 +109,17 @@ pub fn in_command(cmd: &Command) -> Vec<TlsHit> {
         "npm" | "yarn" | "pnpm" => {
             // npm config set strict-ssl false / npm set strict-ssl false / --strict-ssl=false
             let values: Vec<&str> = args.iter().map(|a| a.value.as_str()).collect();
-            if let Some(i) = values.iter().position(|v| *v == "strict-ssl" || *v == "strictSSL") {
+            if let Some(i) = values
+                .iter()
+                .position(|v| *v == "strict-ssl" || *v == "strictSSL")
+            {
                 if values.get(i + 1).is_some_and(|v| falsy(v)) {
                     out.push(hit(&args[i], format!("{name} config set strict-ssl false")));
                 }
             }
-            if let Some(w) = find(&|a| a == "--strict-ssl=false" || a.eq_ignore_ascii_case("strict-ssl=false")) {
+            if let Some(w) =
+                find(&|a| a == "--strict-ssl=false" || a.eq_ignore_ascii_case("strict-ssl=false"))
+            {
                 out.push(hit(w, format!("{name} {}", w.value)));
             }
         }
@@ -114,7 +127,8 @@ pub fn in_command(cmd: &Command) -> Vec<TlsHit> {
             let values: Vec<&str> = args.iter().map(|a| a.value.as_str()).collect();
             for (i, v) in values.iter().enumerate() {
                 let lower = v.to_ascii_lowercase();
-                if lower.starts_with("http.sslverify=") && falsy(&lower["http.sslverify=".len()..]) {
+                if lower.starts_with("http.sslverify=") && falsy(&lower["http.sslverify=".len()..])
+                {
                     out.push(hit(&args[i], format!("git -c {v}")));
                 } else if lower == "http.sslverify" && values.get(i + 1).is_some_and(|n| falsy(n)) {
                     out.push(hit(&args[i], "git config http.sslVerify false".into()));
@@ -122,7 +136,9 @@ pub fn in_command(cmd: &Command) -> Vec<TlsHit> {
             }
         }
         "kubectl" | "helm" | "oc" => {
-            if let Some(w) = find(&|a| a == "--insecure-skip-tls-verify" || a == "--insecure-skip-tls-verify=true") {
+            if let Some(w) = find(&|a| {
+                a == "--insecure-skip-tls-verify" || a == "--insecure-skip-tls-verify=true"
+            }) {
                 out.push(hit(w, format!("{name} {}", w.value)));
             }
         }
@@ -134,7 +150,9 @@ pub fn in_command(cmd: &Command) -> Vec<TlsHit> {
         "skopeo" | "podman" | "buildah" | "crane" | "docker" => {
             if let Some(w) = find(&|a| {
                 let l = a.to_ascii_lowercase();
-                (l.starts_with("--tls-verify=") || l.starts_with("--src-tls-verify=") || l.starts_with("--dest-tls-verify="))
+                (l.starts_with("--tls-verify=")
+                    || l.starts_with("--src-tls-verify=")
+                    || l.starts_with("--dest-tls-verify="))
                     && l.ends_with("=false")
                     || l == "--insecure"
             }) {
@@ -158,22 +176,49 @@ mod tests {
     use crate::source::shell::parse_script;
 
     fn hits(s: &str) -> Vec<String> {
-        in_script(&parse_script(s)).into_iter().map(|h| h.span.text(s).to_string()).collect()
+        in_script(&parse_script(s))
+            .into_iter()
+            .map(|h| h.span.text(s).to_string())
+            .collect()
     }
 
     #[test]
     fn commands() {
         assert_eq!(hits("curl -fsSLk https://x | sh"), vec!["-fsSLk"]);
         assert_eq!(hits("curl --insecure https://x"), vec!["--insecure"]);
-        assert_eq!(hits("wget --no-check-certificate https://x"), vec!["--no-check-certificate"]);
-        assert_eq!(hits("pip install --trusted-host pypi.org x"), vec!["--trusted-host"]);
+        assert_eq!(
+            hits("wget --no-check-certificate https://x"),
+            vec!["--no-check-certificate"]
+        );
+        assert_eq!(
+            hits("pip install --trusted-host pypi.org x"),
+            vec!["--trusted-host"]
+        );
         assert_eq!(hits("npm config set strict-ssl false"), vec!["strict-ssl"]);
-        assert_eq!(hits("git -c http.sslVerify=false clone x"), vec!["http.sslVerify=false"]);
-        assert_eq!(hits("git config --global http.sslVerify false"), vec!["http.sslVerify"]);
-        assert_eq!(hits("NODE_TLS_REJECT_UNAUTHORIZED=0 node a.js"), vec!["NODE_TLS_REJECT_UNAUTHORIZED=0"]);
-        assert_eq!(hits("export GIT_SSL_NO_VERIFY=true"), vec!["GIT_SSL_NO_VERIFY=true"]);
-        assert_eq!(hits("kubectl --insecure-skip-tls-verify apply -f x"), vec!["--insecure-skip-tls-verify"]);
-        assert!(hits("curl -fsSL https://x -o y && wget https://y && npm config set strict-ssl true").is_empty());
+        assert_eq!(
+            hits("git -c http.sslVerify=false clone x"),
+            vec!["http.sslVerify=false"]
+        );
+        assert_eq!(
+            hits("git config --global http.sslVerify false"),
+            vec!["http.sslVerify"]
+        );
+        assert_eq!(
+            hits("NODE_TLS_REJECT_UNAUTHORIZED=0 node a.js"),
+            vec!["NODE_TLS_REJECT_UNAUTHORIZED=0"]
+        );
+        assert_eq!(
+            hits("export GIT_SSL_NO_VERIFY=true"),
+            vec!["GIT_SSL_NO_VERIFY=true"]
+        );
+        assert_eq!(
+            hits("kubectl --insecure-skip-tls-verify apply -f x"),
+            vec!["--insecure-skip-tls-verify"]
+        );
+        assert!(
+            hits("curl -fsSL https://x -o y && wget https://y && npm config set strict-ssl true")
+                .is_empty()
+        );
         assert!(hits("echo curl -k").is_empty());
     }
 

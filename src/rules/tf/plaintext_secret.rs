@@ -44,7 +44,15 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     literal_attr(cx, "locals", a, names, out);
                 }
             }
-            _ => walk(cx, module.as_ref(), &block.address(), &block.body, names, 0, out),
+            _ => walk(
+                cx,
+                module.as_ref(),
+                &block.address(),
+                &block.body,
+                names,
+                0,
+                out,
+            ),
         }
     }
 }
@@ -108,7 +116,13 @@ fn output(cx: &Ctx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>)
 }
 
 /// A secret-like attribute with a literal value (or a URL with a password).
-fn literal_attr(cx: &Ctx<'_>, owner: &str, a: &Attribute, names: &[String], out: &mut Vec<Finding>) -> bool {
+fn literal_attr(
+    cx: &Ctx<'_>,
+    owner: &str,
+    a: &Attribute,
+    names: &[String],
+    out: &mut Vec<Finding>,
+) -> bool {
     let Some(v) = a.value.as_str() else {
         return false;
     };
