@@ -99,13 +99,17 @@ fn seeds_parse_and_match_the_reviewed_findings() {
         eprintln!("seed test skipped: {} is not present", seeds.display());
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let origins = extract(&seeds, dir.path());
+    let tmp = tempfile::tempdir().unwrap();
+    // PLUMB_SEED_DIR=/some/dir keeps the extracted tree for a look with `plumb check`
+    let keep = std::env::var_os("PLUMB_SEED_DIR").map(PathBuf::from);
+    let dir = keep.as_deref().unwrap_or(tmp.path());
+    std::fs::create_dir_all(dir).unwrap();
+    let origins = extract(&seeds, dir);
     assert!(
         origins.len() >= 10,
         "expected the seeds' code blocks, got {origins:?}"
     );
-    let report = common::check(dir.path(), &[dir.path().to_path_buf()], &["all"]);
+    let report = common::check(dir, &[dir.to_path_buf()], &["all"]);
     let parse_errors: Vec<String> = report
         .findings
         .iter()
