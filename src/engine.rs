@@ -578,6 +578,20 @@ fn check_file(
             findings.extend(found);
         }
     }
+    // a token a kind's structured secret rule already reports is reported once, by it
+    let structured: Vec<Span> = findings
+        .iter()
+        .filter(|f| f.rule.ends_with("/plaintext-secret"))
+        .flat_map(|f| f.secrets.iter().copied().chain([f.span]))
+        .collect();
+    if !structured.is_empty() {
+        findings.retain(|f| {
+            f.rule != "secrets/hardcoded-token"
+                || !structured
+                    .iter()
+                    .any(|s| s.start < f.span.end && f.span.start < s.end)
+        });
+    }
     let enabled = |id: &str| selection.iter().any(|(r, _)| r.id == id);
     suppress::apply(&file.src.text, &file.src.lines, &mut findings, &enabled);
     // engine findings honour selection and severity overrides too

@@ -4,6 +4,7 @@
 //! each file's kind in one pass ([`engine`]) -> [`suppress`]ions -> a sorted [`report`] ->
 //! one [`output`] writer.
 
+pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod engine;

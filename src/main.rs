@@ -155,7 +155,36 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         exclude: args.exclude.clone(),
         max_file_size: args.max_file_size,
     };
-    let report = engine::check(&opts);
+    let mut report = engine::check(&opts);
+
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, plumb::baseline::render(&report))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!(
+            "plumb: recorded {} findings in {}",
+            report.findings.len(),
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut gating_notes = Vec::new();
+    if let Some(path) = &args.baseline {
+        let baseline = plumb::baseline::load(path)?;
+        let stats = plumb::baseline::apply(&mut report, &baseline);
+        gating_notes.push(format!(
+            "{} findings baselined in {}, {} baseline entries now fixed",
+            stats.baselined,
+            path.display(),
+            stats.stale
+        ));
+    }
+    if let Some(base) = &args.new_only_since {
+        let changes = plumb::baseline::changes_since(&opts.root, base)?;
+        let dropped = plumb::baseline::keep_changed(&mut report, &changes);
+        gating_notes.push(format!(
+            "{dropped} findings on lines unchanged since {base} not reported"
+        ));
+    }
 
     let format = match args.format {
         FormatArg::Human => Format::Human,
@@ -190,6 +219,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             output::write(&report, format, &human, &mut out)
                 .map_err(|e| format!("cannot write output: {e}"))?;
         }
+    }
+    for note in &gating_notes {
+        eprintln!("plumb: {note}");
     }
     if !report.errors.is_empty() && format != Format::Human {
         for e in &report.errors {

@@ -106,6 +106,7 @@ pub mod docker;
 pub mod gha;
 pub mod k8s;
 pub mod plumb;
+pub mod secrets;
 pub mod tf;
 
 /// All registered rules, one line each, grouped by kind.
@@ -118,6 +119,7 @@ pub static REGISTRY: &[&Rule] = &[
     &k8s::missing_resource_limits::RULE,
     &gha::unpinned_action::RULE,
     &tf::plaintext_secret::RULE,
+    &secrets::hardcoded_token::RULE,
 ];
 
 /// The rule with this id (or alias).
