@@ -64,6 +64,36 @@ impl SourceCode for Source {
     }
 }
 
+/// Text from scanned files made safe for a terminal: control characters (escape
+/// sequences, backspace, a lone carriage return, C1 controls) become `?`, one `?` per
+/// byte, so byte offsets into the text stay valid. Newlines, tabs and CRLF stay.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char, next: Option<char>| {
+        c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+    };
+    let mut chars = text.chars().peekable();
+    let mut clean = true;
+    while let Some(c) = chars.next() {
+        if bad(c, chars.peek().copied()) {
+            clean = false;
+            break;
+        }
+    }
+    if clean {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if bad(c, chars.peek().copied()) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// One finding, shaped for miette.
 struct Diag {
     code: &'static str,
@@ -156,8 +186,11 @@ fn position(loc: &Location) -> String {
 
 fn diag(report: &Report, f: &Reported) -> Diag {
     let mut source = report.sources.get(&f.location.file).map(|t| Source {
-        name: f.location.file.clone(),
-        text: Arc::clone(t),
+        name: printable(&f.location.file).into_owned(),
+        text: match printable(t) {
+            std::borrow::Cow::Borrowed(_) => Arc::clone(t),
+            std::borrow::Cow::Owned(s) => Arc::from(s),
+        },
         known: Vec::new(),
     });
     let mut labels = Vec::new();
@@ -168,14 +201,14 @@ fn diag(report: &Report, f: &Reported) -> Diag {
             .iter()
             .filter(|r| r.location.file == f.location.file)
         {
-            labels.push(label(source, &r.location, &r.label, false));
+            labels.push(label(source, &r.location, &printable(&r.label), false));
         }
     }
     Diag {
         code: f.rule,
         severity: severity(f.severity),
-        message: f.message.clone(),
-        help: super::help_of(f).map(str::to_string),
+        message: printable(&f.message).into_owned(),
+        help: super::help_of(f).map(|h| printable(h).into_owned()),
         source,
         labels,
     }
@@ -217,15 +250,15 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
             rendered.push_str(&format!(
                 "{}: {}: {}\n",
                 f.rule,
-                position(&f.location),
-                f.message
+                printable(&position(&f.location)),
+                d.message
             ));
             if let Some(help) = &d.help {
                 rendered.push_str(&format!("  help: {help}\n"));
             }
         } else if d.source.is_none() {
             // No text to show: still say where.
-            rendered.push_str(&format!("  at {}\n", position(&f.location)));
+            rendered.push_str(&format!("  at {}\n", printable(&position(&f.location))));
         }
         out.write_all(rendered.as_bytes())?;
         for r in f
@@ -233,7 +266,12 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
             .iter()
             .filter(|r| r.location.file != f.location.file)
         {
-            writeln!(out, "  = related: {}: {}", position(&r.location), r.label)?;
+            writeln!(
+                out,
+                "  = related: {}: {}",
+                printable(&position(&r.location)),
+                printable(&r.label)
+            )?;
         }
         writeln!(out)?;
     }
@@ -241,7 +279,7 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
     for e in &report.errors {
         let mut place = String::new();
         if let Some(file) = &e.file {
-            place.push_str(file);
+            place.push_str(&printable(file));
             if let Some((line, column)) = e.position {
                 place.push_str(&format!(":{line}:{column}"));
             }
@@ -251,7 +289,7 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
             out,
             "{}: {place}{}",
             paint.paint("1;31", "error"),
-            e.message
+            printable(&e.message)
         )?;
     }
     for n in &report.notices {
@@ -259,8 +297,8 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
             out,
             "{}: {}: {}",
             paint.paint("1;36", "note"),
-            n.file,
-            n.message
+            printable(&n.file),
+            printable(&n.message)
         )?;
     }
     if !report.errors.is_empty() || !report.notices.is_empty() {
@@ -389,6 +427,29 @@ mod tests {
         report.findings[0].related[0].location = testing::loc("Dockerfile", text, 18, 22);
         let out = render(&report);
         assert!(out.contains("[Dockerfile:1:5]"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(
+            printable("a\x1b[31mb\r\nc\td\re\u{9b}f"),
+            "a?[31mb\r\nc\td?e??f"
+        );
+        let text = "USER \x1b]0;pwned\x07root\n";
+        assert_eq!(printable(text).len(), text.len());
+        let mut report = testing::report();
+        report.findings.truncate(1);
+        report.findings[0].related.clear();
+        report.findings[0].message = "bad \x1b[2J name".to_string();
+        report.sources.insert("Dockerfile".into(), Arc::from(text));
+        report.findings[0].location = testing::loc("Dockerfile", text, 5, 16);
+        report.errors[0].message = "oops\x08\x08".to_string();
+        let out = render(&report);
+        assert!(
+            !out.contains('\x1b') && !out.contains('\x07') && !out.contains('\x08'),
+            "{out:?}"
+        );
+        assert!(out.contains("bad ?[2J name"));
     }
 
     impl Report {
