@@ -1,0 +1,154 @@
+//! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per finding,
+//! which the runner turns into annotations on the pull request, then the summary line.
+
+use std::io;
+
+use crate::finding::Severity;
+use crate::report::Report;
+
+/// The workflow command for a severity.
+pub fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    }
+}
+
+/// Escape a command's message data: `%`, CR and LF.
+pub fn escape_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape a command's property value: as data, plus `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' => out.push_str("%3A"),
+            ',' => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Write one workflow command per finding, plumb's own errors and notices, and the summary.
+pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    for f in &report.findings {
+        let (sl, sc, el, ec) = super::region(&f.location);
+        let mut message = f.message.clone();
+        if let Some(help) = super::help_of(f) {
+            message.push('\n');
+            message.push_str(help);
+        }
+        writeln!(
+            out,
+            "::{} file={},line={sl},col={sc},endLine={el},endColumn={ec},title={}::{}",
+            command(f.severity),
+            escape_property(&f.location.file),
+            escape_property(f.rule),
+            escape_data(&message),
+        )?;
+    }
+    for e in &report.errors {
+        let mut props = Vec::new();
+        if let Some(file) = &e.file {
+            props.push(format!("file={}", escape_property(file)));
+            if let Some((line, column)) = e.position {
+                props.push(format!("line={},col={}", line.max(1), column.max(1)));
+            }
+        }
+        props.push("title=plumb".to_string());
+        writeln!(
+            out,
+            "::error {}::{}",
+            props.join(","),
+            escape_data(&e.message)
+        )?;
+    }
+    for n in &report.notices {
+        writeln!(
+            out,
+            "::notice file={},title=plumb::{}",
+            escape_property(&n.file),
+            escape_data(&n.message),
+        )?;
+    }
+    writeln!(out, "{}", report.summary_line())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::testing;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_data("a%b\r\nc: d, e"), "a%25b%0D%0Ac: d, e");
+        assert_eq!(escape_property("a%b\r\nc: d, e"), "a%25b%0D%0Ac%3A d%2C e");
+    }
+
+    #[test]
+    fn one_command_per_finding_then_summary() {
+        let report = testing::report();
+        let text = testing::render(|b| write(&report, b));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "::error file=Dockerfile,line=3,col=6,endLine=3,endColumn=10,title=docker/non-root-user::the final stage runs as root: add USER with a non-root user%0Aadd `USER 10001` after the last RUN",
+                &format!(
+                    "::warning file=Dockerfile,line=4,col=1,endLine=4,endColumn=2,title=plumb/parse-error::unexpected end of file%0A{}",
+                    crate::rules::plumb::PARSE_ERROR.summary
+                ),
+                "::notice file=.github/workflows/ci.yml,line=5,col=15,endLine=5,endColumn=34,title=gha/unpinned-action::action: unpinned, 100%25 mutable%0Asecond line%0Apin it: use a full commit sha, keep the tag in a comment",
+                "::error file=broken dir/main.tf,line=3,col=7,title=plumb::cannot read file: permission denied",
+                "::notice file=charts/app/templates/deploy.yaml,title=plumb::skipped: a Helm template",
+                "1 error, 1 warning, 1 note in 2 files (5 files scanned)",
+            ]
+        );
+        assert!(text.ends_with('\n'));
+    }
+
+    #[test]
+    fn properties_are_escaped() {
+        let mut report = testing::report();
+        report.findings.truncate(1);
+        report.findings[0].location.file = "a:b,c%.yml".to_string();
+        report.errors.clear();
+        report.notices.clear();
+        let text = testing::render(|b| write(&report, b));
+        assert!(
+            text.starts_with("::error file=a%3Ab%2Cc%25.yml,line=3,"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn tool_error_without_file() {
+        let mut report = testing::empty();
+        report.errors.push(crate::report::ToolError {
+            file: None,
+            position: None,
+            message: "bad config\nline 2".to_string(),
+        });
+        let text = testing::render(|b| write(&report, b));
+        assert_eq!(
+            text,
+            "::error title=plumb::bad config%0Aline 2\n0 errors, 0 warnings, 0 notes in 0 files (3 files scanned)\n"
+        );
+    }
+}

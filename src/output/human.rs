@@ -1,0 +1,467 @@
+//! Human output: each finding as a miette diagnostic with its source snippet, then plumb's
+//! own errors and notices, then the summary line.
+//!
+//! Snippets come only from `Report::sources` (secrets already masked). Spans are clamped
+//! to the text and to character boundaries before miette sees them, so a span that is
+//! empty, at the end of the file or stale never makes the renderer fail; should miette
+//! still refuse, the finding is printed as a plain `path:line:col` line instead.
+
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::HumanOptions;
+use crate::finding::Severity;
+use crate::report::{Location, Position, Report, Reported};
+
+/// A file's text, named, for miette. It plays the part of miette's `NamedSource` with one
+/// difference: the `[file:line:col]` over each snippet is plumb's own position of the label
+/// there (columns in characters, as in every other format), not miette's byte count.
+struct Source {
+    name: String,
+    text: Arc<str>,
+    /// Clamped label offsets and the positions the report gives them.
+    known: Vec<(usize, Position)>,
+}
+
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text: &'a str = &self.text;
+        let inner = text.read_span(span, before, after)?;
+        let (mut line, mut column) = (inner.line(), inner.column());
+        if before == 0 && after == 0 {
+            // The header's reference point.
+            let offset = floor_boundary(text, span.offset());
+            match self.known.iter().find(|(o, _)| *o == offset) {
+                Some((_, p)) => {
+                    line = p.line.saturating_sub(1);
+                    column = p.column.saturating_sub(1);
+                }
+                None => {
+                    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                    column = text[line_start..offset].chars().count();
+                }
+            }
+        }
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Text from scanned files made safe for a terminal: control characters (escape
+/// sequences, backspace, a lone carriage return, C1 controls) become `?`, one `?` per
+/// byte, so byte offsets into the text stay valid. Newlines, tabs and CRLF stay.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char, next: Option<char>| {
+        c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+    };
+    let mut chars = text.chars().peekable();
+    let mut clean = true;
+    while let Some(c) = chars.next() {
+        if bad(c, chars.peek().copied()) {
+            clean = false;
+            break;
+        }
+    }
+    if clean {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if bad(c, chars.peek().copied()) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// One finding, shaped for miette.
+struct Diag {
+    code: &'static str,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    source: Option<Source>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Debug for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Diag")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+}
+
+fn severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Note => miette::Severity::Advice,
+    }
+}
+
+/// The largest character boundary of `text` at or before `offset`.
+fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut o = offset.min(text.len());
+    while o > 0 && !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    o
+}
+
+/// A location's byte span, clamped into `text`: `(offset, len)`.
+fn clamp(text: &str, loc: &Location) -> (usize, usize) {
+    let start = floor_boundary(text, loc.start.offset);
+    let end = floor_boundary(text, loc.end.offset).max(start);
+    (start, end - start)
+}
+
+fn label(source: &mut Source, loc: &Location, label: &str, primary: bool) -> LabeledSpan {
+    let (offset, len) = clamp(&source.text, loc);
+    source.known.push((offset, loc.start));
+    let label = Some(label.to_string());
+    if primary {
+        LabeledSpan::new_primary_with_span(label, (offset, len))
+    } else {
+        LabeledSpan::new_with_span(label, (offset, len))
+    }
+}
+
+fn position(loc: &Location) -> String {
+    format!("{}:{}:{}", loc.file, loc.start.line, loc.start.column)
+}
+
+fn diag(report: &Report, f: &Reported) -> Diag {
+    let mut source = report.sources.get(&f.location.file).map(|t| Source {
+        name: printable(&f.location.file).into_owned(),
+        text: match printable(t) {
+            std::borrow::Cow::Borrowed(_) => Arc::clone(t),
+            std::borrow::Cow::Owned(s) => Arc::from(s),
+        },
+        known: Vec::new(),
+    });
+    let mut labels = Vec::new();
+    if let Some(source) = &mut source {
+        labels.push(label(source, &f.location, "here", true));
+        for r in f
+            .related
+            .iter()
+            .filter(|r| r.location.file == f.location.file)
+        {
+            labels.push(label(source, &r.location, &printable(&r.label), false));
+        }
+    }
+    Diag {
+        code: f.rule,
+        severity: severity(f.severity),
+        message: printable(&f.message).into_owned(),
+        help: super::help_of(f).map(|h| printable(h).into_owned()),
+        source,
+        labels,
+    }
+}
+
+/// ANSI styles, or nothing.
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Write the findings, plumb's own errors and notices, and the summary line.
+pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> io::Result<()> {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width.max(20))
+        .with_links(false)
+        .with_context_lines(1);
+    let paint = Paint { color: opts.color };
+
+    for f in &report.findings {
+        let d = diag(report, f);
+        let mut rendered = String::new();
+        if handler.render_report(&mut rendered, &d).is_err() {
+            rendered.clear();
+            rendered.push_str(&format!(
+                "{}: {}: {}\n",
+                f.rule,
+                printable(&position(&f.location)),
+                d.message
+            ));
+            if let Some(help) = &d.help {
+                rendered.push_str(&format!("  help: {help}\n"));
+            }
+        } else if d.source.is_none() {
+            // No text to show: still say where.
+            rendered.push_str(&format!("  at {}\n", printable(&position(&f.location))));
+        }
+        out.write_all(rendered.as_bytes())?;
+        for r in f
+            .related
+            .iter()
+            .filter(|r| r.location.file != f.location.file)
+        {
+            writeln!(
+                out,
+                "  = related: {}: {}",
+                printable(&position(&r.location)),
+                printable(&r.label)
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    for e in &report.errors {
+        let mut place = String::new();
+        if let Some(file) = &e.file {
+            place.push_str(&printable(file));
+            if let Some((line, column)) = e.position {
+                place.push_str(&format!(":{line}:{column}"));
+            }
+            place.push_str(": ");
+        }
+        writeln!(
+            out,
+            "{}: {place}{}",
+            paint.paint("1;31", "error"),
+            printable(&e.message)
+        )?;
+    }
+    for n in &report.notices {
+        writeln!(
+            out,
+            "{}: {}: {}",
+            paint.paint("1;36", "note"),
+            printable(&n.file),
+            printable(&n.message)
+        )?;
+    }
+    if !report.errors.is_empty() || !report.notices.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", report.summary_line())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::testing;
+    use crate::report::Position;
+
+    fn render(report: &Report) -> String {
+        testing::render(|b| write(report, &HumanOptions::default(), b))
+    }
+
+    #[test]
+    fn findings_snippets_and_summary() {
+        let text = render(&testing::report());
+        for needle in [
+            "docker/non-root-user",
+            "Dockerfile:3:6",
+            "USER root",
+            "the final stage runs as root",
+            "here",
+            "the stage that runs as root",
+            "add `USER 10001` after the last RUN",
+            "plumb/parse-error",
+            "Dockerfile:4:1",
+            "gha/unpinned-action",
+            ".github/workflows/ci.yml:5:15",
+            "  = related: .github/workflows/ci.yml:5:15: the job that builds it",
+            "error: broken dir/main.tf:3:7: cannot read file: permission denied",
+            "note: charts/app/templates/deploy.yaml: skipped: a Helm template",
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+        }
+        assert!(text.ends_with("1 error, 1 warning, 1 note in 2 files (5 files scanned)\n"));
+        assert!(!text.contains('\x1b'), "no colour when color is off");
+    }
+
+    #[test]
+    fn colour_when_asked() {
+        let opts = HumanOptions {
+            color: true,
+            width: 80,
+        };
+        let text = testing::render(|b| write(&testing::report(), &opts, b));
+        assert!(text.contains('\x1b'));
+        assert!(text.contains("docker/non-root-user"));
+    }
+
+    #[test]
+    fn nothing_found_is_just_the_summary() {
+        assert_eq!(
+            render(&testing::empty()),
+            "0 errors, 0 warnings, 0 notes in 0 files (3 files scanned)\n"
+        );
+    }
+
+    #[test]
+    fn finding_without_source_still_says_where() {
+        let mut report = testing::report();
+        report.sources.clear();
+        let text = render(&report);
+        assert!(text.contains("at Dockerfile:3:6"), "{text}");
+        assert!(text.contains("the final stage runs as root"));
+    }
+
+    /// Spans that are empty, past the end, inside a multi-byte character or inverted,
+    /// over texts that are empty, lack a final newline, use CRLF or tabs: none may panic.
+    #[test]
+    fn odd_spans_never_panic() {
+        let texts = [
+            "",
+            "\n",
+            "a",
+            "no newline at end",
+            "crlf\r\nline two\r\n",
+            "\ttab\there\n\n\n",
+            "ünïcødé ✓ 🎉\nzweite\n",
+        ];
+        let mut base = testing::report();
+        base.findings.truncate(1);
+        base.errors.clear();
+        base.notices.clear();
+        for text in texts {
+            let n = text.len();
+            let offsets = [0, 1, 2, n.saturating_sub(1), n, n + 1, n + 100, usize::MAX];
+            for &a in &offsets {
+                for &b in &offsets {
+                    let mut report = base.clone_shallow();
+                    report
+                        .sources
+                        .insert("Dockerfile".to_string(), Arc::from(text));
+                    let f = &mut report.findings[0];
+                    f.location.start = Position {
+                        line: 1,
+                        column: 1,
+                        offset: a,
+                    };
+                    f.location.end = Position {
+                        line: 1,
+                        column: 1,
+                        offset: b,
+                    };
+                    f.related[0].location.start.offset = b;
+                    f.related[0].location.end.offset = a;
+                    let out = render(&report);
+                    assert!(out.contains("docker/non-root-user"), "{text:?} {a} {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn snippet_header_counts_characters() {
+        let mut report = testing::report();
+        report.findings.truncate(1);
+        report.findings[0].related.truncate(1);
+        let text = "é ü\tUSER root\nFROM x\n";
+        report.sources.insert("Dockerfile".into(), Arc::from(text));
+        report.findings[0].location = testing::loc("Dockerfile", text, 6, 10);
+        report.findings[0].related[0].location = testing::loc("Dockerfile", text, 18, 22);
+        let out = render(&report);
+        assert!(out.contains("[Dockerfile:1:5]"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(
+            printable("a\x1b[31mb\r\nc\td\re\u{9b}f"),
+            "a?[31mb\r\nc\td?e??f"
+        );
+        let text = "USER \x1b]0;pwned\x07root\n";
+        assert_eq!(printable(text).len(), text.len());
+        let mut report = testing::report();
+        report.findings.truncate(1);
+        report.findings[0].related.clear();
+        report.findings[0].message = "bad \x1b[2J name".to_string();
+        report.sources.insert("Dockerfile".into(), Arc::from(text));
+        report.findings[0].location = testing::loc("Dockerfile", text, 5, 16);
+        report.errors[0].message = "oops\x08\x08".to_string();
+        let out = render(&report);
+        assert!(
+            !out.contains('\x1b') && !out.contains('\x07') && !out.contains('\x08'),
+            "{out:?}"
+        );
+        assert!(out.contains("bad ?[2J name"));
+    }
+
+    impl Report {
+        /// A copy of the findings and sources (Report is not Clone).
+        fn clone_shallow(&self) -> Report {
+            Report {
+                findings: self.findings.clone(),
+                errors: self.errors.clone(),
+                notices: self.notices.clone(),
+                files_scanned: self.files_scanned,
+                sources: self.sources.clone(),
+            }
+        }
+    }
+}
