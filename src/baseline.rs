@@ -62,7 +62,10 @@ pub fn load(path: &Path) -> Result<HashMap<String, usize>, String> {
         )
     })?;
     if doc.get("version").and_then(Value::as_u64) != Some(1) {
-        return Err(format!("{}: not a plumb baseline of version 1", path.display()));
+        return Err(format!(
+            "{}: not a plumb baseline of version 1",
+            path.display()
+        ));
     }
     let mut out = HashMap::new();
     for f in doc
@@ -81,13 +84,15 @@ pub fn load(path: &Path) -> Result<HashMap<String, usize>, String> {
 pub fn apply(report: &mut Report, baseline: &HashMap<String, usize>) -> BaselineStats {
     let mut left = baseline.clone();
     let before = report.findings.len();
-    report.findings.retain(|f| match left.get_mut(&f.fingerprint) {
-        Some(n) if *n > 0 => {
-            *n -= 1;
-            false
-        }
-        _ => true,
-    });
+    report
+        .findings
+        .retain(|f| match left.get_mut(&f.fingerprint) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
     BaselineStats {
         baselined: before - report.findings.len(),
         stale: left.values().sum(),
@@ -134,7 +139,16 @@ pub fn changes_since(root: &Path, base_ref: &str) -> Result<Changes, String> {
     let base = base.trim();
     let diff = git(
         root,
-        &["diff", "--no-ext-diff", "--no-textconv", "--unified=0", "--no-color", "--no-renames", base, "--"],
+        &[
+            "diff",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--unified=0",
+            "--no-color",
+            "--no-renames",
+            base,
+            "--",
+        ],
     )?;
     let mut out = parse_diff(&diff);
     for f in git(root, &["ls-files", "--others", "--exclude-standard"])?.lines() {
@@ -188,14 +202,19 @@ pub fn parse_diff(diff: &str) -> Changes {
 /// Keep only findings on changed lines (or in new files). Returns how many were dropped.
 pub fn keep_changed(report: &mut Report, changes: &Changes) -> usize {
     let before = report.findings.len();
-    report.findings.retain(|f| match changes.get(&f.location.file) {
-        Some(None) => true,
-        Some(Some(ranges)) => {
-            let (a, b) = (f.location.start.line, f.location.end.line.max(f.location.start.line));
-            ranges.iter().any(|(s, e)| a <= *e && b >= *s)
-        }
-        None => false,
-    });
+    report
+        .findings
+        .retain(|f| match changes.get(&f.location.file) {
+            Some(None) => true,
+            Some(Some(ranges)) => {
+                let (a, b) = (
+                    f.location.start.line,
+                    f.location.end.line.max(f.location.start.line),
+                );
+                ranges.iter().any(|(s, e)| a <= *e && b >= *s)
+            }
+            None => false,
+        });
     before - report.findings.len()
 }
 

@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check files and directories (default: the current directory)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules
     Rules(RulesArgs),
     /// Show a rule's documentation

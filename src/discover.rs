@@ -104,6 +104,7 @@ pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
     }
     let mut api = false;
     let mut kind = false;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for line in text.lines() {
         if line.starts_with("---") {
             if api && kind {

@@ -149,6 +149,9 @@ impl ParsedFile {
     }
 }
 
+/// Files read on demand, by path and the kind they were read as.
+type LoadedFiles = HashMap<(PathBuf, Kind), Option<Arc<ParsedFile>>>;
+
 /// Every file of one check, for rules that reason across files (a compose service and the
 /// Dockerfile it builds; the `*.tf` files of one module; a workflow and the coverage config
 /// its test command reads).
@@ -157,7 +160,7 @@ pub struct Project {
     pub root: PathBuf,
     pub files: Vec<Arc<ParsedFile>>,
     index: HashMap<PathBuf, usize>,
-    extra: Mutex<HashMap<(PathBuf, Kind), Option<Arc<ParsedFile>>>>,
+    extra: Mutex<LoadedFiles>,
     texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
     max_file_size: u64,
 }
@@ -441,12 +444,12 @@ pub fn check(opts: &CheckOptions) -> Report {
     if let Some((name, text)) = &opts.stdin {
         let rel = rel_path(&opts.root, name);
         match discover::kind_of(&rel, &opts.config).or_else(|| discover::sniff(&rel, text)) {
-            Some(kind) => loaded.push(Loaded::File(ParsedFile::load(
+            Some(kind) => loaded.push(Loaded::File(Box::new(ParsedFile::load(
                 name.clone(),
                 rel,
                 kind,
                 text.clone().into_bytes(),
-            ))),
+            )))),
             None => report.notices.push(crate::report::Notice {
                 file: rel,
                 message: "not a file kind plumb checks: skipped".into(),
@@ -456,7 +459,7 @@ pub fn check(opts: &CheckOptions) -> Report {
     let mut files = Vec::with_capacity(loaded.len());
     for l in loaded {
         match l {
-            Loaded::File(f) => files.push(Arc::new(f)),
+            Loaded::File(f) => files.push(Arc::<ParsedFile>::from(f)),
             Loaded::Skipped(None) => {}
             Loaded::Skipped(Some(n)) => report.notices.push(n),
             Loaded::Failed(e) => report.errors.push(e),
@@ -500,7 +503,7 @@ pub fn check(opts: &CheckOptions) -> Report {
 }
 
 enum Loaded {
-    File(ParsedFile),
+    File(Box<ParsedFile>),
     Skipped(Option<crate::report::Notice>),
     Failed(ToolError),
 }
@@ -520,11 +523,9 @@ fn load_candidate(c: &Candidate) -> Loaded {
         Some(k) => k,
         None => {
             // a YAML file of no known name: Kubernetes if a document has apiVersion and kind
-            let Ok(text) = std::str::from_utf8(&bytes) else {
-                return Loaded::Skipped(None);
-            };
-            match discover::sniff(&c.rel, text) {
-                Some(_) if discover::is_helm_template(text) => {
+            let text = String::from_utf8_lossy(&bytes);
+            match discover::sniff(&c.rel, &text) {
+                Some(_) if discover::is_helm_template(&text) => {
                     return Loaded::Skipped(Some(crate::report::Notice {
                         file: c.rel.clone(),
                         message: "Helm template (holds `{{`): skipped; check the rendered output with `helm template | plumb check -`".into(),
@@ -535,7 +536,12 @@ fn load_candidate(c: &Candidate) -> Loaded {
             }
         }
     };
-    Loaded::File(ParsedFile::load(c.path.clone(), c.rel.clone(), kind, bytes))
+    Loaded::File(Box::new(ParsedFile::load(
+        c.path.clone(),
+        c.rel.clone(),
+        kind,
+        bytes,
+    )))
 }
 
 /// Run every enabled rule of the file's kind; a panic in a rule is caught and reported.

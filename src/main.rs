@@ -18,7 +18,7 @@ use plumb::rules::{self, REGISTRY};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules(args) => list_rules(args),
         Command::Explain { rule } => explain(&rule),
         Command::Init { path, force } => init(&path, force),

@@ -156,7 +156,7 @@ fn readme_rule_table_is_current() {
         .find("<!-- rules:end -->")
         .expect("README has <!-- rules:end -->");
     let table = &readme[start + "<!-- rules:start -->\n".len()..end];
-    let want = rules_markdown(&REGISTRY.to_vec());
+    let want = rules_markdown(REGISTRY);
     assert_eq!(
         table, want,
         "README rule table drifted: replace it with `cargo run -- rules --format markdown`"

@@ -213,7 +213,7 @@ mod tests {
         let f = &v["findings"][0];
         assert_eq!(f["rule"], "docker/non-root-user");
         assert_eq!(f["severity"], "error");
-        assert_eq!(f["packs"], json!(["non-root"]));
+        assert_eq!(f["packs"], json!(["non-root", "least-privilege"]));
         assert_eq!(f["help"], "add `USER 10001` after the last RUN");
         assert_eq!(f["file"], "Dockerfile");
         assert_eq!(f["kind"], "dockerfile");

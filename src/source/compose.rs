@@ -193,6 +193,42 @@ impl Yaml<'_> {
     }
 }
 
+impl<'a> Service<'a> {
+    /// The Dockerfile this service builds, resolved relative to the compose file: `build:
+    /// ./dir` or `build: {context, dockerfile}`. `None` for image-only services, remote
+    /// contexts (git URLs) and inline `dockerfile_inline`.
+    pub fn dockerfile_path(&self, compose_file: &std::path::Path) -> Option<std::path::PathBuf> {
+        let build = self.node.get("build")?;
+        let base = crate::engine::parent(compose_file);
+        let (context, dockerfile) = if let Some(ctx) = build.as_str() {
+            (ctx, "Dockerfile")
+        } else if build.is_map() {
+            if build.get("dockerfile_inline").is_some() {
+                return None;
+            }
+            (
+                build.get("context").and_then(|c| c.as_str()).unwrap_or("."),
+                build
+                    .get("dockerfile")
+                    .and_then(|d| d.as_str())
+                    .unwrap_or("Dockerfile"),
+            )
+        } else {
+            return None;
+        };
+        if context.contains("://") || context.starts_with("git@") || context.contains("${") {
+            return None;
+        }
+        let ctx = base.join(context);
+        let df = std::path::Path::new(dockerfile);
+        Some(if df.is_absolute() {
+            df.to_path_buf()
+        } else {
+            ctx.join(df)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,41 +264,5 @@ mod tests {
         assert_eq!(a[1].value, None);
         let b = s[1].environment();
         assert_eq!((b[0].name, b[0].value), ("TOKEN", Some("t")));
-    }
-}
-
-impl<'a> Service<'a> {
-    /// The Dockerfile this service builds, resolved relative to the compose file: `build:
-    /// ./dir` or `build: {context, dockerfile}`. `None` for image-only services, remote
-    /// contexts (git URLs) and inline `dockerfile_inline`.
-    pub fn dockerfile_path(&self, compose_file: &std::path::Path) -> Option<std::path::PathBuf> {
-        let build = self.node.get("build")?;
-        let base = crate::engine::parent(compose_file);
-        let (context, dockerfile) = if let Some(ctx) = build.as_str() {
-            (ctx, "Dockerfile")
-        } else if build.is_map() {
-            if build.get("dockerfile_inline").is_some() {
-                return None;
-            }
-            (
-                build.get("context").and_then(|c| c.as_str()).unwrap_or("."),
-                build
-                    .get("dockerfile")
-                    .and_then(|d| d.as_str())
-                    .unwrap_or("Dockerfile"),
-            )
-        } else {
-            return None;
-        };
-        if context.contains("://") || context.starts_with("git@") || context.contains("${") {
-            return None;
-        }
-        let ctx = base.join(context);
-        let df = std::path::Path::new(dockerfile);
-        Some(if df.is_absolute() {
-            df.to_path_buf()
-        } else {
-            ctx.join(df)
-        })
     }
 }

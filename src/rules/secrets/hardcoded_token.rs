@@ -32,8 +32,7 @@ pub const RULE: Rule = Rule {
 };
 
 /// Compiled `allow` lists, one per distinct list (configs are few; files are many).
-static ALLOW: LazyLock<Mutex<HashMap<Vec<String>, Arc<RegexSet>>>> =
-    LazyLock::new(Mutex::default);
+static ALLOW: LazyLock<Mutex<HashMap<Vec<String>, Arc<RegexSet>>>> = LazyLock::new(Mutex::default);
 
 fn allow_set(patterns: Vec<String>) -> Option<Arc<RegexSet>> {
     if patterns.is_empty() {
