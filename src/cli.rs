@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "plumb",
     version,
     about = "Policy linter and CI gatekeeper for GitHub Actions, Dockerfiles, docker-compose, Kubernetes and Terraform",
-    propagate_version = true
+    propagate_version = true,
+    args_override_self = true
 )]
 pub struct Cli {
     #[command(subcommand)]
