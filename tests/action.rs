@@ -17,7 +17,10 @@ fn run(dir: &Path, env: &[(&str, &str)]) -> (String, String) {
         .envs(env.iter().copied())
         .output()
         .unwrap();
-    assert!(out.status.success(), "the script records the code and exits 0");
+    assert!(
+        out.status.success(),
+        "the script records the code and exits 0"
+    );
     (
         std::fs::read_to_string(&output).unwrap_or_default(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -36,17 +39,28 @@ fn fail_on_sarif_and_annotations() {
     assert!(outputs.contains("exit-code=1"), "{outputs}");
     assert!(outputs.contains("sarif-file=plumb.sarif"));
     let sarif: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plumb.sarif")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plumb.sarif")).unwrap())
+            .unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
-    assert!(stdout.contains("::warning file=pod.yaml"), "annotations printed: {stdout}");
+    assert!(
+        stdout.contains("::warning file=pod.yaml"),
+        "annotations printed: {stdout}"
+    );
 
-    let (outputs, _) = run(dir.path(), &[("PLUMB_PATHS", "pod.yaml"), ("PLUMB_FAIL_ON", "never")]);
+    let (outputs, _) = run(
+        dir.path(),
+        &[("PLUMB_PATHS", "pod.yaml"), ("PLUMB_FAIL_ON", "never")],
+    );
     assert!(outputs.contains("exit-code=0"), "{outputs}");
 
     let (outputs, stdout) = run(
         dir.path(),
-        &[("PLUMB_PATHS", "pod.yaml"), ("PLUMB_FAIL_ON", "error"), ("PLUMB_ANNOTATIONS", "false")],
+        &[
+            ("PLUMB_PATHS", "pod.yaml"),
+            ("PLUMB_FAIL_ON", "error"),
+            ("PLUMB_ANNOTATIONS", "false"),
+        ],
     );
     assert!(outputs.contains("exit-code=0"), "only warnings: {outputs}");
     assert!(!stdout.contains("::warning"), "annotations off: {stdout}");
@@ -58,7 +72,10 @@ fn fail_on_sarif_and_annotations() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (outputs, _) = run(dir.path(), &[("PLUMB_PATHS", "pod.yaml"), ("PLUMB_BASELINE", "base.json")]);
+    let (outputs, _) = run(
+        dir.path(),
+        &[("PLUMB_PATHS", "pod.yaml"), ("PLUMB_BASELINE", "base.json")],
+    );
     assert!(outputs.contains("exit-code=0"), "{outputs}");
 
     let (outputs, stdout) = run(dir.path(), &[("PLUMB_FORMAT", "xml")]);
@@ -71,6 +88,12 @@ fn inputs_never_reach_the_shell_as_code() {
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("pwned");
     let evil = format!("$(touch {}) `touch {}`", marker.display(), marker.display());
-    let _ = run(dir.path(), &[("PLUMB_PATHS", evil.as_str()), ("PLUMB_CONFIG", evil.as_str())]);
+    let _ = run(
+        dir.path(),
+        &[
+            ("PLUMB_PATHS", evil.as_str()),
+            ("PLUMB_CONFIG", evil.as_str()),
+        ],
+    );
     assert!(!marker.exists(), "an input was executed");
 }

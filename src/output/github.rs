@@ -46,8 +46,23 @@ pub fn escape_property(s: &str) -> String {
 }
 
 /// Write one workflow command per finding, plumb's own errors and notices, and the summary.
+/// GitHub shows at most this many annotations of one level per step; the rest only clutter
+/// the log, so they are listed plainly after a line that says where to see them all.
+pub const MAX_ANNOTATIONS_PER_LEVEL: usize = 10;
+
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    for f in &report.findings {
+    // most severe first, so the cap keeps the ones that matter
+    let mut order: Vec<&crate::report::Reported> = report.findings.iter().collect();
+    order.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let mut shown = [0usize; 3];
+    let mut rest = Vec::new();
+    for f in order {
+        let slot = &mut shown[f.severity as usize];
+        if *slot >= MAX_ANNOTATIONS_PER_LEVEL {
+            rest.push(f);
+            continue;
+        }
+        *slot += 1;
         let (sl, sc, el, ec) = super::region(&f.location);
         let mut message = f.message.clone();
         if let Some(help) = super::help_of(f) {
@@ -62,6 +77,25 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             escape_property(f.rule),
             escape_data(&message),
         )?;
+    }
+    if !rest.is_empty() {
+        writeln!(
+            out,
+            "::notice title=plumb::{} more findings are not annotated (GitHub shows {MAX_ANNOTATIONS_PER_LEVEL} per level and step): see the list below, the SARIF report or the code scanning alerts",
+            rest.len()
+        )?;
+        for f in rest {
+            writeln!(
+                out,
+                "{}:{}:{}: {} [{}] {}",
+                f.location.file,
+                f.location.start.line,
+                f.location.start.column,
+                f.severity.name(),
+                f.rule,
+                f.message.replace(['\r', '\n'], " ")
+            )?;
+        }
     }
     for e in &report.errors {
         let mut props = Vec::new();
@@ -150,5 +184,37 @@ mod tests {
             text,
             "::error title=plumb::bad config%0Aline 2\n0 errors, 0 warnings, 0 notes in 0 files (3 files scanned)\n"
         );
+    }
+
+    #[test]
+    fn annotations_are_capped_per_level_most_severe_first() {
+        let mut r = testing::report();
+        let template = r.findings[0].clone();
+        r.findings.clear();
+        for i in 0..25 {
+            let mut f = template.clone();
+            f.severity = if i < 12 {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            r.findings.push(f);
+        }
+        let out = testing::render(|b| write(&r, b));
+        assert_eq!(
+            out.lines()
+                .filter(|l| l.starts_with("::error file=Dockerfile"))
+                .count(),
+            10
+        );
+        assert_eq!(
+            out.lines()
+                .filter(|l| l.starts_with("::warning file="))
+                .count(),
+            10
+        );
+        assert!(out.contains("5 more findings are not annotated"), "{out}");
+        let first = out.lines().next().unwrap();
+        assert!(first.starts_with("::error"), "{first}");
     }
 }

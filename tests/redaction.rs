@@ -1,0 +1,103 @@
+//! Planted secrets: distinct fake secrets, built at test time, in files of all five kinds;
+//! every output format is run and none of the values may appear anywhere in the output.
+
+use std::process::Command;
+
+/// Fake values, assembled here so no credential-shaped string sits in the repository.
+fn planted() -> Vec<(&'static str, String)> {
+    let tail = |seed: &str, n: usize| seed.repeat(n / seed.len() + 1)[..n].to_string();
+    vec![
+        ("compose", format!("cmpPw-{}", tail("q7Z", 14))),
+        ("compose-url", format!("urlPw{}", tail("k3", 10))),
+        ("k8s", format!("k8sPw-{}", tail("m4X", 14))),
+        ("workflow", format!("ghp_{}", tail("Ab1", 36))),
+        ("terraform", format!("tfPw-{}", tail("r9T", 14))),
+        ("dockerfile", format!("dkPw-{}", tail("w2E", 14))),
+        ("aws", format!("AKIA{}", tail("QZ7", 16))),
+    ]
+}
+
+#[test]
+fn no_planted_secret_reaches_any_output() {
+    let s: std::collections::HashMap<&str, String> = planted().into_iter().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    std::fs::write(
+        root.join("docker-compose.yml"),
+        format!(
+            "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: {}\n      DATABASE_URL: postgres://app:{}@db:5432/app\n",
+            s["compose"], s["compose-url"]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("pod.yaml"),
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: example/app:1.0.0\n      env:\n        - name: DB_PASSWORD\n          value: {}\n",
+            s["k8s"]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".github/workflows/ci.yml"),
+        format!(
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      GH_TOKEN: {}\n    steps:\n      - run: echo hi\n",
+            s["workflow"]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        format!(
+            "variable \"db_password\" {{\n  default = \"{}\"\n}}\n\nprovider \"aws\" {{\n  access_key = \"{}\"\n}}\n",
+            s["terraform"], s["aws"]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("Dockerfile"),
+        format!(
+            "FROM alpine:3.20\nENV API_TOKEN={}\nUSER 10001\n",
+            s["dockerfile"]
+        ),
+    )
+    .unwrap();
+
+    let mut total_findings = 0;
+    for format in ["human", "json", "sarif", "github", "gitlab"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_plumb"))
+            .current_dir(root)
+            .args([
+                "check", ".", "--select", "all", "--format", format, "--color", "always",
+            ])
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for (what, value) in &s {
+            assert!(
+                !text.contains(value.as_str()),
+                "{format} output leaks the planted {what} secret"
+            );
+            // nor any long piece of it
+            assert!(
+                !text.contains(&value[2..value.len() - 2]),
+                "{format} output leaks part of the planted {what} secret"
+            );
+        }
+        if format == "json" {
+            let v: serde_json::Value =
+                serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+            total_findings = v["findings"].as_array().unwrap().len();
+        }
+    }
+    // the test means something only if the secrets were found
+    assert!(
+        total_findings >= 3,
+        "expected secret findings, got {total_findings}"
+    );
+}
