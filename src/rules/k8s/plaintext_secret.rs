@@ -34,7 +34,7 @@ static REDIS_AUTH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `password=s3cret`, `db.password: s3cret`, `?token=abc` inside a config file.
 static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r##"(?m)(?:^|[\s;,&?"'{])([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[=:][ \t]*["']?([^\s"',;&#}]+)"##)
+    Regex::new(r##"(?m)(?:^|[\s;,&?"'{])([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[=:][ \t]*["']?(\$\{[^}]*\}|\{\{[^}]*\}\}|[^\s"',;&#}]+)"##)
         .expect("key-value regex")
 });
 
