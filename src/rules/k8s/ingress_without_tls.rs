@@ -61,6 +61,13 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .filter_map(|t| t.get("hosts"))
             .flat_map(|h| h.items().filter_map(|i| i.as_str()).collect::<Vec<_>>())
             .collect();
+        // a tls entry without hosts takes the controller's default host: it covers them all
+        if tls
+            .items()
+            .any(|t| t.get("hosts").is_none_or(|h| h.is_empty()))
+        {
+            continue;
+        }
         let Some(rules) = spec.get("rules") else {
             continue;
         };
