@@ -156,7 +156,10 @@ fn embedded(
     }
     for c in KEY_VALUE.captures_iter(value) {
         if let (Some(n), Some(m)) = (c.get(1), c.get(2)) {
-            if secrets::is_secret_name(n.as_str(), names)
+            // a value of one to three characters in a config file is a placeholder or a
+            // parse slip far more often than a password
+            if m.as_str().chars().count() >= 4
+                && secrets::is_secret_name(n.as_str(), names)
                 && secrets::judge(m.as_str()) == Value::Literal
             {
                 hits.push((n.as_str().to_string(), (m.start(), m.end())));
