@@ -1,1 +1,13 @@
+pub mod dangerous_capabilities;
+pub mod default_namespace;
+pub mod host_namespaces;
+pub mod ingress_without_tls;
+pub mod missing_probes;
 pub mod missing_resource_limits;
+pub mod non_root_user;
+pub mod plaintext_secret;
+pub mod privilege_escalation;
+pub mod privileged_container;
+pub mod read_only_root_fs;
+pub mod tls_verification_disabled;
+pub mod unpinned_image;

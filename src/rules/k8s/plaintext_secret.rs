@@ -1,0 +1,214 @@
+//! k8s/plaintext-secret: secrets written into manifests: literal env values, committed
+//! Secret objects, and credentials inside ConfigMaps.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity, redact};
+use crate::rules::Rule;
+use crate::secrets::{self, Value};
+use crate::source::k8s::{self, Object};
+use crate::source::yaml::Yaml;
+use crate::source::{Kind, Span};
+
+pub const RULE: Rule = Rule {
+    id: "k8s/plaintext-secret",
+    kinds: &[Kind::K8s],
+    packs: &["secrets"],
+    severity: Severity::Error,
+    security_severity: Some(8.5),
+    summary: "a secret written in a manifest: a literal env value, a committed Secret, a credential in a ConfigMap",
+    doc: include_str!("../../../rules/k8s/plaintext-secret.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+/// `requirepass s3cret` / `masterauth s3cret` in a Redis config.
+static REDIS_AUTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r##"(?m)^[ \t]*(requirepass|masterauth)[ \t]+"?([^\s"#]+)"##).expect("redis regex")
+});
+
+/// `password=s3cret`, `db.password: s3cret`, `?token=abc` inside a config file.
+static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r##"(?m)(?:^|[\s;,&?"'{])([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[=:][ \t]*["']?(\$\{[^}]*\}|\{\{[^}]*\}\}|[^\s"',;&#}]+)"##)
+        .expect("key-value regex")
+});
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(yaml) = cx.yaml() else { return };
+    for obj in k8s::objects(yaml) {
+        match obj.kind() {
+            "Secret" => secret_object(cx, &obj, out),
+            "ConfigMap" => config_map(cx, &obj, out),
+            _ => {}
+        }
+    }
+    let names = &cx.config.secret_names;
+    for c in k8s::containers(yaml) {
+        for e in c.env() {
+            let Some(v) = e.value else { continue };
+            let Some(value) = v.as_str() else { continue };
+            if secrets::is_secret_name(e.name, names) && secrets::judge(value) == Value::Literal {
+                out.push(
+                    cx.finding(
+                        v.span(),
+                        format!(
+                            "{} sets {} to a literal ({}): move it to a Secret and use valueFrom.secretKeyRef",
+                            c.display(),
+                            e.name,
+                            redact(value)
+                        ),
+                    )
+                    .secret(v.span())
+                    .help("create the Secret outside git (sealed-secrets, external-secrets, SOPS) and reference it: `valueFrom: {secretKeyRef: {name: app, key: password}}`"),
+                );
+            } else if let Some((s, end)) = secrets::url_password(value) {
+                let span = v.value_map(cx.text()).span(Span::new(s, end));
+                out.push(
+                    cx.finding(
+                        span,
+                        format!(
+                            "{} has a password in the URL of {} ({}): move the URL to a Secret and use valueFrom.secretKeyRef",
+                            c.display(),
+                            e.name,
+                            redact(&value[s..end])
+                        ),
+                    )
+                    .secret(span),
+                );
+            }
+        }
+    }
+}
+
+fn secret_object(cx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
+    for section in ["stringData", "data"] {
+        let Some((key, data)) = obj.node.entry(section) else {
+            continue;
+        };
+        let literal = data.entries().iter().any(|(_, v)| {
+            v.as_str()
+                .is_some_and(|s| secrets::judge(s) != Value::Reference)
+        });
+        if !literal {
+            continue;
+        }
+        let how = if section == "data" {
+            "base64 is an encoding, not encryption"
+        } else {
+            "in plain text"
+        };
+        out.push(
+            cx.finding(
+                key.span(),
+                format!(
+                    "{} commits its values in {section} ({how}): keep it out of git with sealed-secrets, external-secrets or SOPS",
+                    obj.display()
+                ),
+            )
+            .severity(Severity::Warning)
+            .help("commit a SealedSecret, an ExternalSecret pointing at your secret store, or a SOPS-encrypted file instead"),
+        );
+    }
+}
+
+fn config_map(cx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
+    let Some(data) = obj.node.get("data") else {
+        return;
+    };
+    let names = &cx.config.secret_names;
+    for (k, v) in data.entries() {
+        let (Some(key), Some(value)) = (k.as_str(), v.as_str()) else {
+            continue;
+        };
+        if !value.contains('\n')
+            && secrets::is_secret_name(key, names)
+            && secrets::judge(value) == Value::Literal
+        {
+            push_cm(cx, obj, key, key, v.span(), value, out);
+            continue;
+        }
+        embedded(cx, obj, key, v, value, out);
+    }
+}
+
+/// Credentials inside a ConfigMap value (a config file).
+fn embedded(
+    cx: &Ctx<'_>,
+    obj: &Object<'_>,
+    key: &str,
+    node: Yaml<'_>,
+    value: &str,
+    out: &mut Vec<Finding>,
+) {
+    let names = &cx.config.secret_names;
+    let mut hits: Vec<(String, (usize, usize))> = Vec::new();
+    for c in REDIS_AUTH.captures_iter(value) {
+        if let (Some(d), Some(m)) = (c.get(1), c.get(2)) {
+            if secrets::judge(m.as_str()) == Value::Literal {
+                hits.push((d.as_str().to_string(), (m.start(), m.end())));
+            }
+        }
+    }
+    for c in KEY_VALUE.captures_iter(value) {
+        if let (Some(n), Some(m)) = (c.get(1), c.get(2)) {
+            // a value of one to three characters in a config file is a placeholder or a
+            // parse slip far more often than a password
+            if m.as_str().chars().count() >= 4
+                && secrets::is_secret_name(n.as_str(), names)
+                && secrets::judge(m.as_str()) == Value::Literal
+            {
+                hits.push((n.as_str().to_string(), (m.start(), m.end())));
+            }
+        }
+    }
+    let mut rest = value;
+    let mut base = 0;
+    while let Some((s, e)) = secrets::url_password(rest) {
+        hits.push(("a URL password".to_string(), (base + s, base + e)));
+        base += e;
+        rest = &value[base..];
+    }
+    hits.sort_by_key(|h| h.1);
+    hits.dedup_by(|b, a| b.1.0 < a.1.1); // overlapping reports of one value
+    if hits.is_empty() {
+        return;
+    }
+    let map = node.value_map(cx.text());
+    for (what, (s, e)) in hits {
+        let span = map.span(Span::new(s, e));
+        push_cm(cx, obj, key, &what, span, &value[s..e], out);
+    }
+}
+
+fn push_cm(
+    cx: &Ctx<'_>,
+    obj: &Object<'_>,
+    key: &str,
+    what: &str,
+    span: Span,
+    secret: &str,
+    out: &mut Vec<Finding>,
+) {
+    let what = if what == key {
+        String::new()
+    } else {
+        format!(" ({what})")
+    };
+    out.push(
+        cx.finding(
+            span,
+            format!(
+                "{} holds a credential in \"{key}\"{what}: {}: move it to a Secret and mount or reference that instead",
+                obj.display(),
+                redact(secret)
+            ),
+        )
+        .secret(span)
+        .help("ConfigMaps are readable by anyone who can read the namespace's config; a Secret can be access-controlled and encrypted at rest"),
+    );
+}
