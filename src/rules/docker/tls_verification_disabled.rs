@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
     packs: &["tls"],
     severity: Severity::Warning,
     security_severity: Some(6.5),
-    summary: "TLS certificate verification switched off: curl -k, wget --no-check-certificate, NODE_TLS_REJECT_UNAUTHORIZED=0, ...",
+    summary: "TLS certificate verification switched off in RUN, ENV or ARG (curl -k, wget --no-check-certificate, NODE_TLS_REJECT_UNAUTHORIZED=0)",
     doc: include_str!("../../../rules/docker/tls-verification-disabled.md"),
     default_enabled: true,
     options: &[],
