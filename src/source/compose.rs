@@ -193,44 +193,6 @@ impl Yaml<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn interpolation_forms() {
-        let v = "${A:-x} $B ${C?err} $$D ${E}";
-        let got: Vec<_> = interpolations(v)
-            .into_iter()
-            .map(|i| (i.var, i.op, i.arg))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("A", ":-", "x"),
-                ("B", "", ""),
-                ("C", "?", "err"),
-                ("E", "", "")
-            ]
-        );
-    }
-
-    #[test]
-    fn environment_both_forms() {
-        let text = "services:\n  a:\n    environment:\n      - PASSWORD=pw\n      - HOME\n  b:\n    environment:\n      TOKEN: t\n";
-        let f = YamlFile::parse(text);
-        let c = Compose::of(&f).unwrap();
-        let s = c.services();
-        let a = s[0].environment();
-        assert_eq!(a[0].name, "PASSWORD");
-        assert_eq!(a[0].name_span.text(text), "PASSWORD");
-        assert_eq!(a[0].value_span(text, (0, 2)).text(text), "pw");
-        assert_eq!(a[1].value, None);
-        let b = s[1].environment();
-        assert_eq!((b[0].name, b[0].value), ("TOKEN", Some("t")));
-    }
-}
-
 impl<'a> Service<'a> {
     /// The Dockerfile this service builds, resolved relative to the compose file: `build:
     /// ./dir` or `build: {context, dockerfile}`. `None` for image-only services, remote
@@ -399,9 +361,7 @@ impl<'a> Service<'a> {
                     Some(Dependency {
                         name: k.as_str()?,
                         span: k.span(),
-                        condition: v
-                            .get("condition")
-                            .and_then(|c| c.as_str().map(|s| (s, c))),
+                        condition: v.get("condition").and_then(|c| c.as_str().map(|s| (s, c))),
                     })
                 })
                 .collect();
@@ -528,5 +488,43 @@ impl<'a> Service<'a> {
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpolation_forms() {
+        let v = "${A:-x} $B ${C?err} $$D ${E}";
+        let got: Vec<_> = interpolations(v)
+            .into_iter()
+            .map(|i| (i.var, i.op, i.arg))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A", ":-", "x"),
+                ("B", "", ""),
+                ("C", "?", "err"),
+                ("E", "", "")
+            ]
+        );
+    }
+
+    #[test]
+    fn environment_both_forms() {
+        let text = "services:\n  a:\n    environment:\n      - PASSWORD=pw\n      - HOME\n  b:\n    environment:\n      TOKEN: t\n";
+        let f = YamlFile::parse(text);
+        let c = Compose::of(&f).unwrap();
+        let s = c.services();
+        let a = s[0].environment();
+        assert_eq!(a[0].name, "PASSWORD");
+        assert_eq!(a[0].name_span.text(text), "PASSWORD");
+        assert_eq!(a[0].value_span(text, (0, 2)).text(text), "pw");
+        assert_eq!(a[1].value, None);
+        let b = s[1].environment();
+        assert_eq!((b[0].name, b[0].value), ("TOKEN", Some("t")));
     }
 }

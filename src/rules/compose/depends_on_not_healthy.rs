@@ -31,7 +31,10 @@ fn has_healthcheck(cx: &Ctx<'_>, svc: &Service<'_>) -> Option<bool> {
     let file = cx.project.file(&path, Kind::Dockerfile)?;
     let df = file.dockerfile()?;
     let stage = df.final_stage()?;
-    Some(df.healthcheck(stage).is_some_and(|h| !h.is_healthcheck_none()))
+    Some(
+        df.healthcheck(stage)
+            .is_some_and(|h| !h.is_healthcheck_none()),
+    )
 }
 
 fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -57,8 +60,14 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 }
                 Some(("service_healthy", node)) if health != Some(true) => {
                     let (sev, why) = match health {
-                        Some(false) => (Severity::Error, "it has no healthcheck, so compose fails to start"),
-                        _ => (Severity::Warning, "it has no healthcheck here; unless its image defines a HEALTHCHECK, compose fails to start"),
+                        Some(false) => (
+                            Severity::Error,
+                            "it has no healthcheck, so compose fails to start",
+                        ),
+                        _ => (
+                            Severity::Warning,
+                            "it has no healthcheck here; unless its image defines a HEALTHCHECK, compose fails to start",
+                        ),
                     };
                     out.push(
                         cx.finding(

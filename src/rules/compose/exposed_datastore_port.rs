@@ -69,8 +69,8 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             if !port.on_all_interfaces() {
                 continue;
             }
-            let Some((num, what)) = known(&port.target)
-                .or_else(|| port.published.as_deref().and_then(known))
+            let Some((num, what)) =
+                known(&port.target).or_else(|| port.published.as_deref().and_then(known))
             else {
                 continue;
             };

@@ -22,7 +22,20 @@ pub const RULE: Rule = Rule {
 };
 
 /// Words in a service name that say it runs once and exits.
-const ONE_SHOT: &[&str] = &["migrate", "migration", "init", "setup", "seed", "test", "tests", "build", "builder", "job", "cron", "bootstrap"];
+const ONE_SHOT: &[&str] = &[
+    "migrate",
+    "migration",
+    "init",
+    "setup",
+    "seed",
+    "test",
+    "tests",
+    "build",
+    "builder",
+    "job",
+    "cron",
+    "bootstrap",
+];
 
 fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(compose) = cx.yaml().and_then(Compose::of) else {
@@ -41,7 +54,8 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let one_shot = services.iter().any(|other| {
             other.depends_on().iter().any(|d| {
                 d.name == svc.name
-                    && d.condition.is_some_and(|(c, _)| c == "service_completed_successfully")
+                    && d.condition
+                        .is_some_and(|(c, _)| c == "service_completed_successfully")
             })
         });
         // in a profile: run on demand (tools, debug helpers)

@@ -146,7 +146,9 @@ fn flag_args(
                 _ => continue,
             },
         };
-        if !interpolations(&value).is_empty() || secrets::judge(&value.replace("$$", "$")) != Value::Literal {
+        if !interpolations(&value).is_empty()
+            || secrets::judge(&value.replace("$$", "$")) != Value::Literal
+        {
             continue;
         }
         out.push(

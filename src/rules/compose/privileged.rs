@@ -22,7 +22,14 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-const CAPS: &[&str] = &["ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH"];
+const CAPS: &[&str] = &[
+    "ALL",
+    "SYS_ADMIN",
+    "NET_ADMIN",
+    "SYS_PTRACE",
+    "SYS_MODULE",
+    "DAC_READ_SEARCH",
+];
 const SOCKETS: &[&str] = &["/var/run/docker.sock", "/run/docker.sock"];
 
 fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {

@@ -82,7 +82,10 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             for v in vols.items() {
                 let (n, span) = if let Some(s) = v.as_str() {
                     match named_volume(s) {
-                        Some(n) => (n, Span::new(v.value_map_start(), v.value_map_start() + n.len())),
+                        Some(n) => (
+                            n,
+                            Span::new(v.value_map_start(), v.value_map_start() + n.len()),
+                        ),
                         None => continue,
                     }
                 } else {

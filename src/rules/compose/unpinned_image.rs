@@ -55,13 +55,18 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let msg = match tag {
-            None => format!("service \"{}\" uses image {image} with no tag, so it gets whatever latest is today: pin a version tag (or a digest)", svc.name),
-            Some(t) if t.eq_ignore_ascii_case("latest") => format!("service \"{}\" uses {image}: latest moves under you; pin a version tag (or a digest)", svc.name),
+            None => format!(
+                "service \"{}\" uses image {image} with no tag, so it gets whatever latest is today: pin a version tag (or a digest)",
+                svc.name
+            ),
+            Some(t) if t.eq_ignore_ascii_case("latest") => format!(
+                "service \"{}\" uses {image}: latest moves under you; pin a version tag (or a digest)",
+                svc.name
+            ),
             Some(_) => continue,
         };
-        out.push(
-            cx.finding(node.span(), msg)
-                .help("image: postgres:16.4 (or postgres:16.4@sha256:<digest> to pin the exact bytes)"),
-        );
+        out.push(cx.finding(node.span(), msg).help(
+            "image: postgres:16.4 (or postgres:16.4@sha256:<digest> to pin the exact bytes)",
+        ));
     }
 }

@@ -21,8 +21,27 @@ pub const RULE: Rule = Rule {
 };
 
 const ARCHIVES: &[&str] = &[
-    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tb2", ".tar.xz", ".txz", ".tar.zst",
-    ".tzst", ".tar.lz", ".tlz", ".tar.lzma", ".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma", ".z",
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz",
+    ".tbz2",
+    ".tb2",
+    ".tar.xz",
+    ".txz",
+    ".tar.zst",
+    ".tzst",
+    ".tar.lz",
+    ".tlz",
+    ".tar.lzma",
+    ".gz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".lz",
+    ".lzma",
+    ".z",
     ".zip",
 ];
 
@@ -38,7 +57,10 @@ fn needs_add(src: &str) -> bool {
 fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(df) = cx.dockerfile() else { return };
     for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
-        if !inst.heredocs.is_empty() || inst.flag("checksum").is_some() || inst.flag("keep-git-dir").is_some() {
+        if !inst.heredocs.is_empty()
+            || inst.flag("checksum").is_some()
+            || inst.flag("keep-git-dir").is_some()
+        {
             continue;
         }
         let words = inst.words();

@@ -24,14 +24,20 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(df) = cx.dockerfile() else { return };
     for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
         // one finding per RUN; `(cd x && make)` in a subshell is scoped and fine
-        let cd = inst.run_commands().into_iter().find(|c| {
-            !c.in_subshell && c.name() == Some("cd")
-        });
+        let cd = inst
+            .run_commands()
+            .into_iter()
+            .find(|c| !c.in_subshell && c.name() == Some("cd"));
         if let Some(c) = cd {
             let Some(w) = c.words.iter().find(|w| w.value == "cd") else {
                 continue;
             };
-            let dir = c.words.iter().skip_while(|x| x.value != "cd").nth(1).map(|x| x.value.clone());
+            let dir = c
+                .words
+                .iter()
+                .skip_while(|x| x.value != "cd")
+                .nth(1)
+                .map(|x| x.value.clone());
             let hint = match dir {
                 Some(d) if d.starts_with('/') => format!("WORKDIR {d}"),
                 _ => "WORKDIR <absolute path>".to_string(),

@@ -22,8 +22,14 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(df) = cx.dockerfile() else { return };
-    for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Copy) {
-        let Some(flag) = inst.flag("from") else { continue };
+    for inst in df
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Copy)
+    {
+        let Some(flag) = inst.flag("from") else {
+            continue;
+        };
         let Some(from) = flag.value.as_deref().map(str::trim) else {
             continue;
         };
@@ -52,13 +58,25 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let msg = match df.stage_by_name(from) {
-            Some(_) => format!("COPY --from={from} names a stage that is defined later (or is this one): move stage {from} before this one"),
+            Some(_) => format!(
+                "COPY --from={from} names a stage that is defined later (or is this one): move stage {from} before this one"
+            ),
             None => {
-                let names: Vec<&str> = df.stages.iter().take(here).filter_map(|s| s.name.as_ref().map(|(n, _)| n.as_str())).collect();
+                let names: Vec<&str> = df
+                    .stages
+                    .iter()
+                    .take(here)
+                    .filter_map(|s| s.name.as_ref().map(|(n, _)| n.as_str()))
+                    .collect();
                 if names.is_empty() {
-                    format!("COPY --from={from} names no stage of this Dockerfile, so Docker pulls an image called {from}: name the stage (FROM ... AS {from}) or write a full image reference")
+                    format!(
+                        "COPY --from={from} names no stage of this Dockerfile, so Docker pulls an image called {from}: name the stage (FROM ... AS {from}) or write a full image reference"
+                    )
                 } else {
-                    format!("COPY --from={from} names no earlier stage ({}), so Docker pulls an image called {from}: fix the stage name or write a full image reference", names.join(", "))
+                    format!(
+                        "COPY --from={from} names no earlier stage ({}), so Docker pulls an image called {from}: fix the stage name or write a full image reference",
+                        names.join(", ")
+                    )
                 }
             }
         };

@@ -67,7 +67,10 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             if install.value != "install" {
                 continue;
             }
-            if rest.iter().any(|w| w.value == "--no-cache-dir" || w.value.starts_with("--no-cache-dir=")) {
+            if rest
+                .iter()
+                .any(|w| w.value == "--no-cache-dir" || w.value.starts_with("--no-cache-dir="))
+            {
                 continue;
             }
             out.push(

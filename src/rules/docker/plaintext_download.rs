@@ -24,7 +24,10 @@ pub const RULE: Rule = Rule {
 /// The host of an `http://` URL, when it is not local (loopback, a single-label name on the
 /// build network, `.local`/`.internal`).
 pub fn remote_http_host(url: &str) -> Option<&str> {
-    let rest = url.get(..7).filter(|p| p.eq_ignore_ascii_case("http://")).map(|_| &url[7..])?;
+    let rest = url
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("http://"))
+        .map(|_| &url[7..])?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let hostport = authority.rsplit('@').next().unwrap_or(authority);
     let host = if let Some(v6) = hostport.strip_prefix('[') {

@@ -22,7 +22,11 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(df) = cx.dockerfile() else { return };
-    for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Workdir) {
+    for inst in df
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Workdir)
+    {
         let Some((path, span)) = inst.words().into_iter().next() else {
             continue;
         };

@@ -35,8 +35,8 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if inst.args.text.trim_start().starts_with("exec ") {
             continue;
         }
-        let simple = inst.run_commands().len() == 1
-            && !inst.args.text.contains(['$', '>', '<', '*', '`']);
+        let simple =
+            inst.run_commands().len() == 1 && !inst.args.text.contains(['$', '>', '<', '*', '`']);
         let suggestion = if simple {
             let words: Vec<String> = inst.words().into_iter().map(|(w, _)| w).collect();
             format!("use the exec form, {kw} {}", serde_json_like(&words))

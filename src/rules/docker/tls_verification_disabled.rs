@@ -34,7 +34,11 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
                         continue;
                     };
                     if tls::env_disables(&kv.key, v) {
-                        let what = if inst.keyword == Keyword::Env { "every process in the image" } else { "the build" };
+                        let what = if inst.keyword == Keyword::Env {
+                            "every process in the image"
+                        } else {
+                            "the build"
+                        };
                         out.push(
                             cx.finding(
                                 kv.key_span.cover(vspan),

@@ -29,22 +29,29 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let digest_required = cx.opt_bool("require-digest");
     for stage in &df.stages {
         let image = &stage.image;
-        if stage.base.is_some() || image.is_scratch() || image.unresolved || image.raw.is_empty()
-        {
+        if stage.base.is_some() || image.is_scratch() || image.unresolved || image.raw.is_empty() {
             continue;
         }
         if image.digest.is_some() {
             continue;
         }
         let msg = match image.tag.as_deref() {
-            None => format!("FROM {} has no tag, so it builds on whatever latest is today: pin a version tag", image.raw),
-            Some(t) if t.eq_ignore_ascii_case("latest") => format!("FROM {}: latest moves under you; pin a version tag", image.raw),
-            Some(_) if digest_required => format!("FROM {} is not pinned by digest: append @sha256:<digest>", image.raw),
+            None => format!(
+                "FROM {} has no tag, so it builds on whatever latest is today: pin a version tag",
+                image.raw
+            ),
+            Some(t) if t.eq_ignore_ascii_case("latest") => format!(
+                "FROM {}: latest moves under you; pin a version tag",
+                image.raw
+            ),
+            Some(_) if digest_required => format!(
+                "FROM {} is not pinned by digest: append @sha256:<digest>",
+                image.raw
+            ),
             Some(_) => continue,
         };
-        out.push(
-            cx.finding(image.span, msg)
-                .help("FROM python:3.12.4-slim (or python:3.12.4-slim@sha256:<digest> for the exact bytes)"),
-        );
+        out.push(cx.finding(image.span, msg).help(
+            "FROM python:3.12.4-slim (or python:3.12.4-slim@sha256:<digest> for the exact bytes)",
+        ));
     }
 }
