@@ -528,3 +528,56 @@ mod tests {
         assert_eq!((b[0].name, b[0].value), ("TOKEN", Some("t")));
     }
 }
+
+#[cfg(test)]
+mod port_tests {
+    use super::*;
+
+    #[test]
+    fn short_ports() {
+        let p = |s: &str| parse_short_port(s);
+        assert_eq!(p("6379"), Some((None, None, "6379".into())));
+        assert_eq!(
+            p("5432:5432"),
+            Some((None, Some("5432".into()), "5432".into()))
+        );
+        assert_eq!(
+            p("127.0.0.1:6379:6379/tcp"),
+            Some((
+                Some("127.0.0.1".into()),
+                Some("6379".into()),
+                "6379/tcp".into()
+            ))
+        );
+        assert_eq!(
+            p("[::1]:6379:6379"),
+            Some((Some("::1".into()), Some("6379".into()), "6379".into()))
+        );
+        assert_eq!(
+            p("127.0.0.1::5432"),
+            Some((Some("127.0.0.1".into()), None, "5432".into()))
+        );
+        assert_eq!(p(""), None);
+        assert_eq!(Port::expand("9200-9201/tcp"), vec![9200, 9201]);
+        assert!(Port::expand("1-65535").is_empty());
+    }
+
+    #[test]
+    fn defaults_resolve() {
+        assert_eq!(resolve_defaults("redis:${TAG:-7}"), Some("redis:7".into()));
+        assert_eq!(resolve_defaults("redis:${TAG}"), None);
+        assert_eq!(resolve_defaults("a$$b"), Some("a$b".into()));
+    }
+
+    #[test]
+    fn depends_on_both_forms() {
+        let text = "services:\n  a:\n    depends_on: [b, c]\n  b:\n    depends_on:\n      c:\n        condition: service_healthy\n  c: {}\n";
+        let f = YamlFile::parse(text);
+        let c = Compose::of(&f).unwrap();
+        let s = c.services();
+        let a: Vec<_> = s[0].depends_on().iter().map(|d| d.name).collect();
+        assert_eq!(a, vec!["b", "c"]);
+        let b = s[1].depends_on();
+        assert_eq!(b[0].condition.map(|c| c.0), Some("service_healthy"));
+    }
+}

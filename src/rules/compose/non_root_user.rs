@@ -95,3 +95,58 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::config::{Config, Selector};
+    use crate::engine::{self, CheckOptions};
+
+    /// The cross-file promise: a service built from a Dockerfile without USER and
+    /// HEALTHCHECK gets both findings, each with a related location in that Dockerfile; one
+    /// built from a Dockerfile with both gets neither.
+    #[test]
+    fn built_services_point_into_their_dockerfile() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let run = |dir: &str| {
+            let mut config = Config::default();
+            config.select = Some(vec![
+                Selector::parse("compose/non-root-user").expect("selector"),
+                Selector::parse("compose/missing-healthcheck").expect("selector"),
+            ]);
+            engine::check(&CheckOptions {
+                paths: vec![root.join(dir).join("docker-compose.yml")],
+                stdin: None,
+                config,
+                root: root.clone(),
+                no_ignore: true,
+                exclude: Vec::new(),
+                max_file_size: 1 << 20,
+            })
+        };
+        let bad = run("fixtures/compose/non-root-user/bad");
+        for rule in ["compose/non-root-user", "compose/missing-healthcheck"] {
+            let f = bad
+                .findings
+                .iter()
+                .find(|f| f.rule == rule && f.message.contains("\"api\""))
+                .unwrap_or_else(|| panic!("{rule} on api"));
+            assert!(
+                f.related.iter().any(|r| r
+                    .location
+                    .file
+                    .ends_with("non-root-user/bad/api/Dockerfile")
+                    && r.location.start.line == 1),
+                "{rule}: {:?}",
+                f.related
+            );
+        }
+        let good = run("fixtures/compose/non-root-user/good");
+        assert!(
+            !good.findings.iter().any(|f| f.message.contains("\"api\"")),
+            "{:?}",
+            good.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+    }
+}
