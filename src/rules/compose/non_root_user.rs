@@ -110,11 +110,13 @@ mod tests {
     fn built_services_point_into_their_dockerfile() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let run = |dir: &str| {
-            let mut config = Config::default();
-            config.select = Some(vec![
-                Selector::parse("compose/non-root-user").expect("selector"),
-                Selector::parse("compose/missing-healthcheck").expect("selector"),
-            ]);
+            let config = Config {
+                select: Some(vec![
+                    Selector::parse("compose/non-root-user").expect("selector"),
+                    Selector::parse("compose/missing-healthcheck").expect("selector"),
+                ]),
+                ..Config::default()
+            };
             engine::check(&CheckOptions {
                 paths: vec![root.join(dir).join("docker-compose.yml")],
                 stdin: None,
