@@ -98,6 +98,10 @@ fn flag_args(
     while i < words.len() {
         let w = &words[i];
         i += 1;
+        // a list item holding a whole script is lexed on its own
+        if w.value.contains(char::is_whitespace) {
+            continue;
+        }
         if let Some((s, e)) = secrets::url_password(&w.value) {
             // only when the word is written plainly, so offsets line up
             let raw = w.span.text(text);
