@@ -229,6 +229,268 @@ impl<'a> Service<'a> {
     }
 }
 
+/// One `depends_on` entry, from the list or the map form.
+#[derive(Clone, Copy, Debug)]
+pub struct Dependency<'a> {
+    pub name: &'a str,
+    /// The service name as written (list item or map key).
+    pub span: super::Span,
+    /// `condition:` value and its node (map form only).
+    pub condition: Option<(&'a str, Yaml<'a>)>,
+}
+
+/// One published port, from the short (`"127.0.0.1:8080:80/tcp"`) or long syntax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Port {
+    /// The host IP, brackets removed (`::1`); `None` when absent (all interfaces).
+    pub host_ip: Option<String>,
+    /// The host port or range, when given.
+    pub published: Option<String>,
+    /// The container port or range.
+    pub target: String,
+    /// The item (short form) or the `target`/`published` value (long form).
+    pub span: super::Span,
+}
+
+impl Port {
+    /// Whether the host side listens on every interface.
+    pub fn on_all_interfaces(&self) -> bool {
+        match self.host_ip.as_deref() {
+            None => true,
+            Some(ip) => matches!(ip.trim(), "" | "0.0.0.0" | "::" | "[::]"),
+        }
+    }
+
+    /// The ports of a `N` or `N-M` range (bounded), for matching well-known ports.
+    pub fn expand(range: &str) -> Vec<u16> {
+        let range = range.split('/').next().unwrap_or(range).trim();
+        match range.split_once('-') {
+            Some((a, b)) => match (a.trim().parse::<u16>(), b.trim().parse::<u16>()) {
+                (Ok(a), Ok(b)) if a <= b && b - a <= 1024 => (a..=b).collect(),
+                _ => Vec::new(),
+            },
+            None => range.parse().map(|p| vec![p]).unwrap_or_default(),
+        }
+    }
+}
+
+/// Compose interpolation with only the defaults known: `${VAR:-x}`/`${VAR-x}` become `x`,
+/// `$$` becomes `$`. `None` when a variable without a default is left.
+pub fn resolve_defaults(value: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut last = 0;
+    for i in interpolations(value) {
+        out.push_str(&value[last..i.range.0]);
+        match i.op {
+            ":-" | "-" if !i.arg.contains('$') => out.push_str(i.arg),
+            _ => return None,
+        }
+        last = i.range.1;
+    }
+    out.push_str(&value[last..]);
+    Some(out.replace("$$", "$"))
+}
+
+/// Parse a short-syntax port: `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]`.
+pub fn parse_short_port(raw: &str) -> Option<(Option<String>, Option<String>, String)> {
+    let raw = raw.trim();
+    let (ip, rest): (Option<String>, String) = if let Some(r) = raw.strip_prefix('[') {
+        let (ip, rest) = r.split_once(']')?;
+        (
+            Some(ip.to_string()),
+            rest.strip_prefix(':').unwrap_or(rest).to_string(),
+        )
+    } else {
+        let parts: Vec<&str> = raw.split(':').collect();
+        let n = parts.len();
+        if n >= 3 {
+            // `ip:host:container`, or a bare IPv6 host before the last two parts
+            (Some(parts[..n - 2].join(":")), parts[n - 2..].join(":"))
+        } else {
+            (None, raw.to_string())
+        }
+    };
+    let (published, target) = match rest.rsplit_once(':') {
+        Some((p, t)) => (Some(p.to_string()).filter(|p| !p.is_empty()), t.to_string()),
+        None => (None, rest.clone()),
+    };
+    if target.is_empty() {
+        return None;
+    }
+    Some((ip, published, target))
+}
+
+impl<'a> Compose<'a> {
+    /// The names defined under a top-level section (`networks`, `volumes`, `secrets`,
+    /// `configs`); `x-` keys left out.
+    pub fn defined(&self, section: &str) -> Vec<&'a str> {
+        self.root
+            .get(section)
+            .map(|s| {
+                s.keys()
+                    .into_iter()
+                    .filter(|k| !k.starts_with("x-"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether a service has a working healthcheck in the compose file (`None`: it has no
+    /// `healthcheck:` at all).
+    pub fn healthcheck_enabled(svc: &Service<'a>) -> Option<bool> {
+        let hc = svc.get("healthcheck")?;
+        let disabled = hc.get("disable").and_then(|d| d.as_bool()) == Some(true)
+            || hc.get("test").is_some_and(|t| {
+                t.as_str() == Some("NONE") || t.at(0).and_then(|x| x.as_str()) == Some("NONE")
+            });
+        Some(!disabled)
+    }
+}
+
+impl<'a> Service<'a> {
+    /// `depends_on` in the list or the map form.
+    pub fn depends_on(&self) -> Vec<Dependency<'a>> {
+        let Some(d) = self.node.get("depends_on") else {
+            return Vec::new();
+        };
+        if d.is_map() {
+            return d
+                .entries()
+                .into_iter()
+                .filter_map(|(k, v)| {
+                    Some(Dependency {
+                        name: k.as_str()?,
+                        span: k.span(),
+                        condition: v.get("condition").and_then(|c| c.as_str().map(|s| (s, c))),
+                    })
+                })
+                .collect();
+        }
+        d.str_or_list()
+            .into_iter()
+            .map(|(name, span)| Dependency {
+                name,
+                span,
+                condition: None,
+            })
+            .collect()
+    }
+
+    /// `ports`, short and long syntax. Entries with variables left unresolved are dropped.
+    pub fn ports(&self) -> Vec<Port> {
+        let Some(ports) = self.node.get("ports") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in ports.items() {
+            if item.is_map() {
+                let get = |k: &str| {
+                    item.get(k)
+                        .and_then(|v| v.scalar().map(|s| (s.to_string(), v.span())))
+                        .filter(|_| item.get(k).is_some_and(|v| !v.is_null()))
+                };
+                let Some((target, tspan)) = get("target") else {
+                    continue;
+                };
+                let Some(target) = resolve_defaults(&target) else {
+                    continue;
+                };
+                let host_ip = match get("host_ip") {
+                    Some((ip, _)) => match resolve_defaults(&ip) {
+                        Some(ip) => Some(ip),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                let published = get("published").and_then(|(p, _)| resolve_defaults(&p));
+                out.push(Port {
+                    host_ip,
+                    published,
+                    target,
+                    span: tspan,
+                });
+            } else if let Some(raw) = item.scalar() {
+                let Some(raw) = resolve_defaults(raw) else {
+                    // `${PORT}:5432`: the host side is unknown but the interface is not
+                    let Some((ip, _, target)) = parse_short_port(raw) else {
+                        continue;
+                    };
+                    if ip.is_some() || target.contains('$') {
+                        continue;
+                    }
+                    out.push(Port {
+                        host_ip: None,
+                        published: None,
+                        target,
+                        span: item.span(),
+                    });
+                    continue;
+                };
+                if let Some((host_ip, published, target)) = parse_short_port(&raw) {
+                    out.push(Port {
+                        host_ip,
+                        published,
+                        target,
+                        span: item.span(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The shell commands of `command` or `entrypoint` (string or list form; list items
+    /// holding a script, as in `["sh", "-c", "..."]`, are parsed too), with file spans.
+    pub fn commands(&self, key: &str, text: &str) -> Vec<super::shell::Command> {
+        use super::shell::{Command, Word, parse_script};
+        let Some(node) = self.node.get(key) else {
+            return Vec::new();
+        };
+        let lex = |item: Yaml<'a>, s: &str| -> Vec<Command> {
+            let map = item.value_map(text);
+            let mut cmds = parse_script(s).commands;
+            for c in &mut cmds {
+                c.span = map.span(c.span);
+                for w in &mut c.words {
+                    w.span = map.span(w.span);
+                }
+            }
+            cmds
+        };
+        if let Some(s) = node.as_str() {
+            return lex(node, s);
+        }
+        let mut words = Vec::new();
+        let mut out = Vec::new();
+        for item in node.items() {
+            let Some(s) = item.scalar() else { continue };
+            words.push(Word {
+                value: s.to_string(),
+                span: item.span(),
+                quoted: true,
+            });
+            if s.contains(char::is_whitespace) {
+                out.extend(lex(item, s));
+            }
+        }
+        if let (Some(first), Some(last)) = (words.first(), words.last()) {
+            let span = first.span.cover(last.span);
+            out.insert(
+                0,
+                Command {
+                    words,
+                    span,
+                    op_before: None,
+                    op_after: None,
+                    pipeline: 0,
+                    in_subshell: false,
+                },
+            );
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,5 +526,58 @@ mod tests {
         assert_eq!(a[1].value, None);
         let b = s[1].environment();
         assert_eq!((b[0].name, b[0].value), ("TOKEN", Some("t")));
+    }
+}
+
+#[cfg(test)]
+mod port_tests {
+    use super::*;
+
+    #[test]
+    fn short_ports() {
+        let p = |s: &str| parse_short_port(s);
+        assert_eq!(p("6379"), Some((None, None, "6379".into())));
+        assert_eq!(
+            p("5432:5432"),
+            Some((None, Some("5432".into()), "5432".into()))
+        );
+        assert_eq!(
+            p("127.0.0.1:6379:6379/tcp"),
+            Some((
+                Some("127.0.0.1".into()),
+                Some("6379".into()),
+                "6379/tcp".into()
+            ))
+        );
+        assert_eq!(
+            p("[::1]:6379:6379"),
+            Some((Some("::1".into()), Some("6379".into()), "6379".into()))
+        );
+        assert_eq!(
+            p("127.0.0.1::5432"),
+            Some((Some("127.0.0.1".into()), None, "5432".into()))
+        );
+        assert_eq!(p(""), None);
+        assert_eq!(Port::expand("9200-9201/tcp"), vec![9200, 9201]);
+        assert!(Port::expand("1-65535").is_empty());
+    }
+
+    #[test]
+    fn defaults_resolve() {
+        assert_eq!(resolve_defaults("redis:${TAG:-7}"), Some("redis:7".into()));
+        assert_eq!(resolve_defaults("redis:${TAG}"), None);
+        assert_eq!(resolve_defaults("a$$b"), Some("a$b".into()));
+    }
+
+    #[test]
+    fn depends_on_both_forms() {
+        let text = "services:\n  a:\n    depends_on: [b, c]\n  b:\n    depends_on:\n      c:\n        condition: service_healthy\n  c: {}\n";
+        let f = YamlFile::parse(text);
+        let c = Compose::of(&f).unwrap();
+        let s = c.services();
+        let a: Vec<_> = s[0].depends_on().iter().map(|d| d.name).collect();
+        assert_eq!(a, vec!["b", "c"]);
+        let b = s[1].depends_on();
+        assert_eq!(b[0].condition.map(|c| c.0), Some("service_healthy"));
     }
 }

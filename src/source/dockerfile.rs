@@ -1549,6 +1549,47 @@ pub fn is_nonroot_image(image: &ImageRef) -> bool {
         || name.contains("nginxinc/nginx-unprivileged")
 }
 
+impl Dockerfile {
+    /// Indices of the stages whose layers end up in the final image: the final stage and
+    /// the stages it is built on (`FROM build`).
+    pub fn shipped_stages(&self) -> Vec<usize> {
+        let Some(last) = self.stages.len().checked_sub(1) else {
+            return Vec::new();
+        };
+        let mut out = vec![last];
+        let mut cur = last;
+        while let Some(b) = self.stages.get(cur).and_then(|s| s.base) {
+            if out.contains(&b) {
+                break;
+            }
+            out.push(b);
+            cur = b;
+        }
+        out
+    }
+
+    /// Whether an instruction belongs to a stage that ends up in the final image.
+    pub fn is_shipped(&self, inst: &Instruction) -> bool {
+        inst.stage
+            .is_some_and(|s| self.shipped_stages().contains(&s))
+    }
+}
+
+impl Instruction {
+    /// Whether a `RUN` has a `--mount=type=cache` whose target starts with one of `targets`.
+    pub fn has_cache_mount(&self, targets: &[&str]) -> bool {
+        self.flags.iter().filter(|f| f.name == "mount").any(|f| {
+            let kv = f.mount_kv();
+            let is_cache = kv.iter().any(|(k, v)| k == "type" && v == "cache");
+            is_cache
+                && kv.iter().any(|(k, v)| {
+                    matches!(k.as_str(), "target" | "dst" | "destination")
+                        && targets.iter().any(|t| v.starts_with(t))
+                })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,1 +1,12 @@
+pub mod depends_on_not_healthy;
+pub mod exposed_datastore_port;
 pub mod missing_healthcheck;
+pub mod missing_resource_limits;
+pub mod missing_restart_policy;
+pub mod non_root_user;
+pub mod obsolete_version;
+pub mod plaintext_secret;
+pub mod privileged;
+pub mod tls_verification_disabled;
+pub mod undefined_reference;
+pub mod unpinned_image;

@@ -1,1 +1,17 @@
+pub mod add_instead_of_copy;
+pub mod apt_lists_not_cleaned;
+pub mod apt_no_install_recommends;
+pub mod cd_in_run;
+pub mod copy_from_unknown_stage;
+pub mod curl_pipe_shell;
+pub mod missing_healthcheck;
+pub mod multiple_cmd;
 pub mod non_root_user;
+pub mod pip_no_cache;
+pub mod plaintext_download;
+pub mod relative_workdir;
+pub mod secret_in_env;
+pub mod shell_form_entrypoint;
+pub mod sudo;
+pub mod tls_verification_disabled;
+pub mod unpinned_base_image;

@@ -1,0 +1,72 @@
+//! compose/missing-restart-policy: a long-running service that is not restarted when it
+//! dies or when the host reboots.
+
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+use crate::source::Kind;
+use crate::source::compose::Compose;
+
+pub const RULE: Rule = Rule {
+    id: "compose/missing-restart-policy",
+    kinds: &[Kind::Compose],
+    packs: &["reliability"],
+    severity: Severity::Note,
+    security_severity: None,
+    summary: "a long-running service with neither restart: nor deploy.restart_policy",
+    doc: include_str!("../../../rules/compose/missing-restart-policy.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+/// Words in a service name that say it runs once and exits.
+const ONE_SHOT: &[&str] = &[
+    "migrate",
+    "migration",
+    "init",
+    "setup",
+    "seed",
+    "test",
+    "tests",
+    "build",
+    "builder",
+    "job",
+    "cron",
+    "bootstrap",
+];
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(compose) = cx.yaml().and_then(Compose::of) else {
+        return;
+    };
+    let services = compose.services();
+    for svc in &services {
+        if svc.get("restart").is_some() || svc.node.path(&["deploy", "restart_policy"]).is_some() {
+            continue;
+        }
+        let words = crate::secrets::words(svc.name);
+        if words.iter().any(|w| ONE_SHOT.contains(&w.as_str())) {
+            continue;
+        }
+        // waited on to finish by another service: a one-shot task
+        let one_shot = services.iter().any(|other| {
+            other.depends_on().iter().any(|d| {
+                d.name == svc.name
+                    && d.condition
+                        .is_some_and(|(c, _)| c == "service_completed_successfully")
+            })
+        });
+        // in a profile: run on demand (tools, debug helpers)
+        if one_shot || svc.get("profiles").is_some() {
+            continue;
+        }
+        out.push(
+            cx.finding(
+                svc.key.span(),
+                format!("service \"{}\" has no restart policy, so it stays down after a crash or a reboot: add restart: unless-stopped (or deploy.restart_policy)", svc.name),
+            ),
+        );
+    }
+}

@@ -1,0 +1,167 @@
+//! compose/plaintext-secret: secrets written into the compose file: a secret-like
+//! environment variable with a literal value or a literal `${VAR:-default}`, credentials in
+//! a URL, and `--requirepass <literal>`-style flags in `command`.
+
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity, redact};
+use crate::rules::Rule;
+use crate::secrets::{self, Value};
+use crate::source::Kind;
+use crate::source::Span;
+use crate::source::compose::{Compose, interpolations};
+
+pub const RULE: Rule = Rule {
+    id: "compose/plaintext-secret",
+    kinds: &[Kind::Compose],
+    packs: &["secrets"],
+    severity: Severity::Error,
+    security_severity: Some(7.5),
+    summary: "a secret written in plain text in the compose file: environment, defaults, URLs, command flags",
+    doc: include_str!("../../../rules/compose/plaintext-secret.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+const HELP: &str = "pass it from the environment with no default (`${DB_PASSWORD:?set it}`), an env_file kept out of git, or a `secrets:` entry read through a *_FILE variable";
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(compose) = cx.yaml().and_then(Compose::of) else {
+        return;
+    };
+    let text = cx.text();
+    let extra = &cx.config.secret_names;
+    for svc in compose.services() {
+        for e in svc.environment() {
+            let Some(value) = e.value else { continue };
+            if let Some((start, end)) = secrets::url_password(value) {
+                let span = e.value_span(text, (start, end));
+                out.push(
+                    cx.finding(
+                        span,
+                        format!("service \"{}\": {} holds a URL with a password ({}): take the password from a secret or a variable", svc.name, e.name, redact(&value[start..end])),
+                    )
+                    .secret(span)
+                    .help(HELP),
+                );
+                continue;
+            }
+            if !secrets::is_secret_name(e.name, extra) {
+                continue;
+            }
+            if !interpolations(value).is_empty() {
+                if let Some((default, range)) = secrets::literal_default(value) {
+                    let span = e.value_span(text, range);
+                    out.push(
+                        cx.finding(
+                            span,
+                            format!("service \"{}\": {} falls back to a literal default ({}) when the variable is unset: drop the default, or use ${{VAR:?}} to require it", svc.name, e.name, redact(default)),
+                        )
+                        .secret(span)
+                        .help(HELP),
+                    );
+                }
+                continue;
+            }
+            if secrets::judge(&value.replace("$$", "$")) != Value::Literal {
+                continue;
+            }
+            let span = e.value_span(text, (0, value.len()));
+            out.push(
+                cx.finding(
+                    span,
+                    format!("service \"{}\": {} is set to a plaintext secret ({}): read it from the environment or a secret", svc.name, e.name, redact(value)),
+                )
+                .secret(span)
+                .help(HELP),
+            );
+        }
+        for key in ["command", "entrypoint"] {
+            for cmd in svc.commands(key, text) {
+                flag_args(cx, svc.name, &cmd.words, text, out);
+            }
+        }
+    }
+}
+
+/// `--requirepass secret`, `--password=secret`, and URLs with credentials among words.
+fn flag_args(
+    cx: &Ctx<'_>,
+    service: &str,
+    words: &[crate::source::shell::Word],
+    text: &str,
+    out: &mut Vec<Finding>,
+) {
+    let extra = &cx.config.secret_names;
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        i += 1;
+        // a list item holding a whole script is lexed on its own
+        if w.value.contains(char::is_whitespace) {
+            continue;
+        }
+        if let Some((s, e)) = secrets::url_password(&w.value) {
+            // only when the word is written plainly, so offsets line up
+            let raw = w.span.text(text);
+            let span = match raw.find(&w.value) {
+                Some(off) => Span::new(w.span.start + off + s, w.span.start + off + e),
+                None => w.span,
+            };
+            out.push(
+                cx.finding(
+                    span,
+                    format!("service \"{service}\": a command argument holds a URL with a password ({}): take it from a secret or a variable", redact(&w.value[s..e])),
+                )
+                .secret(span)
+                .help(HELP),
+            );
+            continue;
+        }
+        let Some(flag) = w.value.strip_prefix("--").or_else(|| {
+            w.value
+                .strip_prefix('-')
+                .filter(|f| f.len() > 1 && !f.starts_with('-'))
+        }) else {
+            continue;
+        };
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (flag, None),
+        };
+        if !secrets::is_secret_name(name, extra) {
+            continue;
+        }
+        let (value, span) = match inline {
+            Some(v) => {
+                let raw = w.span.text(text);
+                let span = match raw.rfind(v).filter(|_| !v.is_empty()) {
+                    Some(off) => Span::new(w.span.start + off, w.span.start + off + v.len()),
+                    None => w.span,
+                };
+                (v.to_string(), span)
+            }
+            None => match words.get(i) {
+                Some(next) if !next.value.starts_with('-') => {
+                    i += 1;
+                    (next.value.clone(), next.span)
+                }
+                _ => continue,
+            },
+        };
+        if !interpolations(&value).is_empty()
+            || secrets::judge(&value.replace("$$", "$")) != Value::Literal
+        {
+            continue;
+        }
+        out.push(
+            cx.finding(
+                span,
+                format!("service \"{service}\": --{name} is given a plaintext secret ({}): pass it from a variable or a secrets file", redact(&value)),
+            )
+            .secret(span)
+            .help(HELP),
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! compose/undefined-reference: a service names a service, network, volume, secret or config
+//! that the file does not define.
+
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+use crate::source::compose::Compose;
+use crate::source::{Kind, Span};
+
+pub const RULE: Rule = Rule {
+    id: "compose/undefined-reference",
+    kinds: &[Kind::Compose],
+    packs: &["reliability"],
+    severity: Severity::Error,
+    security_severity: None,
+    summary: "depends_on, networks, volumes, secrets, configs or extends naming something the file does not define",
+    doc: include_str!("../../../rules/compose/undefined-reference.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+/// A named volume (not a host path) in the short `source:target[:mode]` syntax.
+fn named_volume(spec: &str) -> Option<&str> {
+    let (source, _) = spec.split_once(':')?;
+    let first = source.chars().next()?;
+    (first.is_ascii_alphanumeric()
+        && source
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    .then_some(source)
+}
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(compose) = cx.yaml().and_then(Compose::of) else {
+        return;
+    };
+    // merged with other files: definitions may live there
+    if compose.root.get("include").is_some() {
+        return;
+    }
+    let name = cx.path().file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.contains("override") {
+        return;
+    }
+    let services: Vec<&str> = compose.services().iter().map(|s| s.name).collect();
+    let networks = compose.defined("networks");
+    let volumes = compose.defined("volumes");
+    let secrets = compose.defined("secrets");
+    let configs = compose.defined("configs");
+    let mut report = |span: Span, svc: &str, what: &str, name: &str, section: &str| {
+        out.push(
+            cx.finding(
+                span,
+                format!("service \"{svc}\" refers to {what} \"{name}\", which this file does not define: add it under top-level {section}: or fix the name"),
+            ),
+        );
+    };
+    for svc in compose.services() {
+        for dep in svc.depends_on() {
+            if !services.contains(&dep.name) {
+                report(dep.span, svc.name, "service", dep.name, "services");
+            }
+        }
+        if let Some(nets) = svc.get("networks") {
+            let names: Vec<(&str, Span)> = if nets.is_map() {
+                nets.entries()
+                    .into_iter()
+                    .filter_map(|(k, _)| k.as_str().map(|s| (s, k.span())))
+                    .collect()
+            } else {
+                nets.str_or_list()
+            };
+            for (n, span) in names {
+                if n != "default" && !n.contains('$') && !networks.contains(&n) {
+                    report(span, svc.name, "network", n, "networks");
+                }
+            }
+        }
+        if let Some(vols) = svc.get("volumes") {
+            for v in vols.items() {
+                let (n, span) = if let Some(s) = v.as_str() {
+                    match named_volume(s) {
+                        Some(n) => (
+                            n,
+                            Span::new(v.value_map_start(), v.value_map_start() + n.len()),
+                        ),
+                        None => continue,
+                    }
+                } else {
+                    let is_volume = v.get("type").and_then(|t| t.as_str()) == Some("volume");
+                    match v.get("source").filter(|_| is_volume) {
+                        Some(src) => match src.as_str() {
+                            Some(n) if !n.contains('$') => (n, src.span()),
+                            _ => continue,
+                        },
+                        None => continue,
+                    }
+                };
+                if !volumes.contains(&n) {
+                    report(span, svc.name, "volume", n, "volumes");
+                }
+            }
+        }
+        for (key, defined) in [("secrets", &secrets), ("configs", &configs)] {
+            let Some(list) = svc.get(key) else { continue };
+            for item in list.items() {
+                let (n, span) = match item.as_str() {
+                    Some(n) => (n, item.span()),
+                    None => match item.get("source") {
+                        Some(src) => match src.as_str() {
+                            Some(n) => (n, src.span()),
+                            None => continue,
+                        },
+                        None => continue,
+                    },
+                };
+                if !n.contains('$') && !defined.contains(&n) {
+                    report(span, svc.name, &key[..key.len() - 1], n, key);
+                }
+            }
+        }
+        if let Some(ext) = svc.get("extends") {
+            let target = if let Some(s) = ext.as_str() {
+                Some((s, ext.span()))
+            } else if ext.get("file").is_none() {
+                ext.get("service")
+                    .and_then(|s| s.as_str().map(|n| (n, s.span())))
+            } else {
+                None
+            };
+            if let Some((n, span)) = target {
+                if !services.contains(&n) {
+                    report(span, svc.name, "service", n, "services");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! docker/pip-no-cache: `pip install` keeping its download cache in the image.
+
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+use crate::source::Kind;
+use crate::source::dockerfile::Keyword;
+use crate::source::shell::basename;
+
+pub const RULE: Rule = Rule {
+    id: "docker/pip-no-cache",
+    kinds: &[Kind::Dockerfile],
+    packs: &["hygiene"],
+    severity: Severity::Note,
+    security_severity: None,
+    summary: "pip install without --no-cache-dir",
+    doc: include_str!("../../../rules/docker/pip-no-cache.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(df) = cx.dockerfile() else { return };
+    // PIP_NO_CACHE_DIR set anywhere in the file (ENV, or ARG feeding it) switches it off
+    let env_off = df.instructions.iter().any(|i| {
+        matches!(i.keyword, Keyword::Env | Keyword::Arg)
+            && i.key_values()
+                .iter()
+                .any(|kv| kv.key.eq_ignore_ascii_case("PIP_NO_CACHE_DIR"))
+    });
+    if env_off {
+        return;
+    }
+    for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
+        if !df.is_shipped(inst) || inst.has_cache_mount(&["/root/.cache", "/home/"]) {
+            continue;
+        }
+        for c in inst.run_commands() {
+            if c.words
+                .iter()
+                .any(|w| w.value.starts_with("PIP_NO_CACHE_DIR="))
+            {
+                continue;
+            }
+            let Some((prog, p)) = c.program() else {
+                continue;
+            };
+            let name = basename(&prog.value);
+            let args = c.args_after(p);
+            // pip install / python -m pip install
+            let is_pip = |n: &str| n == "pip" || n.starts_with("pip2") || n.starts_with("pip3");
+            let rest = if is_pip(name) {
+                args
+            } else if name.starts_with("python")
+                && args.first().is_some_and(|w| w.value == "-m")
+                && args.get(1).is_some_and(|w| is_pip(&w.value))
+            {
+                args.get(2..).unwrap_or(&[])
+            } else {
+                continue;
+            };
+            let Some(install) = rest.iter().find(|w| !w.value.starts_with('-')) else {
+                continue;
+            };
+            if install.value != "install" {
+                continue;
+            }
+            if rest
+                .iter()
+                .any(|w| w.value == "--no-cache-dir" || w.value.starts_with("--no-cache-dir="))
+            {
+                continue;
+            }
+            out.push(
+                cx.finding(
+                    install.span,
+                    "pip keeps its download cache in the image: add --no-cache-dir (or set ENV PIP_NO_CACHE_DIR=1)",
+                )
+                .help("RUN pip install --no-cache-dir -r requirements.txt (or RUN --mount=type=cache,target=/root/.cache/pip pip install ...)"),
+            );
+        }
+    }
+}
