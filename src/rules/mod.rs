@@ -118,6 +118,11 @@ pub static REGISTRY: &[&Rule] = &[
     &k8s::missing_resource_limits::RULE,
     &gha::unpinned_action::RULE,
     &tf::plaintext_secret::RULE,
+    &tf::tls::RULE,
+    &tf::encryption_at_rest::RULE,
+    &tf::public_access::RULE,
+    &tf::backups::RULE,
+    &tf::provider_unpinned::RULE,
 ];
 
 /// The rule with this id (or alias).
