@@ -92,7 +92,7 @@ pub const CHECKS: &[Check] = &[
         &["aws_db_instance"],
         &["deletion_protection"],
         Test::True,
-        "can be deleted by a plan (deletion_protection is off by default)",
+        "can be deleted by a plan",
         "set deletion_protection = true",
         "aws provider docs; checkov CKV_AWS_293",
     )
@@ -105,7 +105,7 @@ pub const CHECKS: &[Check] = &[
         ],
         &["deletion_protection"],
         Test::True,
-        "can be deleted by a plan (deletion_protection is off by default)",
+        "can be deleted by a plan",
         "set deletion_protection = true",
         "aws provider docs; checkov CKV_AWS_139",
     ),

@@ -464,3 +464,67 @@ fn flags(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) 
         out.push(with_origin(f, m, &a.value, &r, "the value"));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::config::{Config, Selector};
+    use crate::engine::{self, CheckOptions};
+    use crate::report::Report;
+
+    fn check_dir(dir: &Path) -> Report {
+        let config = Config {
+            select: Some(vec![Selector::parse("tf/tls").unwrap()]),
+            ..Config::default()
+        };
+        engine::check(&CheckOptions {
+            paths: vec![dir.to_path_buf()],
+            stdin: None,
+            config,
+            root: dir.to_path_buf(),
+            no_ignore: true,
+            exclude: Vec::new(),
+            max_file_size: 1 << 20,
+        })
+    }
+
+    #[test]
+    fn a_default_in_another_file_is_the_related_location() {
+        let dir =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/tf/tls/bad-module-default");
+        let report = check_dir(&dir);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.message.starts_with("upstash_redis_database.cache"))
+            .expect("finding");
+        assert_eq!(
+            (f.location.file.as_str(), f.location.start.line),
+            ("main.tf", 4)
+        );
+        let [related] = f.related.as_slice() else {
+            panic!("{:?}", f.related)
+        };
+        assert_eq!(related.location.file, "variables.tf");
+        assert_eq!(related.location.start.line, 3);
+        assert!(
+            related.label.contains("var.enable_tls"),
+            "{}",
+            related.label
+        );
+    }
+
+    #[test]
+    fn a_variable_set_by_terraform_tfvars_is_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "variable \"tls\" {\n  default = false\n}\nresource \"upstash_redis_database\" \"a\" {\n  tls = var.tls\n}\n",
+        )
+        .unwrap();
+        assert_eq!(check_dir(dir.path()).findings.len(), 1);
+        std::fs::write(dir.path().join("terraform.tfvars"), "tls = true\n").unwrap();
+        assert!(check_dir(dir.path()).findings.is_empty());
+    }
+}
