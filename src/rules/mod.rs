@@ -158,6 +158,11 @@ pub static REGISTRY: &[&Rule] = &[
     &k8s::default_namespace::RULE,
     &gha::unpinned_action::RULE,
     &tf::plaintext_secret::RULE,
+    &tf::tls::RULE,
+    &tf::encryption_at_rest::RULE,
+    &tf::public_access::RULE,
+    &tf::backups::RULE,
+    &tf::provider_unpinned::RULE,
     &secrets::hardcoded_token::RULE,
 ];
 

@@ -1,1 +1,391 @@
+//! Terraform rules, and the small table engine they share: a rule lists `Check` rows (one per
+//! resource/attribute pair, each with its source) and [`run`] walks the resources of the file,
+//! resolves values through the module (variable defaults, locals) and reports.
+//!
+//! Unknown values (function calls, resource attributes, variables without default, unknown
+//! conditionals) never produce a finding.
+
+pub mod backups;
+pub mod encryption_at_rest;
 pub mod plaintext_secret;
+pub mod provider_unpinned;
+pub mod public_access;
+pub mod tls;
+
+use crate::engine::{Ctx, TfModule};
+use crate::finding::{Finding, Severity};
+use crate::source::Span;
+use crate::source::terraform::{Block, Expr, Module, Resolved, Value};
+
+/// What an attribute must (not) be.
+#[derive(Debug, Clone, Copy)]
+pub enum Test {
+    /// Must be `true`; missing is a finding.
+    True,
+    /// An explicit `false` is a finding (the default is safe).
+    NotFalse,
+    /// An explicit `true` is a finding (the default is safe).
+    NotTrue,
+    /// Must equal this string (case-insensitive); missing is a finding.
+    Equals(&'static str),
+    /// An explicit string in this list (case-insensitive) is a finding.
+    In(&'static [&'static str]),
+    /// Missing (the default is in the list) or an explicit string in the list is a finding.
+    MissingOrIn(&'static [&'static str]),
+    /// Must be set to something other than null.
+    Set,
+    /// A number of days at least the rule's minimum; when missing, the provider default applies.
+    MinDays { default: i64 },
+}
+
+/// A precondition on a top-level attribute of the resource. Unknown values make the check skip.
+#[derive(Debug, Clone, Copy)]
+pub enum Cond {
+    /// The attribute is one of these strings (case-insensitive).
+    Is(&'static str, &'static [&'static str]),
+    /// The attribute is missing or not one of these strings.
+    IsNot(&'static str, &'static [&'static str]),
+    /// The attribute does not start with this prefix (missing counts as not).
+    NotPrefix(&'static str, &'static str),
+    /// The attribute is absent or null.
+    Unset(&'static str),
+}
+
+/// Whether a missing nested block counts as a missing attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// The attribute's absence anywhere on the path is a finding.
+    Resource,
+    /// Only checked inside nested blocks that exist.
+    Block,
+}
+
+/// One resource/attribute pair of a rule's table.
+#[derive(Debug)]
+pub struct Check {
+    pub resources: &'static [&'static str],
+    /// Nested block types, then the attribute.
+    pub path: &'static [&'static str],
+    pub test: Test,
+    pub when: &'static [Cond],
+    pub presence: Presence,
+    /// What is wrong, after the address: "does not encrypt traffic in transit".
+    pub what: &'static str,
+    /// The exact fix: "set transit_encryption_enabled = true".
+    pub fix: &'static str,
+    /// A severity other than the rule's.
+    pub severity: Option<Severity>,
+    /// Provider docs and peer check ids.
+    pub source: &'static str,
+}
+
+impl Check {
+    /// A row with the common defaults: no precondition, missing blocks count, rule severity.
+    pub const fn new(
+        resources: &'static [&'static str],
+        path: &'static [&'static str],
+        test: Test,
+        what: &'static str,
+        fix: &'static str,
+        source: &'static str,
+    ) -> Check {
+        Check {
+            resources,
+            path,
+            test,
+            when: &[],
+            presence: Presence::Resource,
+            what,
+            fix,
+            severity: None,
+            source,
+        }
+    }
+    pub const fn when(mut self, when: &'static [Cond]) -> Check {
+        self.when = when;
+        self
+    }
+    pub const fn in_blocks(mut self) -> Check {
+        self.presence = Presence::Block;
+        self
+    }
+    pub const fn severity(mut self, severity: Severity) -> Check {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// The module of the checked file; a one-file module when the file stands alone (stdin).
+pub fn module<'a>(cx: &Ctx<'a>) -> Option<TfModule<'a>> {
+    if let Some(m) = cx.tf_module() {
+        return Some(m);
+    }
+    let tf = cx.terraform()?;
+    Some(TfModule {
+        module: Module::new(&[(0, tf)]),
+        files: vec![cx.file],
+        this: 0,
+    })
+}
+
+/// Resolve an expression of the checked file. A variable that a `terraform.tfvars` or
+/// `*.auto.tfvars` file of the module sets is unknown: its default is not what applies.
+pub fn resolve(m: &TfModule<'_>, expr: &Expr) -> Resolved {
+    if let Some(var) = expr.var_ref() {
+        let set_by_tfvars = m.files.iter().any(|f| {
+            let rel = &f.src.rel;
+            (rel.ends_with("terraform.tfvars") || rel.ends_with(".auto.tfvars"))
+                && f.terraform().is_some_and(|t| t.body.attr(var).is_some())
+        });
+        if set_by_tfvars {
+            return Resolved::Unknown;
+        }
+    }
+    match m.module.resolve(m.this, expr) {
+        Resolved::Known {
+            value: Value::Null, ..
+        } => Resolved::Known {
+            value: Value::Null,
+            origin: None,
+        },
+        r => r,
+    }
+}
+
+/// The resource's name label: where a missing attribute is reported.
+pub fn name_span(block: &Block) -> Span {
+    block
+        .labels
+        .get(1)
+        .or_else(|| block.labels.first())
+        .map_or(block.ident_span, |l| l.1)
+}
+
+/// How a value reads in a message: `false`, `"TLS1_0"`.
+pub fn show(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => {
+            if n.fract() == 0.0 && n.abs() < 1e15 {
+                format!("{}", *n as i64)
+            } else {
+                n.to_string()
+            }
+        }
+        Value::String(s) => format!("{s:?}"),
+        Value::List(_) => "a list".into(),
+        Value::Map(_) => "a map".into(),
+    }
+}
+
+/// `key = value` as a message shows it: `tls = false`, or `tls = var.enable_tls (false)` when
+/// the value came from elsewhere.
+pub fn assignment(cx: &Ctx<'_>, key: &str, expr: &Expr, v: &Value) -> String {
+    if expr.is_literal() {
+        format!("{key} = {}", show(v))
+    } else {
+        let text: String = expr
+            .span
+            .text(cx.text())
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!("{key} = {text} ({})", show(v))
+    }
+}
+
+/// Add the place a value came from (a variable's default, a local) as a related location,
+/// unless it is the expression itself.
+pub fn with_origin(
+    f: Finding,
+    m: &TfModule<'_>,
+    expr: &Expr,
+    resolved: &Resolved,
+    label: &str,
+) -> Finding {
+    let Some((file, span)) = resolved.origin() else {
+        return f;
+    };
+    if file == m.this && span == expr.span {
+        return f;
+    }
+    let label = match (expr.var_ref(), expr.local_ref()) {
+        (Some(v), _) => format!("{label}: the default of var.{v}"),
+        (_, Some(l)) => format!("{label}: local.{l}"),
+        _ => label.to_string(),
+    };
+    if file == m.this {
+        f.related(span, label)
+    } else if let Some(other) = m.files.get(file) {
+        f.related_in(other.src.path.clone(), span, label)
+    } else {
+        f
+    }
+}
+
+/// The row's fix, with `{min}` standing for the rule's minimum.
+fn fix(c: &Check, min_days: i64) -> String {
+    c.fix.replace("{min}", &min_days.to_string())
+}
+
+fn eq_any(s: &str, list: &[&str]) -> bool {
+    list.iter().any(|l| l.eq_ignore_ascii_case(s))
+}
+
+/// Whether all preconditions hold; `None` when one is unknown.
+fn conditions(m: &TfModule<'_>, block: &Block, when: &[Cond]) -> Option<bool> {
+    for c in when {
+        let key = match c {
+            Cond::Is(k, _) | Cond::IsNot(k, _) | Cond::NotPrefix(k, _) | Cond::Unset(k) => *k,
+        };
+        let value = match block.attr(key) {
+            None => None,
+            Some(a) => match resolve(m, &a.value) {
+                Resolved::Known {
+                    value: Value::Null, ..
+                } => None,
+                Resolved::Known { value, .. } => Some(value),
+                // a reference to something: it is set, its value unknown
+                Resolved::Unknown if matches!(c, Cond::Unset(_)) => return Some(false),
+                Resolved::Unknown => return None,
+            },
+        };
+        let holds = match (c, &value) {
+            (Cond::Unset(_), v) => v.is_none(),
+            (Cond::Is(_, list), Some(v)) => eq_any(v.as_str()?, list),
+            (Cond::Is(..), None) => false,
+            (Cond::IsNot(_, list), Some(v)) => !eq_any(v.as_str()?, list),
+            (Cond::NotPrefix(_, p), Some(v)) => !v.as_str()?.to_ascii_lowercase().starts_with(p),
+            (Cond::IsNot(..) | Cond::NotPrefix(..), None) => true,
+        };
+        if !holds {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// Run a rule's table over the resources of the checked file.
+pub fn run(cx: &Ctx<'_>, checks: &[Check], min_days: i64, out: &mut Vec<Finding>) {
+    let Some(tf) = cx.terraform() else { return };
+    let Some(m) = module(cx) else { return };
+    for block in tf.body.blocks_of("resource") {
+        let Some(kind) = block.label(0) else { continue };
+        for c in checks.iter().filter(|c| c.resources.contains(&kind)) {
+            if conditions(&m, block, c.when) != Some(true) {
+                continue;
+            }
+            check_path(cx, &m, block, block, c.path, c, min_days, out);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_path(
+    cx: &Ctx<'_>,
+    m: &TfModule<'_>,
+    resource: &Block,
+    here: &Block,
+    path: &[&str],
+    c: &Check,
+    min_days: i64,
+    out: &mut Vec<Finding>,
+) {
+    let addr = resource.address();
+    let missing_span = if std::ptr::eq(resource, here) {
+        name_span(resource)
+    } else {
+        here.ident_span
+    };
+    let finding = |span: Span, msg: String| {
+        let f = cx.finding(span, msg);
+        match c.severity {
+            Some(s) => f.severity(s),
+            None => f,
+        }
+    };
+    match path {
+        [] => {}
+        [attr] => {
+            let Some(a) = here.attr(attr) else {
+                let fires = match c.test {
+                    Test::True | Test::Equals(_) | Test::MissingOrIn(_) | Test::Set => true,
+                    Test::MinDays { default } => default < min_days,
+                    Test::NotFalse | Test::NotTrue | Test::In(_) => false,
+                };
+                if fires {
+                    out.push(finding(
+                        missing_span,
+                        format!("{addr} {}: {}", c.what, fix(c, min_days)),
+                    ));
+                }
+                return;
+            };
+            let resolved = resolve(m, &a.value);
+            let Some(v) = resolved.value() else { return };
+            let bad = match c.test {
+                Test::True => v.as_bool() == Some(false) || matches!(v, Value::Null),
+                Test::NotFalse => v.as_bool() == Some(false),
+                Test::NotTrue => v.as_bool() == Some(true),
+                Test::Equals(want) => match v {
+                    Value::Null => true,
+                    v => v.as_str().is_some_and(|s| !s.eq_ignore_ascii_case(want)),
+                },
+                Test::In(list) => v.as_str().is_some_and(|s| eq_any(s, list)),
+                Test::MissingOrIn(list) => {
+                    matches!(v, Value::Null) || v.as_str().is_some_and(|s| eq_any(s, list))
+                }
+                Test::Set => matches!(v, Value::Null),
+                Test::MinDays { .. } => v.as_number().is_some_and(|n| n < min_days as f64),
+            };
+            if !bad {
+                return;
+            }
+            let what = match c.test {
+                Test::MinDays { .. } if v.as_number() == Some(0.0) => {
+                    "turns automated backups off".to_string()
+                }
+                Test::MinDays { .. } => format!("keeps backups for fewer than {min_days} days"),
+                _ => c.what.to_string(),
+            };
+            let f = finding(
+                a.value.span,
+                format!(
+                    "{addr} sets {} and {what}: {}",
+                    assignment(cx, &a.key, &a.value, v),
+                    fix(c, min_days)
+                ),
+            );
+            out.push(with_origin(f, m, &a.value, &resolved, "the value"));
+        }
+        [block, rest @ ..] => {
+            if here
+                .body
+                .blocks_of("dynamic")
+                .any(|d| d.label(0) == Some(block))
+            {
+                return; // generated blocks: unknown
+            }
+            let mut found = false;
+            for b in here.body.blocks_of(block) {
+                found = true;
+                check_path(cx, m, resource, b, rest, c, min_days, out);
+            }
+            // an attribute-syntax block (`x = { ... }`) is not read: unknown
+            if !found && c.presence == Presence::Resource && here.attr(block).is_none() {
+                let fires = match c.test {
+                    Test::True | Test::Equals(_) | Test::MissingOrIn(_) | Test::Set => true,
+                    Test::MinDays { default } => default < min_days,
+                    Test::NotFalse | Test::NotTrue | Test::In(_) => false,
+                };
+                if fires {
+                    out.push(finding(
+                        missing_span,
+                        format!("{addr} {}: {}", c.what, fix(c, min_days)),
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! tf/provider-unpinned: providers and modules that float to whatever is newest.
+
+use std::collections::HashSet;
+
+use super::{module, name_span};
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+use crate::source::Kind;
+use crate::source::terraform::{Block, ExprKind};
+
+pub const RULE: Rule = Rule {
+    id: "tf/provider-unpinned",
+    kinds: &[Kind::Terraform],
+    packs: &["supply-chain"],
+    severity: Severity::Warning,
+    security_severity: Some(5.3),
+    summary: "a Terraform provider or module without a version constraint or git ref",
+    doc: include_str!("../../../rules/tf/provider-unpinned.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+/// Module source prefixes that are not the registry, and whether they need a `?ref=`.
+/// Source: Terraform docs, "Module Sources"; tflint terraform_module_pinned_source;
+/// checkov CKV_TF_1 / CKV_TF_2.
+const SOURCES: &[(&str, bool)] = &[
+    ("./", false),
+    ("../", false),
+    ("/", false),
+    ("git::", true),
+    ("git@", true),
+    ("github.com/", true),
+    ("bitbucket.org/", true),
+    ("hg::", false),
+    ("s3::", false),
+    ("gcs::", false),
+    ("http://", false),
+    ("https://", false),
+];
+
+/// Refs that name a branch and so still float.
+const BRANCHES: &[&str] = &["main", "master", "develop", "dev", "trunk", "head"];
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(tf) = cx.terraform() else { return };
+    if cx.file.src.rel.ends_with(".tfvars") {
+        return;
+    }
+    // providers declared in required_providers anywhere in the module
+    let mut declared: HashSet<String> = HashSet::new();
+    if let Some(m) = module(cx) {
+        for (_, f) in m.module.files() {
+            for t in f.body.blocks_of("terraform") {
+                for rp in t.body.blocks_of("required_providers") {
+                    for a in &rp.body.attributes {
+                        declared.insert(a.key.clone());
+                    }
+                }
+            }
+        }
+    }
+    for t in tf.body.blocks_of("terraform") {
+        for rp in t.body.blocks_of("required_providers") {
+            for a in &rp.body.attributes {
+                let pinned = match &a.value.kind {
+                    // legacy form: `aws = "~> 5.0"`
+                    ExprKind::String(_) | ExprKind::Template { .. } => true,
+                    ExprKind::Object(items) => items.iter().any(|(k, _)| k.name == "version"),
+                    _ => true, // unknown
+                };
+                if !pinned {
+                    let source = match &a.value.kind {
+                        ExprKind::Object(items) => items
+                            .iter()
+                            .find(|(k, _)| k.name == "source")
+                            .and_then(|(_, v)| v.as_str())
+                            .map(|s| format!(" ({s})")),
+                        _ => None,
+                    }
+                    .unwrap_or_default();
+                    out.push(cx.finding(
+                        a.key_span,
+                        format!(
+                            "provider \"{}\"{source} has no version constraint: add version = \"~> X.Y\" with the major and minor version you tested",
+                            a.key
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for p in tf.body.blocks_of("provider") {
+        let Some(name) = p.label(0) else { continue };
+        if !declared.contains(name) && p.attr("version").is_none() {
+            out.push(cx.finding(
+                name_span(p),
+                format!(
+                    "provider \"{name}\" is not in required_providers, so any version is used: add it to terraform {{ required_providers {{ {name} = {{ source = \"...\", version = \"~> X.Y\" }} }} }}"
+                ),
+            ));
+        }
+    }
+    for b in tf.body.blocks_of("module") {
+        module_source(cx, b, out);
+    }
+}
+
+fn module_source(cx: &Ctx<'_>, b: &Block, out: &mut Vec<Finding>) {
+    let Some(src) = b.attr("source") else { return };
+    let Some(s) = src.value.as_str() else { return };
+    let addr = b.address();
+    match SOURCES.iter().find(|(p, _)| s.starts_with(p)) {
+        Some((_, false)) => {}
+        Some((_, true)) => {
+            let git_ref = s
+                .split_once('?')
+                .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("ref=")));
+            match git_ref {
+                None => out.push(cx.finding(
+                    src.value.span,
+                    format!("{addr} takes the default branch of a git repository: add ?ref=<tag or commit sha> to its source"),
+                )),
+                Some(r) if BRANCHES.iter().any(|br| br.eq_ignore_ascii_case(r)) => {
+                    out.push(cx.finding(
+                        src.value.span,
+                        format!("{addr} follows the branch \"{r}\": pin ?ref= to a tag or commit sha"),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        None => {
+            // a registry address: [host/]namespace/name/provider[//subdir]
+            let path = s.split("//").next().unwrap_or(s);
+            let parts = path.split('/').count();
+            let host = path.split('/').next().is_some_and(|h| h.contains('.'));
+            let registry = ((parts == 3 && !host) || (parts == 4 && host))
+                && !s.contains("::")
+                && !s.contains('?');
+            if registry && b.attr("version").is_none() {
+                out.push(cx.finding(
+                    src.value.span,
+                    format!("{addr} takes the newest version of registry module {s}: add version = \"~> X.Y\""),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! tf/public-access: databases, ports and buckets opened to the whole internet.
+
+use super::{Check, Test, module, resolve, with_origin};
+use crate::engine::{Ctx, TfModule};
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+use crate::source::Kind;
+use crate::source::terraform::{Block, Expr, ExprKind, Resolved, Value};
+
+pub const RULE: Rule = Rule {
+    id: "tf/public-access",
+    kinds: &[Kind::Terraform],
+    packs: &["least-privilege"],
+    severity: Severity::Error,
+    security_severity: Some(8.1),
+    summary: "a Terraform database, admin port or bucket open to the whole internet",
+    doc: include_str!("../../../rules/tf/public-access.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
+
+/// The rule's table: one row per resource/attribute pair, with its source.
+pub const CHECKS: &[Check] = &[
+    Check::new(
+        &["aws_db_instance", "aws_rds_cluster_instance"],
+        &["publicly_accessible"],
+        Test::NotTrue,
+        "is reachable from the internet",
+        "set publicly_accessible = false and reach it from inside the VPC",
+        "aws provider docs; tfsec aws-rds-no-public-db-access; checkov CKV_AWS_17",
+    ),
+    Check::new(
+        &["aws_redshift_cluster"],
+        &["publicly_accessible"],
+        Test::NotTrue,
+        "is reachable from the internet",
+        "set publicly_accessible = false",
+        "aws provider docs; checkov CKV_AWS_87",
+    ),
+    Check::new(
+        &["aws_dms_replication_instance"],
+        &["publicly_accessible"],
+        Test::NotTrue,
+        "is reachable from the internet",
+        "set publicly_accessible = false",
+        "aws provider docs; checkov CKV_AWS_89",
+    ),
+    Check::new(
+        &["aws_s3_bucket", "aws_s3_bucket_acl"],
+        &["acl"],
+        Test::In(PUBLIC_ACLS),
+        "grants public access to the bucket",
+        "use acl = \"private\" (or drop the ACL and keep object ownership BucketOwnerEnforced)",
+        "aws provider docs; tfsec aws-s3-no-public-access-with-acl; checkov CKV_AWS_20",
+    ),
+    Check::new(
+        &["aws_s3_bucket_public_access_block"],
+        &["block_public_acls"],
+        Test::True,
+        "does not block public ACLs",
+        "set block_public_acls = true",
+        "aws provider docs (default false); tfsec aws-s3-block-public-acls; checkov CKV_AWS_53",
+    ),
+    Check::new(
+        &["aws_s3_bucket_public_access_block"],
+        &["block_public_policy"],
+        Test::True,
+        "does not block public bucket policies",
+        "set block_public_policy = true",
+        "aws provider docs (default false); tfsec aws-s3-block-public-policy; checkov CKV_AWS_54",
+    ),
+    Check::new(
+        &["aws_s3_bucket_public_access_block"],
+        &["ignore_public_acls"],
+        Test::True,
+        "does not ignore public ACLs",
+        "set ignore_public_acls = true",
+        "aws provider docs (default false); tfsec aws-s3-ignore-public-acls; checkov CKV_AWS_55",
+    ),
+    Check::new(
+        &["aws_s3_bucket_public_access_block"],
+        &["restrict_public_buckets"],
+        Test::True,
+        "does not restrict public buckets",
+        "set restrict_public_buckets = true",
+        "aws provider docs (default false); tfsec aws-s3-no-public-buckets; checkov CKV_AWS_56",
+    ),
+    Check::new(
+        &["google_storage_bucket_iam_member"],
+        &["member"],
+        Test::In(&["allUsers", "allAuthenticatedUsers"]),
+        "makes the bucket public",
+        "grant the role to specific users, groups or service accounts",
+        "google provider docs; tfsec google-storage-no-public-access; checkov CKV_GCP_28",
+    ),
+    Check::new(
+        &["google_sql_database_instance"],
+        &[
+            "settings",
+            "ip_configuration",
+            "authorized_networks",
+            "value",
+        ],
+        Test::In(&["0.0.0.0/0"]),
+        "accepts connections from any address",
+        "authorize only the networks that need access, or use private IP",
+        "google provider docs; tfsec google-sql-no-public-access; checkov CKV_GCP_11",
+    )
+    .in_blocks(),
+];
+
+/// Ports that must not be open to the internet, with what listens there.
+/// Sources: tfsec aws-ec2-no-public-ingress-sgr, checkov CKV_AWS_24 (22), CKV_AWS_25 (3389),
+/// CKV_AWS_260 (80 is not listed: web ports are meant to be public).
+const SENSITIVE_PORTS: &[(i64, &str)] = &[
+    (22, "SSH"),
+    (23, "Telnet"),
+    (3389, "RDP"),
+    (5985, "WinRM"),
+    (5986, "WinRM"),
+    (1433, "SQL Server"),
+    (1521, "Oracle"),
+    (3306, "MySQL"),
+    (5432, "PostgreSQL"),
+    (27017, "MongoDB"),
+    (6379, "Redis"),
+    (11211, "Memcached"),
+    (9200, "Elasticsearch"),
+    (2375, "the Docker API"),
+    (2376, "the Docker API"),
+    (9092, "Kafka"),
+    (2379, "etcd"),
+];
+
+const OPEN: &[&str] = &["0.0.0.0/0", "::/0"];
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    super::run(cx, CHECKS, 0, out);
+    let (Some(tf), Some(m)) = (cx.terraform(), module(cx)) else {
+        return;
+    };
+    for block in tf.body.blocks_of("resource") {
+        let addr = block.address();
+        match block.label(0) {
+            Some("aws_security_group") => {
+                for ingress in block.body.blocks_of("ingress") {
+                    ingress_rule(
+                        cx,
+                        &m,
+                        &addr,
+                        ingress,
+                        "protocol",
+                        &["cidr_blocks", "ipv6_cidr_blocks"],
+                        out,
+                    );
+                }
+            }
+            Some("aws_security_group_rule") => {
+                let ingress = block
+                    .attr("type")
+                    .and_then(|t| resolve(&m, &t.value).as_str().map(|s| s == "ingress"));
+                if ingress == Some(true) {
+                    ingress_rule(
+                        cx,
+                        &m,
+                        &addr,
+                        block,
+                        "protocol",
+                        &["cidr_blocks", "ipv6_cidr_blocks"],
+                        out,
+                    );
+                }
+            }
+            Some("aws_vpc_security_group_ingress_rule") => {
+                ingress_rule(
+                    cx,
+                    &m,
+                    &addr,
+                    block,
+                    "ip_protocol",
+                    &["cidr_ipv4", "cidr_ipv6"],
+                    out,
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What the rule lets in: `None` when unknown or harmless.
+fn exposed(m: &TfModule<'_>, rule: &Block, protocol_key: &str) -> Option<String> {
+    let protocol = resolve(m, &rule.attr(protocol_key)?.value);
+    let protocol = match protocol.value()? {
+        Value::String(s) => s.to_ascii_lowercase(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    if protocol == "-1" || protocol == "all" {
+        return Some("all ports".into());
+    }
+    if !matches!(protocol.as_str(), "tcp" | "udp" | "6" | "17") {
+        return None;
+    }
+    let port = |k: &str| resolve(m, &rule.attr(k)?.value).as_number();
+    let (from, to) = (port("from_port")? as i64, port("to_port")? as i64);
+    if from <= 1 && to >= 65535 {
+        return Some("all ports".into());
+    }
+    SENSITIVE_PORTS
+        .iter()
+        .find(|(p, _)| from <= *p && *p <= to)
+        .map(|(p, what)| format!("port {p} ({what})"))
+}
+
+fn ingress_rule(
+    cx: &Ctx<'_>,
+    m: &TfModule<'_>,
+    addr: &str,
+    rule: &Block,
+    protocol_key: &str,
+    cidr_keys: &[&str],
+    out: &mut Vec<Finding>,
+) {
+    let mut opens: Vec<(&Expr, Resolved, String)> = Vec::new();
+    for key in cidr_keys {
+        let Some(a) = rule.attr(key) else { continue };
+        match &a.value.kind {
+            // a literal list: point at the open element
+            ExprKind::Array(items) => {
+                for e in items {
+                    let r = resolve(m, e);
+                    if let Some(s) = r.as_str().filter(|s| OPEN.contains(s)) {
+                        let s = s.to_string();
+                        opens.push((e, r, s));
+                    }
+                }
+            }
+            _ => {
+                let r = resolve(m, &a.value);
+                let hit = match r.value() {
+                    Some(Value::String(s)) => OPEN.contains(&s.as_str()).then(|| s.clone()),
+                    Some(Value::List(l)) => l
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .find(|s| OPEN.contains(s))
+                        .map(str::to_string),
+                    _ => None,
+                };
+                if let Some(s) = hit {
+                    opens.push((&a.value, r, s));
+                }
+            }
+        }
+    }
+    if opens.is_empty() {
+        return;
+    }
+    let Some(what) = exposed(m, rule, protocol_key) else {
+        return;
+    };
+    for (expr, r, cidr) in opens {
+        let f = cx.finding(
+            expr.span,
+            format!(
+                "{addr} lets {cidr} reach {what}: allow only the addresses that need it (a VPN or bastion range), or use SSM Session Manager instead of open admin ports"
+            ),
+        );
+        out.push(with_origin(f, m, expr, &r, "the address range"));
+    }
+}
