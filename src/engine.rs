@@ -1,6 +1,7 @@
 //! The pipeline: discovered files -> parse once (in parallel) -> the enabled rules of each
 //! file's kind in one pass (in parallel) -> suppressions -> sort -> a [`Report`].
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -310,6 +311,8 @@ pub struct Ctx<'a> {
     pub rule: &'static Rule,
     pub options: Option<&'a BTreeMap<String, OptValue>>,
     pub config: &'a Config,
+    /// Terraform modules by directory, built once per check.
+    pub tf_dirs: &'a TfDirs<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -340,22 +343,11 @@ impl<'a> Ctx<'a> {
     /// defaults and locals resolvable across its files.
     pub fn tf_module(&self) -> Option<TfModule<'a>> {
         self.file.terraform()?;
-        let files: Vec<&'a ParsedFile> = self
-            .project
-            .files_in_dir(parent(&self.file.src.path), Kind::Terraform)
-            .into_iter()
-            .map(|a| a.as_ref())
-            .collect();
-        let this = files.iter().position(|f| f.src.rel == self.file.src.rel)?;
-        let parsed: Vec<(usize, &'a TfFile)> = files
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !f.src.rel.ends_with(".tfvars"))
-            .filter_map(|(i, f)| f.terraform().map(|t| (i, t)))
-            .collect();
+        let dir = self.tf_dirs.get(&normalize(parent(&self.file.src.path)))?;
+        let this = *dir.index.get(self.file.src.rel.as_str())?;
         Some(TfModule {
-            module: terraform::Module::new(&parsed),
-            files,
+            module: Cow::Borrowed(&dir.module),
+            files: Cow::Borrowed(&dir.files),
             this,
         })
     }
@@ -400,10 +392,59 @@ impl<'a> Ctx<'a> {
 
 /// A Terraform module as rules see it: `files[id]` for the ids `module` hands out.
 pub struct TfModule<'a> {
-    pub module: terraform::Module<'a>,
-    pub files: Vec<&'a ParsedFile>,
+    pub module: Cow<'a, terraform::Module<'a>>,
+    pub files: Cow<'a, [&'a ParsedFile]>,
     /// The id of the file being checked.
     pub this: usize,
+}
+
+/// One directory's Terraform files and the module over them.
+pub struct TfDir<'a> {
+    pub module: terraform::Module<'a>,
+    pub files: Vec<&'a ParsedFile>,
+    index: HashMap<&'a str, usize>,
+}
+
+/// Terraform directories of a check, by normalized path.
+pub type TfDirs<'a> = HashMap<PathBuf, TfDir<'a>>;
+
+/// Group the checked Terraform files by directory and index each module once: rules of
+/// every file share it (a directory of 100,000 files stays linear).
+pub fn tf_dirs(project: &Project) -> TfDirs<'_> {
+    let mut groups: HashMap<PathBuf, Vec<&ParsedFile>> = HashMap::new();
+    for f in &project.files {
+        if f.src.kind == Kind::Terraform {
+            groups
+                .entry(normalize(parent(&f.src.path)))
+                .or_default()
+                .push(f.as_ref());
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(dir, files)| {
+            let parsed: Vec<(usize, &TfFile)> = files
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !f.src.rel.ends_with(".tfvars"))
+                .filter_map(|(i, f)| f.terraform().map(|t| (i, t)))
+                .collect();
+            let index = files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.src.rel.as_str(), i))
+                .collect();
+            let module = terraform::Module::new(&parsed);
+            (
+                dir,
+                TfDir {
+                    module,
+                    files,
+                    index,
+                },
+            )
+        })
+        .collect()
 }
 
 /// What to check and how.
@@ -471,9 +512,10 @@ pub fn check(opts: &CheckOptions) -> Report {
     let project = Project::new(opts.root.clone(), files, opts.max_file_size);
 
     // rules, one pass per file, in parallel
+    let tf = tf_dirs(&project);
     let per_file: Vec<(usize, Result<Vec<Finding>, String>)> = (0..project.files.len())
         .into_par_iter()
-        .map(|i| (i, check_file(&project.files[i], &project, &opts.config)))
+        .map(|i| (i, check_file(&project.files[i], &project, &tf, &opts.config)))
         .collect();
 
     let mut out = Vec::new();
@@ -545,10 +587,11 @@ fn load_candidate(c: &Candidate) -> Loaded {
 }
 
 /// Run every enabled rule of the file's kind; a panic in a rule is caught and reported.
-fn check_file(
-    file: &ParsedFile,
-    project: &Project,
-    config: &Config,
+fn check_file<'p>(
+    file: &'p ParsedFile,
+    project: &'p Project,
+    tf_dirs: &'p TfDirs<'p>,
+    config: &'p Config,
 ) -> Result<Vec<Finding>, String> {
     let mut findings: Vec<Finding> = file
         .load_errors
@@ -568,6 +611,7 @@ fn check_file(
                 rule,
                 options: config.rule_options(rule.id),
                 config,
+                tf_dirs,
             };
             let mut found = Vec::new();
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -122,8 +122,8 @@ pub fn module<'a>(cx: &Ctx<'a>) -> Option<TfModule<'a>> {
     }
     let tf = cx.terraform()?;
     Some(TfModule {
-        module: Module::new(&[(0, tf)]),
-        files: vec![cx.file],
+        module: std::borrow::Cow::Owned(Module::new(&[(0, tf)])),
+        files: vec![cx.file].into(),
         this: 0,
     })
 }
