@@ -50,8 +50,11 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     // providers declared in required_providers anywhere in the module
+    // (only needed, and only gathered, when this file configures a provider: a directory of
+    // many files stays linear)
     let mut declared: HashSet<String> = HashSet::new();
-    if let Some(m) = module(cx) {
+    let configures_provider = tf.body.blocks_of("provider").next().is_some();
+    if let Some(m) = module(cx).filter(|_| configures_provider) {
         for (_, f) in m.module.files() {
             for t in f.body.blocks_of("terraform") {
                 for rp in t.body.blocks_of("required_providers") {
