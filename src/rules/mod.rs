@@ -117,6 +117,7 @@ pub static REGISTRY: &[&Rule] = &[
     &compose::missing_healthcheck::RULE,
     &k8s::missing_resource_limits::RULE,
     &gha::unpinned_action::RULE,
+    &gha::template_injection::RULE,
     &tf::plaintext_secret::RULE,
 ];
 
