@@ -118,6 +118,8 @@ pub static REGISTRY: &[&Rule] = &[
     &k8s::missing_resource_limits::RULE,
     &gha::unpinned_action::RULE,
     &gha::template_injection::RULE,
+    &gha::excessive_permissions::RULE,
+    &gha::deploy_without_tests::RULE,
     &tf::plaintext_secret::RULE,
 ];
 
