@@ -120,6 +120,7 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::template_injection::RULE,
     &gha::excessive_permissions::RULE,
     &gha::deploy_without_tests::RULE,
+    &gha::coverage_gate::RULE,
     &tf::plaintext_secret::RULE,
 ];
 

@@ -170,28 +170,22 @@ pub fn test_tool(cmd: &Command) -> Option<TestTool> {
         "cargo" if matches!(first, "test" | "nextest" | "llvm-cov" | "tarpaulin") => {
             TestTool::Cargo
         }
-        "mvn" | "mvnw" | "./mvnw" => {
+        "mvn" | "mvnw"
             if args
                 .iter()
                 .any(|a| matches!(*a, "test" | "verify" | "install" | "package"))
                 && !args
                     .iter()
-                    .any(|a| *a == "-DskipTests" || a.starts_with("-Dmaven.test.skip"))
-            {
-                TestTool::Maven
-            } else {
-                return None;
-            }
+                    .any(|a| *a == "-DskipTests" || a.starts_with("-Dmaven.test.skip")) =>
+        {
+            TestTool::Maven
         }
-        "gradle" | "gradlew" => {
+        "gradle" | "gradlew"
             if args
                 .iter()
-                .any(|a| matches!(*a, "test" | "check" | "build"))
-            {
-                TestTool::Gradle
-            } else {
-                return None;
-            }
+                .any(|a| matches!(*a, "test" | "check" | "build")) =>
+        {
+            TestTool::Gradle
         }
         "dotnet" if first == "test" => TestTool::Dotnet,
         "rspec" => TestTool::Rspec,
