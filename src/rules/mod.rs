@@ -121,6 +121,8 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::excessive_permissions::RULE,
     &gha::deploy_without_tests::RULE,
     &gha::coverage_gate::RULE,
+    &gha::test_gate_bypass::RULE,
+    &gha::secrets_inherit::RULE,
     &tf::plaintext_secret::RULE,
 ];
 
