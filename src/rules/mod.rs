@@ -123,6 +123,9 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::coverage_gate::RULE,
     &gha::test_gate_bypass::RULE,
     &gha::secrets_inherit::RULE,
+    &gha::missing_timeout::RULE,
+    &gha::deprecated_command::RULE,
+    &gha::unknown_needs::RULE,
     &tf::plaintext_secret::RULE,
 ];
 

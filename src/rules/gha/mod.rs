@@ -1,8 +1,11 @@
 pub mod common;
 pub mod coverage_gate;
 pub mod deploy_without_tests;
+pub mod deprecated_command;
 pub mod excessive_permissions;
+pub mod missing_timeout;
 pub mod secrets_inherit;
 pub mod template_injection;
 pub mod test_gate_bypass;
+pub mod unknown_needs;
 pub mod unpinned_action;
