@@ -126,6 +126,8 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::missing_timeout::RULE,
     &gha::deprecated_command::RULE,
     &gha::unknown_needs::RULE,
+    &gha::service_without_healthcheck::RULE,
+    &gha::deploy_without_environment::RULE,
     &tf::plaintext_secret::RULE,
 ];
 

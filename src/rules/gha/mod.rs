@@ -1,10 +1,12 @@
 pub mod common;
 pub mod coverage_gate;
+pub mod deploy_without_environment;
 pub mod deploy_without_tests;
 pub mod deprecated_command;
 pub mod excessive_permissions;
 pub mod missing_timeout;
 pub mod secrets_inherit;
+pub mod service_without_healthcheck;
 pub mod template_injection;
 pub mod test_gate_bypass;
 pub mod unknown_needs;
