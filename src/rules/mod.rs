@@ -122,6 +122,7 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::deploy_without_tests::RULE,
     &gha::coverage_gate::RULE,
     &gha::test_gate_bypass::RULE,
+    &gha::dangerous_trigger::RULE,
     &gha::secrets_inherit::RULE,
     &gha::missing_timeout::RULE,
     &gha::deprecated_command::RULE,

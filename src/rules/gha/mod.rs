@@ -1,5 +1,6 @@
 pub mod common;
 pub mod coverage_gate;
+pub mod dangerous_trigger;
 pub mod deploy_without_environment;
 pub mod deploy_without_tests;
 pub mod deprecated_command;
