@@ -125,6 +125,7 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::dangerous_trigger::RULE,
     &gha::secrets_inherit::RULE,
     &gha::missing_timeout::RULE,
+    &gha::deprecated_action::RULE,
     &gha::deprecated_command::RULE,
     &gha::unknown_needs::RULE,
     &gha::service_without_healthcheck::RULE,
