@@ -127,6 +127,7 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::missing_timeout::RULE,
     &gha::deprecated_action::RULE,
     &gha::deprecated_command::RULE,
+    &gha::tls_verification_disabled::RULE,
     &gha::unknown_needs::RULE,
     &gha::service_without_healthcheck::RULE,
     &gha::deploy_without_environment::RULE,

@@ -12,5 +12,6 @@ pub mod secrets_inherit;
 pub mod service_without_healthcheck;
 pub mod template_injection;
 pub mod test_gate_bypass;
+pub mod tls_verification_disabled;
 pub mod unknown_needs;
 pub mod unpinned_action;
