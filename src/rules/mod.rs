@@ -124,6 +124,7 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::test_gate_bypass::RULE,
     &gha::dangerous_trigger::RULE,
     &gha::secrets_inherit::RULE,
+    &gha::plaintext_secret::RULE,
     &gha::missing_timeout::RULE,
     &gha::deprecated_action::RULE,
     &gha::deprecated_command::RULE,
