@@ -125,6 +125,7 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::dangerous_trigger::RULE,
     &gha::secrets_inherit::RULE,
     &gha::plaintext_secret::RULE,
+    &gha::persisted_credentials::RULE,
     &gha::missing_timeout::RULE,
     &gha::deprecated_action::RULE,
     &gha::deprecated_command::RULE,

@@ -8,6 +8,7 @@ pub mod deprecated_actions;
 pub mod deprecated_command;
 pub mod excessive_permissions;
 pub mod missing_timeout;
+pub mod persisted_credentials;
 pub mod plaintext_secret;
 pub mod secrets_inherit;
 pub mod service_without_healthcheck;
