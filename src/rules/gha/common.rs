@@ -327,6 +327,17 @@ pub fn job_deploys<'a>(scripts: &[RunScript<'a>], job: &Job<'a>) -> Option<(Stri
             }
         }
     }
+    let named = job
+        .node
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or(job.id)
+        .to_ascii_lowercase();
+    if (job.id.to_ascii_lowercase().contains("deploy") || named.contains("deploy"))
+        && job.uses().is_none()
+    {
+        return Some(("by its name".to_string(), job.key.span()));
+    }
     if let Some((Some(name), node)) = job.environment() {
         if is_production(name) {
             return Some((format!("environment \"{name}\""), node.span()));
