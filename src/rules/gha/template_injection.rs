@@ -189,4 +189,29 @@ mod tests {
         assert!(indirect("inputs.name"));
         assert!(indirect("steps.meta.outputs.tags"));
     }
+
+    #[test]
+    fn spans_inside_block_scalars_are_exact() {
+        use crate::source::yaml::YamlFile;
+        for text in [
+            "run: |\n  echo one\n    echo \"${{ github.event.issue.title }}\" x\nnext: 1\n",
+            "run: |\r\n  echo one\r\n    echo \"${{ github.event.issue.title }}\" x\r\n",
+            "run: >-\n  echo ${{ github.head_ref }}\n",
+            "run: 'echo ${{ github.head_ref }}'\n",
+        ] {
+            let f = YamlFile::parse(text);
+            let run = f
+                .documents()
+                .next()
+                .and_then(|d| d.get("run"))
+                .expect("run");
+            let value = run.as_str().expect("str");
+            let map = run.value_map(text);
+            let e = &expr::find(value)[0];
+            let c = e.expanded()[0];
+            let span = map.span(c.span);
+            assert_eq!(span.text(text), c.span.text(value), "{text:?}");
+            assert!(attacker(&c.path));
+        }
+    }
 }
