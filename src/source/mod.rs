@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod dockerfile;
+pub mod expr;
 pub mod k8s;
 pub mod shell;
 pub mod terraform;

@@ -59,6 +59,31 @@ impl<'a> Workflow<'a> {
         out
     }
 
+    /// Whether this is an action metadata file (`runs:` at the top, no `jobs:`).
+    pub fn is_action(&self) -> bool {
+        self.root.get("runs").is_some() && self.root.get("jobs").is_none()
+    }
+
+    /// The workflow-level `permissions:` (key, value).
+    pub fn permissions(&self) -> Option<(Yaml<'a>, Yaml<'a>)> {
+        self.root.entry("permissions")
+    }
+
+    /// The workflow-level `env:` entries.
+    pub fn env(&self) -> Vec<(Yaml<'a>, Yaml<'a>)> {
+        env_of(self.root.get("env"))
+    }
+
+    /// The job with this id.
+    pub fn job(&self, id: &str) -> Option<Job<'a>> {
+        self.jobs().into_iter().find(|j| j.id == id)
+    }
+
+    /// The `on:` key, for findings about the workflow as a whole.
+    pub fn on_key(&self) -> Option<Yaml<'a>> {
+        self.root.key("on")
+    }
+
     /// Trigger names, from the string, list and map forms of `on:`.
     pub fn triggers(&self) -> Vec<&'a str> {
         // `on` is a YAML 1.1 boolean, but the layer keeps keys as text
@@ -71,6 +96,21 @@ impl<'a> Workflow<'a> {
             on.str_or_list().into_iter().map(|(s, _)| s).collect()
         }
     }
+}
+
+fn env_of(node: Option<Yaml<'_>>) -> Vec<(Yaml<'_>, Yaml<'_>)> {
+    node.filter(|n| n.is_map())
+        .map(|n| n.entries())
+        .unwrap_or_default()
+}
+
+/// A `permissions:` value: `read-all`/`write-all`/`{}` or a map of scope -> access.
+pub fn write_scopes<'a>(perms: Yaml<'a>) -> Vec<(Yaml<'a>, Yaml<'a>)> {
+    perms
+        .entries()
+        .into_iter()
+        .filter(|(_, v)| v.as_str() == Some("write"))
+        .collect()
 }
 
 fn steps_of(node: Option<Yaml<'_>>) -> Vec<Step<'_>> {
@@ -92,6 +132,50 @@ impl<'a> Job<'a> {
     pub fn uses(&self) -> Option<Yaml<'a>> {
         self.node.get("uses")
     }
+    /// The job's `permissions:` (key, value).
+    pub fn permissions(&self) -> Option<(Yaml<'a>, Yaml<'a>)> {
+        self.node.entry("permissions")
+    }
+    /// The job's `env:` entries.
+    pub fn env(&self) -> Vec<(Yaml<'a>, Yaml<'a>)> {
+        env_of(self.node.get("env"))
+    }
+    /// The `environment:` name (string form or `name:` of the map form) and its node.
+    pub fn environment(&self) -> Option<(Option<&'a str>, Yaml<'a>)> {
+        let env = self.node.get("environment")?;
+        let name = if env.is_map() {
+            env.get("name").and_then(|n| n.as_str())
+        } else {
+            env.as_str()
+        };
+        Some((name, env))
+    }
+    /// `services:` containers: (name, key node, value node).
+    pub fn services(&self) -> Vec<(&'a str, Yaml<'a>, Yaml<'a>)> {
+        self.node
+            .get("services")
+            .map(|s| {
+                s.entries()
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k.as_str()?, k, v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// `continue-on-error:` when it is literally true.
+    pub fn continue_on_error(&self) -> Option<Yaml<'a>> {
+        self.node
+            .get("continue-on-error")
+            .filter(|n| n.as_bool() == Some(true))
+    }
+    /// `secrets:` of a reusable-workflow call.
+    pub fn secrets(&self) -> Option<Yaml<'a>> {
+        self.node.get("secrets")
+    }
+    /// The `if:` condition.
+    pub fn condition(&self) -> Option<Yaml<'a>> {
+        self.node.get("if")
+    }
     /// Job ids this job needs.
     pub fn needs(&self) -> Vec<(&'a str, super::Span)> {
         self.node
@@ -110,6 +194,37 @@ impl<'a> Step<'a> {
     }
     pub fn with(&self, key: &str) -> Option<Yaml<'a>> {
         self.node.path(&["with", key])
+    }
+    /// The step's `with:` entries.
+    pub fn with_entries(&self) -> Vec<(Yaml<'a>, Yaml<'a>)> {
+        env_of(self.node.get("with"))
+    }
+    /// The step's `env:` entries.
+    pub fn env(&self) -> Vec<(Yaml<'a>, Yaml<'a>)> {
+        env_of(self.node.get("env"))
+    }
+    pub fn shell(&self) -> Option<Yaml<'a>> {
+        self.node.get("shell")
+    }
+    /// The `if:` condition.
+    pub fn condition(&self) -> Option<Yaml<'a>> {
+        self.node.get("if")
+    }
+    /// `continue-on-error:` when it is literally true.
+    pub fn continue_on_error(&self) -> Option<Yaml<'a>> {
+        self.node
+            .get("continue-on-error")
+            .filter(|n| n.as_bool() == Some(true))
+    }
+    /// The action's `owner/repo[/path]` without its ref, lowercased.
+    pub fn action(&self) -> Option<String> {
+        let u = self.uses()?.as_str()?;
+        Some(u.split('@').next().unwrap_or(u).trim().to_ascii_lowercase())
+    }
+    /// Whether the step uses `owner/repo` (any path and ref).
+    pub fn uses_action(&self, repo: &str) -> bool {
+        self.action()
+            .is_some_and(|a| a == repo || a.strip_prefix(repo).is_some_and(|r| r.starts_with('/')))
     }
     /// `name:`, else `uses:`, else the step's index, for messages.
     pub fn display(&self) -> String {

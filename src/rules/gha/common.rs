@@ -1,0 +1,347 @@
+//! What several workflow rules share: the `run:` scripts of a file with their offset maps,
+//! which commands run tests, which deploy, and where the repository root is.
+
+use std::path::{Path, PathBuf};
+
+use crate::engine::Ctx;
+use crate::source::shell::{Command, Script, basename, parse_script};
+use crate::source::workflow::{Job, Step, Workflow};
+use crate::source::yaml::Yaml;
+use crate::source::{OffsetMap, Span};
+
+/// One `run:` script: its step, node, text, offset map and parsed commands.
+pub struct RunScript<'a> {
+    pub job: Option<Job<'a>>,
+    pub step: Step<'a>,
+    pub node: Yaml<'a>,
+    pub text: &'a str,
+    pub map: OffsetMap,
+    pub script: Script,
+}
+
+impl RunScript<'_> {
+    /// The file span of a span in the script's text.
+    pub fn span(&self, s: Span) -> Span {
+        self.map.span(s)
+    }
+}
+
+/// Every `run:` script of the file (workflow jobs and composite-action steps).
+pub fn run_scripts<'a>(cx: &Ctx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
+    wf.all_steps()
+        .into_iter()
+        .filter_map(|(job, step)| {
+            let node = step.run()?;
+            let text = node.as_str()?;
+            Some(RunScript {
+                job,
+                step,
+                node,
+                text,
+                map: node.value_map(cx.text()),
+                script: parse_script(text),
+            })
+        })
+        .collect()
+}
+
+/// The repository root for a workflow: the directory holding `.github/workflows/x.yml`,
+/// else the project root.
+pub fn repo_root(cx: &Ctx<'_>) -> PathBuf {
+    let p = cx.path();
+    let dir = p.parent();
+    if let Some(d) = dir {
+        if d.file_name().is_some_and(|n| n == "workflows")
+            && d.parent()
+                .and_then(|g| g.file_name())
+                .is_some_and(|n| n == ".github")
+        {
+            if let Some(root) = d.parent().and_then(Path::parent) {
+                return if root.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    root.to_path_buf()
+                };
+            }
+        }
+    }
+    cx.project.root.clone()
+}
+
+/// The program of a command and its argument values.
+pub fn prog_args(cmd: &Command) -> Option<(&str, Vec<&str>)> {
+    let (w, i) = cmd.program()?;
+    Some((
+        basename(&w.value),
+        cmd.args_after(i).iter().map(|a| a.value.as_str()).collect(),
+    ))
+}
+
+/// What runs the tests, when a command runs tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TestTool {
+    Pytest,
+    /// `npm test`, `npm run <script>`, `yarn <script>`, `pnpm <script>`: the script name.
+    NodeScript(String),
+    Jest,
+    Vitest,
+    Go,
+    Cargo,
+    Maven,
+    Gradle,
+    Dotnet,
+    Rspec,
+    /// Any other test runner (tox, nox, phpunit, mix test, ...), by name.
+    Other(String),
+}
+
+impl TestTool {
+    pub fn name(&self) -> String {
+        match self {
+            TestTool::Pytest => "pytest".into(),
+            TestTool::NodeScript(s) => format!("npm script \"{s}\""),
+            TestTool::Jest => "jest".into(),
+            TestTool::Vitest => "vitest".into(),
+            TestTool::Go => "go test".into(),
+            TestTool::Cargo => "cargo test".into(),
+            TestTool::Maven => "mvn".into(),
+            TestTool::Gradle => "gradle".into(),
+            TestTool::Dotnet => "dotnet test".into(),
+            TestTool::Rspec => "rspec".into(),
+            TestTool::Other(s) => s.clone(),
+        }
+    }
+}
+
+/// The test runner a command starts, if it runs tests.
+pub fn test_tool(cmd: &Command) -> Option<TestTool> {
+    let (prog, args) = prog_args(cmd)?;
+    let first = args.first().copied().unwrap_or("");
+    let after_module = |m: &str| -> bool { args.windows(2).any(|w| w[0] == "-m" && w[1] == m) };
+    Some(match prog {
+        "pytest" | "py.test" => TestTool::Pytest,
+        "python" | "python3" | "py" if after_module("pytest") => TestTool::Pytest,
+        "coverage" if first == "run" && args.contains(&"pytest") => TestTool::Pytest,
+        "coverage" if first == "run" && args.windows(2).any(|w| w == ["-m", "pytest"]) => {
+            TestTool::Pytest
+        }
+        "uv" | "poetry" | "pipenv" | "hatch" | "pdm" if first == "run" => {
+            let rest = &args[1..];
+            let rest: Vec<&str> = rest
+                .iter()
+                .copied()
+                .skip_while(|a| a.starts_with('-'))
+                .collect();
+            match rest.first().copied() {
+                Some("pytest") => TestTool::Pytest,
+                Some("python" | "python3") if rest.windows(2).any(|w| w == ["-m", "pytest"]) => {
+                    TestTool::Pytest
+                }
+                Some("coverage") if rest.contains(&"pytest") => TestTool::Pytest,
+                _ => return None,
+            }
+        }
+        "tox" | "nox" => TestTool::Other(prog.into()),
+        "npm" | "pnpm" | "yarn" | "bun" => {
+            let a: Vec<&str> = args
+                .iter()
+                .copied()
+                .filter(|x| !x.starts_with('-'))
+                .collect();
+            match a.as_slice() {
+                ["test" | "t" | "tst", ..] => TestTool::NodeScript("test".into()),
+                ["run" | "run-script", s, ..] if is_test_script(s) => {
+                    TestTool::NodeScript((*s).into())
+                }
+                [s, ..] if prog != "npm" && is_test_script(s) && !matches!(*s, "run") => {
+                    TestTool::NodeScript((*s).into())
+                }
+                _ => return None,
+            }
+        }
+        "npx" | "pnpx" | "bunx" => match args.iter().find(|a| !a.starts_with('-')).copied() {
+            Some("jest") => TestTool::Jest,
+            Some("vitest") => TestTool::Vitest,
+            _ => return None,
+        },
+        "jest" => TestTool::Jest,
+        "vitest" => TestTool::Vitest,
+        "go" if first == "test" => TestTool::Go,
+        "cargo" if matches!(first, "test" | "nextest" | "llvm-cov" | "tarpaulin") => {
+            TestTool::Cargo
+        }
+        "mvn" | "mvnw"
+            if args
+                .iter()
+                .any(|a| matches!(*a, "test" | "verify" | "install" | "package"))
+                && !args
+                    .iter()
+                    .any(|a| *a == "-DskipTests" || a.starts_with("-Dmaven.test.skip")) =>
+        {
+            TestTool::Maven
+        }
+        "gradle" | "gradlew"
+            if args
+                .iter()
+                .any(|a| matches!(*a, "test" | "check" | "build")) =>
+        {
+            TestTool::Gradle
+        }
+        "dotnet" if first == "test" => TestTool::Dotnet,
+        "rspec" => TestTool::Rspec,
+        "bundle" if first == "exec" && args.get(1) == Some(&"rspec") => TestTool::Rspec,
+        "rake" | "rails" if first == "test" || first == "spec" => TestTool::Other(prog.into()),
+        "phpunit" | "pest" => TestTool::Other(prog.into()),
+        "mix" if first == "test" => TestTool::Other("mix test".into()),
+        "make" if matches!(first, "test" | "tests" | "check") => {
+            TestTool::Other(format!("make {first}"))
+        }
+        _ => return None,
+    })
+}
+
+/// `test`, `test:unit`, `test-ci`, `coverage`, `test:coverage`.
+pub fn is_test_script(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    l == "test"
+        || l.starts_with("test:")
+        || l.starts_with("test-")
+        || l.starts_with("test_")
+        || l == "coverage"
+        || l == "cov"
+        || l.starts_with("coverage:")
+}
+
+/// Whether a job runs tests in some `run:` step.
+pub fn job_tests(scripts: &[RunScript<'_>], job: &str) -> Option<Span> {
+    scripts
+        .iter()
+        .filter(|r| r.job.is_some_and(|j| j.id == job))
+        .find_map(|r| {
+            r.script
+                .commands
+                .iter()
+                .find(|c| test_tool(c).is_some())
+                .map(|c| r.span(c.span))
+        })
+}
+
+/// What a command deploys with, when it deploys.
+pub fn deploy_command(cmd: &Command) -> Option<String> {
+    let (prog, args) = prog_args(cmd)?;
+    let has = |x: &str| args.contains(&x);
+    let first = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .copied()
+        .unwrap_or("");
+    let d = match prog {
+        "kubectl" | "oc"
+            if has("apply")
+                || has("rollout")
+                || (has("set") && has("image"))
+                || has("replace")
+                || has("create") =>
+        {
+            format!("{prog} {first}")
+        }
+        "helm" if has("upgrade") || has("install") => "helm upgrade/install".into(),
+        "helmfile" if has("apply") || has("sync") => "helmfile".into(),
+        "terraform" | "tofu" | "terragrunt" if has("apply") || has("destroy") => {
+            format!("{prog} apply")
+        }
+        "pulumi" if has("up") => "pulumi up".into(),
+        "vercel" if has("deploy") || has("--prod") => "vercel deploy".into(),
+        "netlify" if has("deploy") => "netlify deploy".into(),
+        "fly" | "flyctl" if has("deploy") => "fly deploy".into(),
+        "aws"
+            if (has("ecs") && has("update-service"))
+                || (has("lambda") && has("update-function-code"))
+                || (has("cloudformation") && has("deploy"))
+                || (has("s3") && has("sync")) =>
+        {
+            format!("aws {first}")
+        }
+        "gcloud" if has("deploy") => "gcloud deploy".into(),
+        "az" if has("deploy") || (has("webapp") && has("up")) => "az deploy".into(),
+        "firebase" if has("deploy") => "firebase deploy".into(),
+        "serverless" | "sls" | "cdk" | "sam" if has("deploy") => format!("{prog} deploy"),
+        "heroku" if has("deploy") || has("release") => "heroku".into(),
+        "wrangler" if has("deploy") || has("publish") => "wrangler deploy".into(),
+        "ansible-playbook" => "ansible-playbook".into(),
+        "docker" | "podman" if first == "push" => format!("{prog} push"),
+        "skaffold" if has("run") || has("deploy") => "skaffold".into(),
+        "argocd" if has("sync") => "argocd app sync".into(),
+        _ => return None,
+    };
+    Some(d)
+}
+
+/// Actions that deploy.
+pub const DEPLOY_ACTIONS: &[&str] = &[
+    "azure/webapps-deploy",
+    "azure/k8s-deploy",
+    "azure/functions-action",
+    "aws-actions/amazon-ecs-deploy-task-definition",
+    "google-github-actions/deploy-cloudrun",
+    "google-github-actions/deploy-appengine",
+    "peaceiris/actions-gh-pages",
+    "actions/deploy-pages",
+    "amondnet/vercel-action",
+    "nwtgck/actions-netlify",
+    "superfly/flyctl-actions",
+    "cloudflare/wrangler-action",
+    "akhileshns/heroku-deploy",
+    "appleboy/ssh-action",
+    "hashicorp/terraform-github-actions",
+];
+
+/// Whether an environment name reads like production.
+pub fn is_production(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    l.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "production" | "prod" | "live" | "release"))
+}
+
+/// Why a job deploys, and where: (what, file span).
+pub fn job_deploys<'a>(scripts: &[RunScript<'a>], job: &Job<'a>) -> Option<(String, Span)> {
+    for r in scripts
+        .iter()
+        .filter(|r| r.job.is_some_and(|j| j.id == job.id))
+    {
+        for c in &r.script.commands {
+            if let Some(what) = deploy_command(c) {
+                return Some((what, r.span(c.span)));
+            }
+        }
+    }
+    for s in job.steps() {
+        if let Some(a) = s.action() {
+            if DEPLOY_ACTIONS
+                .iter()
+                .any(|d| a == *d || a.starts_with(&format!("{d}/")))
+            {
+                if let Some(u) = s.uses() {
+                    return Some((a, u.span()));
+                }
+            }
+        }
+    }
+    let named = job
+        .node
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or(job.id)
+        .to_ascii_lowercase();
+    if (job.id.to_ascii_lowercase().contains("deploy") || named.contains("deploy"))
+        && job.uses().is_none()
+    {
+        return Some(("by its name".to_string(), job.key.span()));
+    }
+    if let Some((Some(name), node)) = job.environment() {
+        if is_production(name) {
+            return Some((format!("environment \"{name}\""), node.span()));
+        }
+    }
+    None
+}

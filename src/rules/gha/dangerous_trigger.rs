@@ -1,0 +1,95 @@
+//! gha/dangerous-trigger: `pull_request_target` / `workflow_run` running the PR's code.
+
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+use crate::source::expr;
+use crate::source::workflow::Workflow;
+use crate::source::yaml::Yaml;
+use crate::source::{Kind, Span};
+
+pub const RULE: Rule = Rule {
+    id: "gha/dangerous-trigger",
+    kinds: &[Kind::Workflow],
+    packs: &["injection"],
+    severity: Severity::Error,
+    security_severity: Some(8.1),
+    summary: "a pull_request_target or workflow_run workflow that checks out untrusted code",
+    doc: include_str!("../../../rules/gha/dangerous-trigger.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+const UNTRUSTED_REFS: &[&str] = &[
+    "github.event.pull_request.head.**",
+    "github.head_ref",
+    "github.event.workflow_run.head_branch",
+    "github.event.workflow_run.head_sha",
+    "github.event.workflow_run.head_commit.id",
+    "github.event.workflow_run.head_repository.**",
+    "github.event.number",
+    "github.event.pull_request.number",
+];
+
+/// The span of trigger `name` in `on:` (map key, list item or the scalar).
+fn trigger_span(on: Yaml<'_>, name: &str) -> Option<Span> {
+    if on.is_map() {
+        return on.key(name).map(|k| k.span());
+    }
+    if on.as_str() == Some(name) {
+        return Some(on.span());
+    }
+    on.items()
+        .find(|i| i.as_str() == Some(name))
+        .map(|i| i.span())
+}
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(yaml) = cx.yaml() else { return };
+    let Some(wf) = Workflow::of(yaml) else { return };
+    let Some(on) = wf.root.get("on") else { return };
+    let triggers = wf.triggers();
+    let prt = triggers.contains(&"pull_request_target");
+    let wr = triggers.contains(&"workflow_run");
+    if !prt && !wr {
+        return;
+    }
+    let trigger = if prt {
+        "pull_request_target"
+    } else {
+        "workflow_run"
+    };
+    let mut found = false;
+    for (_, step) in wf.all_steps() {
+        if !step.uses_action("actions/checkout") {
+            continue;
+        }
+        let Some(r) = step.with("ref").or_else(|| step.with("repository")) else {
+            continue;
+        };
+        let Some(value) = r.as_str() else { continue };
+        let untrusted = expr::find(value).iter().any(|e| {
+            e.contexts()
+                .iter()
+                .any(|c| UNTRUSTED_REFS.iter().any(|p| c.matches(p)))
+        });
+        if untrusted {
+            found = true;
+            let mut f = cx.finding(r.span(), format!("{trigger} runs with the base repository's secrets and a write token, and this checks out the pull request's code: build untrusted code in a `pull_request` workflow instead"));
+            if let Some(s) = trigger_span(on, trigger) {
+                f = f.related(s, "the privileged trigger");
+            }
+            out.push(f);
+        }
+    }
+    if prt && !found {
+        if let Some(s) = trigger_span(on, "pull_request_target") {
+            out.push(
+                cx.finding(s, "pull_request_target runs with secrets and a write token on every fork's pull request: use pull_request unless the workflow needs them, and never check out or run the PR's code")
+                    .severity(Severity::Warning),
+            );
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! gha/service-without-healthcheck: a job's service container with no `--health-cmd`.
+
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+use crate::source::Kind;
+use crate::source::workflow::Workflow;
+
+pub const RULE: Rule = Rule {
+    id: "gha/service-without-healthcheck",
+    kinds: &[Kind::Workflow],
+    packs: &["healthchecks"],
+    severity: Severity::Warning,
+    security_severity: None,
+    summary: "a job service container without --health-cmd: steps may start before it is ready",
+    doc: include_str!("../../../rules/gha/service-without-healthcheck.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(yaml) = cx.yaml() else { return };
+    let Some(wf) = Workflow::of(yaml) else { return };
+    for j in wf.jobs() {
+        for (name, key, node) in j.services() {
+            let options = node.get("options").and_then(|o| o.as_str()).unwrap_or("");
+            if options.contains("--health-cmd") || options.contains("--health-cmd=") {
+                continue;
+            }
+            let image = node
+                .get("image")
+                .and_then(|i| i.as_str())
+                .or_else(|| node.as_str())
+                .unwrap_or(name);
+            let span = node.key("options").map_or(key.span(), |k| k.span());
+            out.push(cx.finding(span, format!("service \"{name}\" ({image}) has no --health-cmd in options: GitHub starts the steps as soon as the container runs, before it accepts connections; add options: --health-cmd \"...\" --health-interval 10s --health-retries 5")));
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! gha/template-injection: `${{ }}` expanding attacker-controlled data inside a script.
+
+use crate::engine::Ctx;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+use crate::source::expr::{self, ContextRef, path_matches};
+use crate::source::workflow::Workflow;
+use crate::source::yaml::Yaml;
+use crate::source::{Kind, OffsetMap};
+
+pub const RULE: Rule = Rule {
+    id: "gha/template-injection",
+    kinds: &[Kind::Workflow, Kind::Action],
+    packs: &["injection"],
+    severity: Severity::Error,
+    security_severity: Some(8.8),
+    summary: "a ${{ }} expression expands attacker-controlled data into a script",
+    doc: include_str!("../../../rules/gha/template-injection.md"),
+    default_enabled: true,
+    options: &[],
+    aliases: &[],
+    check,
+};
+
+/// Context paths whose text anyone who opens an issue, a pull request or pushes a branch
+/// controls (after zizmor's and GitHub Security Lab's lists).
+const ATTACKER: &[&str] = &[
+    "github.event.issue.title",
+    "github.event.issue.body",
+    "github.event.pull_request.title",
+    "github.event.pull_request.body",
+    "github.event.pull_request.head.ref",
+    "github.event.pull_request.head.label",
+    "github.event.pull_request.head.repo.default_branch",
+    "github.event.pull_request.head.repo.description",
+    "github.event.pull_request.head.repo.homepage",
+    "github.event.comment.body",
+    "github.event.review.body",
+    "github.event.review_comment.body",
+    "github.event.discussion.title",
+    "github.event.discussion.body",
+    "github.event.pages.*.page_name",
+    "github.event.head_commit.message",
+    "github.event.head_commit.author.email",
+    "github.event.head_commit.author.name",
+    "github.event.head_commit.committer.email",
+    "github.event.head_commit.committer.name",
+    "github.event.commits.*.message",
+    "github.event.commits.*.author.email",
+    "github.event.commits.*.author.name",
+    "github.event.commits.*.committer.email",
+    "github.event.commits.*.committer.name",
+    "github.event.workflow_run.head_branch",
+    "github.event.workflow_run.head_commit.message",
+    "github.event.workflow_run.head_commit.author.email",
+    "github.event.workflow_run.head_commit.author.name",
+    "github.event.workflow_run.pull_requests.*.head.ref",
+    "github.event.workflow_run.display_title",
+    "github.head_ref",
+];
+
+/// Whether a path is attacker-controlled, or an object holding such a path
+/// (`toJSON(github.event.issue)`).
+fn attacker(path: &str) -> bool {
+    ATTACKER.iter().any(|p| {
+        path_matches(path, p) || {
+            // a proper prefix of a dangerous path, below `github.event`
+            let depth = path.split('.').count();
+            depth >= 2
+                && depth < p.split('.').count()
+                && path.starts_with("github.event")
+                && path_matches(
+                    path,
+                    &p.split('.').take(depth).collect::<Vec<_>>().join("."),
+                )
+        }
+    })
+}
+
+/// Medium: values a caller or an earlier step chose.
+fn indirect(path: &str) -> bool {
+    path_matches(path, "inputs.**")
+        || path_matches(path, "github.event.inputs.**")
+        || path_matches(path, "steps.*.outputs.**")
+        || path_matches(path, "needs.*.outputs.**")
+}
+
+fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(yaml) = cx.yaml() else { return };
+    let Some(wf) = Workflow::of(yaml) else { return };
+    for (job, step) in wf.all_steps() {
+        // env names fed from attacker-controlled data, step over job over workflow
+        let mut tainted: Vec<String> = Vec::new();
+        let envs = [
+            wf.env(),
+            job.map(|j| j.env()).unwrap_or_default(),
+            step.env(),
+        ];
+        for (k, v) in envs.iter().flatten() {
+            let (Some(name), Some(value)) = (k.as_str(), v.as_str()) else {
+                continue;
+            };
+            if expr::find(value)
+                .iter()
+                .any(|e| e.expanded().iter().any(|c| attacker(&c.path)))
+            {
+                tainted.push(name.to_ascii_lowercase());
+            }
+        }
+        let mut scripts: Vec<(Yaml<'_>, &str)> = Vec::new();
+        if let Some(run) = step.run() {
+            scripts.push((run, "run:"));
+        }
+        if step.uses_action("actions/github-script") {
+            if let Some(s) = step.with("script") {
+                scripts.push((s, "github-script"));
+            }
+        }
+        for (node, place) in scripts {
+            let Some(value) = node.as_str() else { continue };
+            let map = node.value_map(cx.text());
+            for e in expr::find(value) {
+                for c in e.expanded() {
+                    let shown = c.span.text(value);
+                    report(cx, out, &map, c, shown, place, &tainted);
+                }
+            }
+        }
+    }
+}
+
+fn report(
+    cx: &Ctx<'_>,
+    out: &mut Vec<Finding>,
+    map: &OffsetMap,
+    c: &ContextRef,
+    shown: &str,
+    place: &str,
+    tainted: &[String],
+) {
+    let path = c.path.as_str();
+    let span = map.span(c.span);
+    let help = "pass it through an environment variable: `env: { VALUE: ${{ ... }} }` on the step, then use \"$VALUE\" (quoted) in the script";
+    if attacker(path) {
+        out.push(
+            cx.finding(
+                span,
+                format!("`{shown}` is attacker-controlled and is pasted into the {place} script before it runs: pass it through env: and use \"$VAR\""),
+            )
+            .help(help),
+        );
+    } else if indirect(path) {
+        out.push(
+            cx.finding(
+                span,
+                format!("`{shown}` is pasted into the {place} script before it runs and may carry untrusted text: pass it through env: and use \"$VAR\""),
+            )
+            .severity(Severity::Warning)
+            .help(help),
+        );
+    } else if let Some(name) = path.strip_prefix("env.") {
+        if tainted.iter().any(|t| t == name) {
+            out.push(
+                cx.finding(
+                    span,
+                    format!("`{shown}` holds attacker-controlled data and ${{{{ }}}} pastes it into the {place} script: use \"${}\" instead", name.to_ascii_uppercase()),
+                )
+                .severity(Severity::Warning)
+                .help(help),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert!(attacker("github.event.issue.title"));
+        assert!(attacker("github.event.commits.*.message"));
+        assert!(attacker("github.event.issue"));
+        assert!(attacker("github.event"));
+        assert!(!attacker("github.event.pull_request.head.sha"));
+        assert!(!attacker("github.event.pull_request.number"));
+        assert!(!attacker("github.sha"));
+        assert!(!attacker("secrets.token"));
+        assert!(indirect("inputs.name"));
+        assert!(indirect("steps.meta.outputs.tags"));
+    }
+
+    #[test]
+    fn spans_inside_block_scalars_are_exact() {
+        use crate::source::yaml::YamlFile;
+        for text in [
+            "run: |\n  echo one\n    echo \"${{ github.event.issue.title }}\" x\nnext: 1\n",
+            "run: |\r\n  echo one\r\n    echo \"${{ github.event.issue.title }}\" x\r\n",
+            "run: >-\n  echo ${{ github.head_ref }}\n",
+            "run: 'echo ${{ github.head_ref }}'\n",
+        ] {
+            let f = YamlFile::parse(text);
+            let run = f
+                .documents()
+                .next()
+                .and_then(|d| d.get("run"))
+                .expect("run");
+            let value = run.as_str().expect("str");
+            let map = run.value_map(text);
+            let e = &expr::find(value)[0];
+            let c = e.expanded()[0];
+            let span = map.span(c.span);
+            assert_eq!(span.text(text), c.span.text(value), "{text:?}");
+            assert!(attacker(&c.path));
+        }
+    }
+}
