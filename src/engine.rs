@@ -515,7 +515,12 @@ pub fn check(opts: &CheckOptions) -> Report {
     let tf = tf_dirs(&project);
     let per_file: Vec<(usize, Result<Vec<Finding>, String>)> = (0..project.files.len())
         .into_par_iter()
-        .map(|i| (i, check_file(&project.files[i], &project, &tf, &opts.config)))
+        .map(|i| {
+            (
+                i,
+                check_file(&project.files[i], &project, &tf, &opts.config),
+            )
+        })
         .collect();
 
     let mut out = Vec::new();

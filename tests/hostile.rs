@@ -27,13 +27,17 @@ fn plumb(dir: &Path, args: &[&str], bound: Duration) -> (Output, serde_json::Val
 
 /// The canary: a normal manifest beside the hostile file must still be checked.
 fn canary_checked(v: &serde_json::Value) -> bool {
-    v["findings"]
-        .as_array()
-        .is_some_and(|f| f.iter().any(|x| x["file"] == "canary.yaml" && x["rule"] == "k8s/missing-resource-limits"))
+    v["findings"].as_array().is_some_and(|f| {
+        f.iter()
+            .any(|x| x["file"] == "canary.yaml" && x["rule"] == "k8s/missing-resource-limits")
+    })
 }
 
 fn findings_for<'a>(v: &'a serde_json::Value, file: &str) -> Vec<&'a serde_json::Value> {
-    v["findings"].as_array().map(|f| f.iter().filter(|x| x["file"] == file).collect()).unwrap_or_default()
+    v["findings"]
+        .as_array()
+        .map(|f| f.iter().filter(|x| x["file"] == file).collect())
+        .unwrap_or_default()
 }
 
 fn setup() -> tempfile::TempDir {
@@ -47,10 +51,14 @@ const BOUND: Duration = Duration::from_secs(20);
 #[test]
 fn yaml_alias_bomb() {
     let dir = setup();
-    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let mut text = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
     for i in 1..30 {
         let p = i - 1;
-        text.push_str(&format!("  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        text.push_str(&format!(
+            "  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     std::fs::write(dir.path().join("bomb.yaml"), text).unwrap();
     let (_, v) = plumb(dir.path(), &[], BOUND);
@@ -60,22 +68,34 @@ fn yaml_alias_bomb() {
 #[test]
 fn deep_nesting_yaml_and_hcl() {
     let dir = setup();
-    let deep = format!("apiVersion: v1\nkind: ConfigMap\ndata: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\ndata: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     std::fs::write(dir.path().join("deep.yaml"), deep).unwrap();
-    let hcl = format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let hcl = format!(
+        "locals {{\n  x = {}1{}\n}}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     std::fs::write(dir.path().join("deep.tf"), hcl).unwrap();
     let block = format!("{}{}", "a {\n".repeat(5_000), "}\n".repeat(5_000));
     std::fs::write(dir.path().join("blocks.tf"), block).unwrap();
     let (_, v) = plumb(dir.path(), &[], BOUND);
     assert!(canary_checked(&v));
-    assert_eq!(findings_for(&v, "deep.yaml")[0]["rule"], "plumb/parse-error");
+    assert_eq!(
+        findings_for(&v, "deep.yaml")[0]["rule"],
+        "plumb/parse-error"
+    );
     assert_eq!(findings_for(&v, "deep.tf")[0]["rule"], "plumb/parse-error");
 }
 
 #[test]
 fn huge_single_line_file() {
     let dir = setup();
-    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {x: \"");
+    let mut text =
+        String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {x: \"");
     text.push_str(&"a".repeat(50 * 1024 * 1024));
     text.push_str("\"}\n");
     std::fs::write(dir.path().join("big.yaml"), text).unwrap();
@@ -84,7 +104,11 @@ fn huge_single_line_file() {
     assert!(canary_checked(&v));
     assert!(v["notices"].to_string().contains("big.yaml"));
     // and read in full when the limit allows it
-    let (_, v) = plumb(dir.path(), &["--max-file-size", "100000000"], Duration::from_secs(60));
+    let (_, v) = plumb(
+        dir.path(),
+        &["--max-file-size", "100000000"],
+        Duration::from_secs(60),
+    );
     assert!(canary_checked(&v));
 }
 
@@ -102,7 +126,11 @@ fn sparse_gigabyte_file_is_skipped() {
 #[test]
 fn invalid_utf8_nul_and_binary() {
     let dir = setup();
-    std::fs::write(dir.path().join("bad.yaml"), b"apiVersion: v1\nkind: Pod\nx: \xc3\x28\n").unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        b"apiVersion: v1\nkind: Pod\nx: \xc3\x28\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("nul.tf"), b"variable \"x\" {\x00}\n").unwrap();
     let mut bin = Vec::new();
     for i in 0..100_000u32 {
@@ -125,25 +153,44 @@ fn symlinks_fifo_and_permissions() {
     let dir = setup();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.yaml"), POD).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), dir.path().join("out.yaml")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        dir.path().join("out.yaml"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
     // a FIFO named Dockerfile: never opened, so nothing blocks
     let fifo = dir.path().join("Dockerfile");
-    let ok = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+    let ok = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
     // permission denied (meaningless as root, where it is still readable)
     let locked = dir.path().join("locked");
     std::fs::create_dir(&locked).unwrap();
     std::fs::write(locked.join("pod.yaml"), POD).unwrap();
     std::fs::write(dir.path().join("unreadable.tf"), "variable \"x\" {}\n").unwrap();
-    std::fs::set_permissions(dir.path().join("unreadable.tf"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("unreadable.tf"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let (_, v) = plumb(dir.path(), &[], BOUND);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert!(canary_checked(&v));
-    assert!(findings_for(&v, "out.yaml").is_empty(), "symlink out of the root followed");
+    assert!(
+        findings_for(&v, "out.yaml").is_empty(),
+        "symlink out of the root followed"
+    );
     if ok {
         assert!(findings_for(&v, "Dockerfile").is_empty());
-        assert!(v["notices"].to_string().contains("Dockerfile"), "{}", v["notices"]);
+        assert!(
+            v["notices"].to_string().contains("Dockerfile"),
+            "{}",
+            v["notices"]
+        );
     }
 }
 
@@ -164,11 +211,18 @@ fn hundred_thousand_empty_files() {
 fn malicious_config_fails_clearly_in_bounded_time() {
     let dir = setup();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
-    let huge_regex = format!("rules:\n  secrets/hardcoded-token:\n    allow: ['{}']\n", "(a{1000}){1000}");
+    let huge_regex = format!(
+        "rules:\n  secrets/hardcoded-token:\n    allow: ['{}']\n",
+        "(a{1000}){1000}"
+    );
     std::fs::write(dir.path().join(".plumb.yml"), huge_regex).unwrap();
     let (out, _) = plumb(dir.path(), &[], BOUND);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(".plumb.yml:3"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(".plumb.yml:3"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let absurd_glob = format!("exclude: ['{}']\n", "**/".repeat(2000));
     std::fs::write(dir.path().join(".plumb.yml"), absurd_glob).unwrap();
     let (out, _) = plumb(dir.path(), &[], BOUND);

@@ -60,7 +60,31 @@ fn sarif() {
                 .is_none()
         );
     }
-    insta::assert_snapshot!("sarif", text);
+    // the whole log, rule help included, against the official schema (when present)
+    let schema_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/sarif/sarif-schema-2.1.0.json");
+    match std::fs::read_to_string(&schema_path) {
+        Ok(schema) => {
+            let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
+            let validator = jsonschema::draft4::new(&schema).unwrap();
+            let errors: Vec<String> = validator
+                .iter_errors(&v)
+                .map(|e| format!("{}: {e}", e.instance_path))
+                .collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+        }
+        Err(e) => eprintln!("schema validation skipped: {}: {e}", schema_path.display()),
+    }
+    // the snapshot keeps the results and the rule ids; the rule book has its own tests
+    let rules: Vec<&str> = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.len(), plumb::rules::REGISTRY.len());
+    let shown = serde_json::json!({"results": v["runs"][0]["results"], "invocations": v["runs"][0]["invocations"]});
+    insta::assert_snapshot!("sarif", serde_json::to_string_pretty(&shown).unwrap());
 }
 
 #[test]
