@@ -446,3 +446,25 @@ fn oversized_files_are_skipped_with_a_notice() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("limit"), "{}", stdout(&out));
 }
+
+#[test]
+fn plumb_passes_its_own_rules() {
+    // the repository's own .plumb.yml turns every rule on and leaves out the bad fixtures
+    let out = plumb(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args(["check", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = plumb(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "all",
+            "action.yml",
+            ".github/",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
