@@ -46,4 +46,4 @@ if ! "$work/venv/bin/pre-commit" run --all-files >"$work/good.txt" 2>&1; then
   cat "$work/good.txt"
   exit 1
 fi
-echo "pre-commit test: 2 passed, 0 failed"
+echo "pre-commit: 2 passed, 0 failed"
