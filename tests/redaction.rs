@@ -101,3 +101,63 @@ fn no_planted_secret_reaches_any_output() {
         "expected secret findings, got {total_findings}"
     );
 }
+
+/// Files of every kind that only reference secrets properly: the secrets pack reports nothing.
+#[test]
+fn proper_references_are_not_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    let files = [
+        (
+            "docker-compose.yml",
+            "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n      DATABASE_URL: postgres://app:${DB_PASS}@db:5432/app\n      PASSWORD_MIN_LENGTH: \"12\"\n    command: [\"redis-server\", \"--requirepass\", \"${REDIS_PASSWORD}\"]\n    secrets: [db_password]\nsecrets:\n  db_password:\n    file: ./db_password.txt\n",
+        ),
+        (
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: example/app:1.0.0\n      env:\n        - name: DB_PASSWORD\n          valueFrom:\n            secretKeyRef: {name: db, key: password}\n        - name: TOKEN_EXPIRY\n          value: \"3600\"\n",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: push\npermissions: {contents: read}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n    steps:\n      - run: echo \"$GH_TOKEN\" | wc -c\n",
+        ),
+        (
+            "main.tf",
+            "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}\n\nresource \"aws_db_instance\" \"main\" {\n  password = var.db_password\n}\n\nvariable \"password_min_length\" {\n  default = 12\n}\n",
+        ),
+        (
+            "Dockerfile",
+            "FROM alpine:3.20\nRUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) true\nENV DB_PASSWORD_FILE=/run/secrets/db_password\nUSER 10001\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(root.join(name), text).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_plumb"))
+        .current_dir(root)
+        .args([
+            "check",
+            ".",
+            "--no-config",
+            "--select",
+            "secrets",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["files_scanned"], 5);
+    let findings: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f["file"], f["start"]["line"], f["rule"], f["message"]
+            )
+        })
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+}
