@@ -220,15 +220,6 @@ impl Project {
             .clone()
     }
 
-    /// Checked files of `kind` in directory `dir` (a Terraform module), in path order.
-    pub fn files_in_dir(&self, dir: &Path, kind: Kind) -> Vec<&Arc<ParsedFile>> {
-        let dir = normalize(dir);
-        self.files
-            .iter()
-            .filter(|f| f.src.kind == kind && normalize(parent(&f.src.path)) == dir)
-            .collect()
-    }
-
     /// A path as shown in output.
     pub fn rel(&self, path: &Path) -> String {
         rel_path(&self.root, path)
