@@ -6,6 +6,7 @@
 //! empty, at the end of the file or stale never makes the renderer fail; should miette
 //! still refuse, the finding is printed as a plain `path:line:col` line instead.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use miette::{
 use super::HumanOptions;
 use crate::finding::Severity;
 use crate::report::{Location, Position, Report, Reported};
+use crate::source::LineIndex;
 
 /// A file's text, named, for miette. It plays the part of miette's `NamedSource` with one
 /// difference: the `[file:line:col]` over each snippet is plumb's own position of the label
@@ -25,6 +27,8 @@ use crate::report::{Location, Position, Report, Reported};
 struct Source {
     name: String,
     text: Arc<str>,
+    /// Line starts of `text`, so snippets are cut from the lines around a span.
+    lines: Arc<LineIndex>,
     /// Clamped label offsets and the positions the report gives them.
     known: Vec<(usize, Position)>,
 }
@@ -37,8 +41,30 @@ impl SourceCode for Source {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let text: &'a str = &self.text;
-        let inner = text.read_span(span, before, after)?;
-        let (mut line, mut column) = (inner.line(), inner.column());
+        // miette counts lines from the start of what it is given, once per label: give it
+        // only the lines around the span (a margin of one more line on each side, cut at
+        // line starts), or a file with thousands of findings renders in quadratic time
+        let (from, to) = (span.offset(), span.offset() + span.len());
+        let (window_start, first_line) = if to <= text.len() {
+            let first = self.lines.line_of(from).saturating_sub(before + 1);
+            (self.lines.line_start(first).min(from), first)
+        } else {
+            (0, 0)
+        };
+        let window_end = if to <= text.len() {
+            let last = self.lines.line_of(to).saturating_add(after + 2);
+            self.lines.line_start(last).min(text.len())
+        } else {
+            text.len()
+        };
+        let window = &text[window_start..window_end];
+        let local = SourceSpan::new((from - window_start).into(), span.len());
+        let inner = window.read_span(&local, before, after)?;
+        let inner_span = SourceSpan::new(
+            (inner.span().offset() + window_start).into(),
+            inner.span().len(),
+        );
+        let (mut line, mut column) = (inner.line() + first_line, inner.column());
         if before == 0 && after == 0 {
             // The header's reference point.
             let offset = floor_boundary(text, span.offset());
@@ -56,7 +82,7 @@ impl SourceCode for Source {
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
+            inner_span,
             line,
             column,
             inner.line_count(),
@@ -184,15 +210,32 @@ fn position(loc: &Location) -> String {
     format!("{}:{}:{}", loc.file, loc.start.line, loc.start.column)
 }
 
-fn diag(report: &Report, f: &Reported) -> Diag {
-    let mut source = report.sources.get(&f.location.file).map(|t| Source {
-        name: printable(&f.location.file).into_owned(),
-        text: match printable(t) {
-            std::borrow::Cow::Borrowed(_) => Arc::clone(t),
-            std::borrow::Cow::Owned(s) => Arc::from(s),
-        },
-        known: Vec::new(),
-    });
+/// A file's terminal-safe text and its line index, made once per file.
+type Prepared = (Arc<str>, Arc<LineIndex>);
+
+fn diag<'r>(report: &'r Report, f: &Reported, prepared: &mut HashMap<&'r str, Prepared>) -> Diag {
+    let mut source = report
+        .sources
+        .get_key_value(&f.location.file)
+        .map(|(file, t)| {
+            let (text, lines) = prepared
+                .entry(file.as_str())
+                .or_insert_with(|| {
+                    let text: Arc<str> = match printable(t) {
+                        std::borrow::Cow::Borrowed(_) => Arc::clone(t),
+                        std::borrow::Cow::Owned(s) => Arc::from(s),
+                    };
+                    let lines = Arc::new(LineIndex::new(&text));
+                    (text, lines)
+                })
+                .clone();
+            Source {
+                name: printable(&f.location.file).into_owned(),
+                text,
+                lines,
+                known: Vec::new(),
+            }
+        });
     let mut labels = Vec::new();
     if let Some(source) = &mut source {
         labels.push(label(source, &f.location, "here", true));
@@ -242,8 +285,12 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
         .with_context_lines(1);
     let paint = Paint { color: opts.color };
 
+    let mut prepared = HashMap::new();
     for f in &report.findings {
-        let d = diag(report, f);
+        if !prepared.contains_key(f.location.file.as_str()) {
+            prepared.clear(); // findings come sorted by file: one file at a time
+        }
+        let d = diag(report, f, &mut prepared);
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &d).is_err() {
             rendered.clear();
