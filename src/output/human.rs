@@ -11,6 +11,8 @@ use std::fmt;
 use std::io;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -273,7 +275,11 @@ impl Paint {
 }
 
 /// Write the findings, plumb's own errors and notices, and the summary line.
-pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> io::Result<()> {
+pub fn write<'r>(
+    report: &'r Report,
+    opts: &HumanOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -285,12 +291,9 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
         .with_context_lines(1);
     let paint = Paint { color: opts.color };
 
-    let mut prepared = HashMap::new();
-    for f in &report.findings {
-        if !prepared.contains_key(f.location.file.as_str()) {
-            prepared.clear(); // findings come sorted by file: one file at a time
-        }
-        let d = diag(report, f, &mut prepared);
+    // one finding's text, ending with its blank line
+    let render = |f: &Reported, prepared: &mut HashMap<&'r str, Prepared>| -> String {
+        let d = diag(report, f, prepared);
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &d).is_err() {
             rendered.clear();
@@ -307,20 +310,38 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
             // No text to show: still say where.
             rendered.push_str(&format!("  at {}\n", printable(&position(&f.location))));
         }
-        out.write_all(rendered.as_bytes())?;
         for r in f
             .related
             .iter()
             .filter(|r| r.location.file != f.location.file)
         {
-            writeln!(
-                out,
-                "  = related: {}: {}",
+            rendered.push_str(&format!(
+                "  = related: {}: {}\n",
                 printable(&position(&r.location)),
                 printable(&r.label)
-            )?;
+            ));
         }
-        writeln!(out)?;
+        rendered.push('\n');
+        rendered
+    };
+    // Findings come sorted by file. Rendering is most of the time a report with many
+    // findings takes: render the files of a batch in parallel (each file's text prepared
+    // once), then write the batch in order; batches bound the memory held.
+    let files: Vec<&[Reported]> = report
+        .findings
+        .chunk_by(|a, b| a.location.file == b.location.file)
+        .collect();
+    for batch in files.chunks(256) {
+        let texts: Vec<String> = batch
+            .par_iter()
+            .map(|findings| {
+                let mut prepared = HashMap::new();
+                findings.iter().map(|f| render(f, &mut prepared)).collect()
+            })
+            .collect();
+        for t in texts {
+            out.write_all(t.as_bytes())?;
+        }
     }
 
     for e in &report.errors {
