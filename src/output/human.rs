@@ -6,9 +6,12 @@
 //! empty, at the end of the file or stale never makes the renderer fail; should miette
 //! still refuse, the finding is printed as a plain `path:line:col` line instead.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -18,6 +21,7 @@ use miette::{
 use super::HumanOptions;
 use crate::finding::Severity;
 use crate::report::{Location, Position, Report, Reported};
+use crate::source::LineIndex;
 
 /// A file's text, named, for miette. It plays the part of miette's `NamedSource` with one
 /// difference: the `[file:line:col]` over each snippet is plumb's own position of the label
@@ -25,6 +29,8 @@ use crate::report::{Location, Position, Report, Reported};
 struct Source {
     name: String,
     text: Arc<str>,
+    /// Line starts of `text`, so snippets are cut from the lines around a span.
+    lines: Arc<LineIndex>,
     /// Clamped label offsets and the positions the report gives them.
     known: Vec<(usize, Position)>,
 }
@@ -37,8 +43,30 @@ impl SourceCode for Source {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let text: &'a str = &self.text;
-        let inner = text.read_span(span, before, after)?;
-        let (mut line, mut column) = (inner.line(), inner.column());
+        // miette counts lines from the start of what it is given, once per label: give it
+        // only the lines around the span (a margin of one more line on each side, cut at
+        // line starts), or a file with thousands of findings renders in quadratic time
+        let (from, to) = (span.offset(), span.offset() + span.len());
+        let (window_start, first_line) = if to <= text.len() {
+            let first = self.lines.line_of(from).saturating_sub(before + 1);
+            (self.lines.line_start(first).min(from), first)
+        } else {
+            (0, 0)
+        };
+        let window_end = if to <= text.len() {
+            let last = self.lines.line_of(to).saturating_add(after + 2);
+            self.lines.line_start(last).min(text.len())
+        } else {
+            text.len()
+        };
+        let window = &text[window_start..window_end];
+        let local = SourceSpan::new((from - window_start).into(), span.len());
+        let inner = window.read_span(&local, before, after)?;
+        let inner_span = SourceSpan::new(
+            (inner.span().offset() + window_start).into(),
+            inner.span().len(),
+        );
+        let (mut line, mut column) = (inner.line() + first_line, inner.column());
         if before == 0 && after == 0 {
             // The header's reference point.
             let offset = floor_boundary(text, span.offset());
@@ -56,7 +84,7 @@ impl SourceCode for Source {
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
+            inner_span,
             line,
             column,
             inner.line_count(),
@@ -184,15 +212,32 @@ fn position(loc: &Location) -> String {
     format!("{}:{}:{}", loc.file, loc.start.line, loc.start.column)
 }
 
-fn diag(report: &Report, f: &Reported) -> Diag {
-    let mut source = report.sources.get(&f.location.file).map(|t| Source {
-        name: printable(&f.location.file).into_owned(),
-        text: match printable(t) {
-            std::borrow::Cow::Borrowed(_) => Arc::clone(t),
-            std::borrow::Cow::Owned(s) => Arc::from(s),
-        },
-        known: Vec::new(),
-    });
+/// A file's terminal-safe text and its line index, made once per file.
+type Prepared = (Arc<str>, Arc<LineIndex>);
+
+fn diag<'r>(report: &'r Report, f: &Reported, prepared: &mut HashMap<&'r str, Prepared>) -> Diag {
+    let mut source = report
+        .sources
+        .get_key_value(&f.location.file)
+        .map(|(file, t)| {
+            let (text, lines) = prepared
+                .entry(file.as_str())
+                .or_insert_with(|| {
+                    let text: Arc<str> = match printable(t) {
+                        std::borrow::Cow::Borrowed(_) => Arc::clone(t),
+                        std::borrow::Cow::Owned(s) => Arc::from(s),
+                    };
+                    let lines = Arc::new(LineIndex::new(&text));
+                    (text, lines)
+                })
+                .clone();
+            Source {
+                name: printable(&f.location.file).into_owned(),
+                text,
+                lines,
+                known: Vec::new(),
+            }
+        });
     let mut labels = Vec::new();
     if let Some(source) = &mut source {
         labels.push(label(source, &f.location, "here", true));
@@ -230,7 +275,11 @@ impl Paint {
 }
 
 /// Write the findings, plumb's own errors and notices, and the summary line.
-pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> io::Result<()> {
+pub fn write<'r>(
+    report: &'r Report,
+    opts: &HumanOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -242,8 +291,9 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
         .with_context_lines(1);
     let paint = Paint { color: opts.color };
 
-    for f in &report.findings {
-        let d = diag(report, f);
+    // one finding's text, ending with its blank line
+    let render = |f: &Reported, prepared: &mut HashMap<&'r str, Prepared>| -> String {
+        let d = diag(report, f, prepared);
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &d).is_err() {
             rendered.clear();
@@ -260,20 +310,38 @@ pub fn write(report: &Report, opts: &HumanOptions, out: &mut dyn io::Write) -> i
             // No text to show: still say where.
             rendered.push_str(&format!("  at {}\n", printable(&position(&f.location))));
         }
-        out.write_all(rendered.as_bytes())?;
         for r in f
             .related
             .iter()
             .filter(|r| r.location.file != f.location.file)
         {
-            writeln!(
-                out,
-                "  = related: {}: {}",
+            rendered.push_str(&format!(
+                "  = related: {}: {}\n",
                 printable(&position(&r.location)),
                 printable(&r.label)
-            )?;
+            ));
         }
-        writeln!(out)?;
+        rendered.push('\n');
+        rendered
+    };
+    // Findings come sorted by file. Rendering is most of the time a report with many
+    // findings takes: render the files of a batch in parallel (each file's text prepared
+    // once), then write the batch in order; batches bound the memory held.
+    let files: Vec<&[Reported]> = report
+        .findings
+        .chunk_by(|a, b| a.location.file == b.location.file)
+        .collect();
+    for batch in files.chunks(256) {
+        let texts: Vec<String> = batch
+            .par_iter()
+            .map(|findings| {
+                let mut prepared = HashMap::new();
+                findings.iter().map(|f| render(f, &mut prepared)).collect()
+            })
+            .collect();
+        for t in texts {
+            out.write_all(t.as_bytes())?;
+        }
     }
 
     for e in &report.errors {

@@ -1,0 +1,90 @@
+//! The engine end to end (discover, read, parse, rules, suppressions, sort) on generated
+//! files written to a temporary directory: each kind's full check with every rule on, then
+//! the mixed corpus with rules off (`--select plumb/parse-error`: discovery, reading and
+//! parsing only) against rules on (`--select all`), which prices the rule passes against the
+//! parse they follow. `cargo bench --bench check`.
+
+mod corpus;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use corpus::{GenFile, GenKind};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use plumb::config::{Config, Selector};
+use plumb::engine::{self, CheckOptions};
+
+fn write(dir: &Path, files: &[&GenFile]) {
+    for f in files {
+        let path = dir.join(&f.rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(&path, &f.text).expect("write");
+    }
+}
+
+fn options(dir: &Path, select: &str) -> CheckOptions {
+    let config = Config {
+        select: Some(vec![Selector::parse(select).expect("selector")]),
+        ..Config::default()
+    };
+    CheckOptions {
+        paths: vec![dir.to_path_buf()],
+        stdin: None,
+        config,
+        root: dir.to_path_buf(),
+        no_ignore: false,
+        exclude: Vec::new(),
+        max_file_size: 10 * 1024 * 1024,
+    }
+}
+
+fn per_kind(c: &mut Criterion) {
+    let all = corpus::generate(3000, 1);
+    let mut g = c.benchmark_group("check");
+    for kind in GenKind::ALL {
+        // terraform modules are 4 files: keep whole modules, about 200 files per kind
+        let files: Vec<&GenFile> = all.iter().filter(|f| f.kind == kind).take(200).collect();
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), &files);
+        let opts = options(dir.path(), "all");
+        g.throughput(Throughput::Elements(files.len() as u64));
+        g.bench_function(kind.name(), |b| b.iter(|| black_box(engine::check(&opts))));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("k8s-5000.yaml"),
+        corpus::big_manifest(5000, 1),
+    )
+    .expect("write");
+    let opts = options(dir.path(), "all");
+    g.throughput(Throughput::Elements(5000));
+    g.bench_function("k8s-5000-documents", |b| {
+        b.iter(|| black_box(engine::check(&opts)))
+    });
+    g.finish();
+}
+
+fn rules_off_on(c: &mut Criterion) {
+    let all = corpus::generate(1000, 2);
+    let files: Vec<&GenFile> = all.iter().collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &files);
+    let mut g = c.benchmark_group("mixed-1000");
+    g.throughput(Throughput::Elements(files.len() as u64));
+    for (name, select) in [("rules-off", "plumb/parse-error"), ("rules-on", "all")] {
+        let opts = options(dir.path(), select);
+        g.bench_function(name, |b| b.iter(|| black_box(engine::check(&opts))));
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    targets = per_kind, rules_off_on
+}
+criterion_main!(benches);
