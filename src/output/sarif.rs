@@ -379,7 +379,7 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, &log(report))?;
         return writeln!(out);
     };
-    out.write_all(head[..at].as_bytes())?;
+    out.write_all(&head.as_bytes()[..at])?;
     out.write_all(b"\"results\": [")?;
     let (_, indices) = rules_and_indices(report);
     for (n, (f, i)) in report.findings.iter().zip(indices).enumerate() {
@@ -390,7 +390,7 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         out.write_all(b"\n")?;
     }
     out.write_all(b"]")?;
-    out.write_all(head[at + EMPTY.len()..].as_bytes())?;
+    out.write_all(&head.as_bytes()[at + EMPTY.len()..])?;
     writeln!(out)
 }
 
