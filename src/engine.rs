@@ -204,6 +204,20 @@ impl Project {
             .clone()
     }
 
+    /// A file already parsed, whatever its kind: one of the checked files, or one a rule
+    /// loaded through [`Project::file`]. Never reads or parses anything.
+    pub fn parsed(&self, path: &Path) -> Option<Arc<ParsedFile>> {
+        let path = normalize(path);
+        if let Some(&i) = self.index.get(&path) {
+            return Some(self.files[i].clone());
+        }
+        let extra = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        extra
+            .iter()
+            .find(|((p, _), f)| *p == path && f.is_some())
+            .and_then(|(_, f)| f.clone())
+    }
+
     /// The text of any file (a coverage config, a package.json), read once.
     pub fn read_text(&self, path: &Path) -> Option<Arc<str>> {
         let path = normalize(path);
@@ -691,22 +705,24 @@ fn resolve(
                     label: r.label.clone(),
                 }),
                 Some(path) => {
-                    let other = project
-                        .file(path, Kind::Dockerfile)
-                        .filter(|o| o.src.text.len() >= r.span.end)
-                        .or_else(|| {
-                            Kind::ALL
-                                .iter()
-                                .find_map(|k| project.file(path, *k))
-                                .filter(|o| o.src.text.len() >= r.span.end)
-                        })?;
+                    // a file checked or already loaded by a rule, else its text read once:
+                    // a related place is never parsed again (nor as a kind it is not)
+                    let location = match project.parsed(path) {
+                        Some(o) if r.span.end <= o.src.text.len() => {
+                            report::locate(&o.src.rel, &o.src.text, &o.src.lines, r.span)
+                        }
+                        Some(_) => return None,
+                        None => {
+                            let text = project.read_text(path)?;
+                            if r.span.end > text.len() {
+                                return None;
+                            }
+                            let lines = LineIndex::new(&text);
+                            report::locate(&project.rel(path), &text, &lines, r.span)
+                        }
+                    };
                     Some(RelatedLocation {
-                        location: report::locate(
-                            &other.src.rel,
-                            &other.src.text,
-                            &other.src.lines,
-                            r.span,
-                        ),
+                        location,
                         label: r.label.clone(),
                     })
                 }

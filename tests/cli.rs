@@ -468,3 +468,27 @@ fn plumb_passes_its_own_rules() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn related_locations_in_unchecked_files_resolve_from_their_text() {
+    // pyproject.toml is no kind plumb checks: its related location comes from its text
+    let out = plumb(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "gha/coverage-gate",
+            "--format",
+            "json",
+        ])
+        .arg("fixtures/gha/coverage-gate/bad.pyproject")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let related = &v["findings"][0]["related"][0];
+    assert_eq!(
+        related["file"],
+        "fixtures/gha/coverage-gate/bad.pyproject/pyproject.toml"
+    );
+    assert_eq!(related["start"]["line"], 6);
+}
