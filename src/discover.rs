@@ -122,6 +122,18 @@ pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
     if api && kind { Some(Kind::K8s) } else { None }
 }
 
+/// The kind of a YAML file of no known name, from its text: `Ok(Some(K8s))` for manifests,
+/// `Ok(None)` for other YAML, `Err(notice)` for a Helm template, which plumb leaves alone.
+pub fn classify(rel: &str, text: &str) -> Result<Option<Kind>, Notice> {
+    match sniff(rel, text) {
+        Some(_) if is_helm_template(text) => Err(Notice {
+            file: rel.to_string(),
+            message: "Helm template (holds `{{`): skipped; check the rendered output with `helm template | plumb check -`".into(),
+        }),
+        k => Ok(k),
+    }
+}
+
 /// Whether a manifest is a Helm template that plumb leaves alone.
 pub fn is_helm_template(text: &str) -> bool {
     text.contains("{{")

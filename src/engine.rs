@@ -489,14 +489,19 @@ pub fn check(opts: &CheckOptions) -> Report {
     let mut loaded: Vec<Loaded> = candidates.par_iter().map(load_candidate).collect();
     if let Some((name, text)) = &opts.stdin {
         let rel = rel_path(&opts.root, name);
-        match discover::kind_of(&rel, &opts.config).or_else(|| discover::sniff(&rel, text)) {
-            Some(kind) => loaded.push(Loaded::File(Box::new(ParsedFile::load(
+        let kind = match discover::kind_of(&rel, &opts.config) {
+            Some(k) => Ok(Some(k)),
+            None => discover::classify(&rel, text),
+        };
+        match kind {
+            Err(notice) => report.notices.push(notice),
+            Ok(Some(kind)) => loaded.push(Loaded::File(Box::new(ParsedFile::load(
                 name.clone(),
                 rel,
                 kind,
                 text.clone().into_bytes(),
             )))),
-            None => report.notices.push(crate::report::Notice {
+            Ok(None) => report.notices.push(crate::report::Notice {
                 file: rel,
                 message: "not a file kind plumb checks: skipped".into(),
             }),
@@ -576,15 +581,10 @@ fn load_candidate(c: &Candidate) -> Loaded {
         None => {
             // a YAML file of no known name: Kubernetes if a document has apiVersion and kind
             let text = String::from_utf8_lossy(&bytes);
-            match discover::sniff(&c.rel, &text) {
-                Some(_) if discover::is_helm_template(&text) => {
-                    return Loaded::Skipped(Some(crate::report::Notice {
-                        file: c.rel.clone(),
-                        message: "Helm template (holds `{{`): skipped; check the rendered output with `helm template | plumb check -`".into(),
-                    }));
-                }
-                Some(k) => k,
-                None => return Loaded::Skipped(None),
+            match discover::classify(&c.rel, &text) {
+                Ok(Some(k)) => k,
+                Ok(None) => return Loaded::Skipped(None),
+                Err(notice) => return Loaded::Skipped(Some(notice)),
             }
         }
     };

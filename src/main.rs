@@ -134,10 +134,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 Some(k) => k.name().to_string(),
                 None => {
                     let text = std::fs::read_to_string(&c.path).unwrap_or_default();
-                    match plumb::discover::sniff(&c.rel, &text) {
-                        Some(_) if plumb::discover::is_helm_template(&text) => continue,
-                        Some(k) => k.name().to_string(),
-                        None => continue,
+                    match plumb::discover::classify(&c.rel, &text) {
+                        Ok(Some(k)) => k.name().to_string(),
+                        Ok(None) | Err(_) => continue,
                     }
                 }
             };

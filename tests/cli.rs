@@ -492,3 +492,24 @@ fn related_locations_in_unchecked_files_resolve_from_their_text() {
     );
     assert_eq!(related["start"]["line"], 6);
 }
+
+#[test]
+fn helm_template_on_stdin_is_skipped_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = plumb(dir.path())
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "templates/d.yaml",
+            "--format",
+            "json",
+        ])
+        .write_stdin("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["notices"].to_string().contains("Helm template"), "{v}");
+    assert_eq!(v["summary"]["files_scanned"], 0);
+}
