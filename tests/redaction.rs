@@ -161,3 +161,28 @@ fn proper_references_are_not_reported() {
         .collect();
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+/// A stray `NAME=value` line is a Dockerfile parse error; its message names the line's
+/// leading word only, never the value (machine formats carry no snippet).
+#[test]
+fn parse_error_messages_do_not_quote_values() {
+    let value = format!("strayPw-{}", "x9Y".repeat(5));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM alpine:3.20\nDB_PASSWORD={value}\nUSER 10001\n"),
+    )
+    .unwrap();
+    let mut saw_parse_error = false;
+    for format in ["json", "sarif", "github", "gitlab"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_plumb"))
+            .current_dir(dir.path())
+            .args(["check", ".", "--no-config", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(&value), "{format} output quotes the value");
+        saw_parse_error |= text.contains("DB_PASSWORD");
+    }
+    assert!(saw_parse_error, "the stray line is reported");
+}

@@ -811,8 +811,23 @@ impl Parser<'_> {
         let keyword_span = Span::new(start, kw_end);
         let keyword = Keyword::parse(&self.text[start..kw_end]);
         if let Keyword::Other(word) = &keyword {
-            let shown: String = word.chars().take(40).collect();
-            self.error(format!("unknown instruction {shown:?}"), keyword_span);
+            // quote only the leading name: a stray `PASSWORD=hunter2` line must not put its
+            // value into a message
+            let shown: String = word
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                .take(40)
+                .collect();
+            let message = if shown.is_empty() {
+                "unknown instruction: a line that does not start with an instruction".to_string()
+            } else if shown.len() < word.len() {
+                format!(
+                    "unknown instruction {shown:?} (a line that does not start with an instruction)"
+                )
+            } else {
+                format!("unknown instruction {shown:?}")
+            };
+            self.error(message, keyword_span);
         }
         let lg = self.logical(kw_end, e, next);
         let lb = lg.text.as_bytes();
@@ -1993,7 +2008,7 @@ mod tests {
             msgs,
             [
                 "unknown instruction \"FOO\"",
-                "unknown instruction \"&&\"",
+                "unknown instruction: a line that does not start with an instruction",
                 "RUN has no arguments"
             ]
         );
