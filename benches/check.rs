@@ -24,10 +24,8 @@ fn write(dir: &Path, files: &[&GenFile]) {
 }
 
 fn options(dir: &Path, select: &str) -> CheckOptions {
-    let config = Config {
-        select: Some(vec![Selector::parse(select).expect("selector")]),
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.selection.select = Some(vec![Selector::parse(select).expect("selector")]);
     CheckOptions {
         paths: vec![dir.to_path_buf()],
         stdin: None,

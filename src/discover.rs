@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::config::Config;
-use crate::engine::rel_path;
+use crate::paths::rel_path;
 use crate::report::{Notice, ToolError};
 use crate::source::Kind;
 

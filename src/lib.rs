@@ -1,20 +1,36 @@
 //! plumb: a policy linter and CI gatekeeper for DevOps files.
 //!
-//! Data flows one way: [`discover`] -> parse once ([`source`]) -> the enabled [`rules`] of
-//! each file's kind in one pass ([`engine`]) -> [`suppress`]ions -> a sorted [`report`] ->
-//! one [`output`] writer.
+//! The modules form one-way layers; a module imports only from layers below it (a test,
+//! `tests/layers.rs`, enforces it; `docs/architecture.md` is the map):
+//!
+//! | layer | modules | what |
+//! |---|---|---|
+//! | 0 | [`paths`] | path helpers |
+//! | 1 | [`source`] | one parser per file kind, typed views, embedded scripts, comments |
+//! | 2 | [`project`] | a check's files: text, model, comments, scripts; cross-file reads |
+//! | 3 | [`detect`] | detectors rules share: secrets, TLS |
+//! | 4 | [`api`] | the rule API: metadata, hooks, context, findings, options |
+//! | 5 | [`rules`] | the rules, one file each, and the registry |
+//! | 6 | [`config`] | `.plumb.yml` and rule selection |
+//! | 7 | [`report`] | resolved findings for output |
+//! | 8 | [`discover`], [`suppress`] | paths -> files; inline suppressions |
+//! | 9 | [`engine`] | parse once, walk once, suppress, resolve |
+//! | 10 | [`gate`] | baselines, `--new-only-since`, `--fail-on` |
+//! | 11 | [`output`] | one writer per format |
+//! | 12 | [`cli`] | the command line |
 
-pub mod baseline;
+pub mod api;
+pub mod cli;
 pub mod config;
+pub mod detect;
 pub mod discover;
 pub mod engine;
-pub mod finding;
+pub mod gate;
 pub mod output;
+pub mod paths;
+pub mod project;
 pub mod report;
 pub mod rules;
-pub mod secrets;
-pub mod tls;
-
 pub mod source;
 pub mod suppress;
 

@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::finding::Severity;
-use crate::rules::Rule;
-use crate::source::{Kind, Span};
+use crate::api::{Rule, Severity};
+use crate::source::{Kind, LineIndex, Span};
 
 /// A 1-based line and column (in characters), and the byte offset they stand for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,6 +70,9 @@ pub struct Report {
     pub files_scanned: usize,
     /// Text of each file that has findings, secrets masked, for snippets.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// Findings inline suppressions silenced, each with the suppression's reason: never
+    /// shown or gated on, kept for the audit trail.
+    pub suppressed: Vec<(Reported, String)>,
 }
 
 impl Report {
@@ -90,11 +92,6 @@ impl Report {
             .collect();
         files.dedup();
         files.len()
-    }
-
-    /// The highest severity present (parse errors count as errors).
-    pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
     }
 
     /// The summary line: `2 errors, 1 warning, 0 notes in 2 files (5 files scanned)`.
@@ -118,7 +115,7 @@ impl Report {
 }
 
 /// Span -> Location for a file's text.
-pub fn locate(file: &str, text: &str, lines: &crate::source::LineIndex, span: Span) -> Location {
+pub fn locate(file: &str, text: &str, lines: &LineIndex, span: Span) -> Location {
     let (l1, c1) = lines.position(text, span.start);
     let (l2, c2) = lines.position(text, span.end);
     Location {
@@ -134,4 +131,36 @@ pub fn locate(file: &str, text: &str, lines: &crate::source::LineIndex, span: Sp
             offset: span.end,
         },
     }
+}
+
+/// FNV-1a, 64 bits: stable across runs, platforms and versions of Rust.
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in *p {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The stable identity of a finding: no line numbers, so moving code does not change it.
+pub fn fingerprint(rule: &str, file: &str, offending: &str, occurrence: usize) -> String {
+    let occ = occurrence.to_string();
+    let a = fnv1a(&[
+        rule.as_bytes(),
+        file.as_bytes(),
+        offending.as_bytes(),
+        occ.as_bytes(),
+    ]);
+    let b = fnv1a(&[
+        occ.as_bytes(),
+        offending.as_bytes(),
+        file.as_bytes(),
+        rule.as_bytes(),
+    ]);
+    format!("{a:016x}{b:016x}")
 }

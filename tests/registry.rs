@@ -7,8 +7,9 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use plumb::api::PACKS;
 use plumb::output::rules_markdown;
-use plumb::rules::{PACKS, REGISTRY};
+use plumb::rules::REGISTRY;
 
 fn pages(dir: &Path, out: &mut BTreeSet<String>, root: &Path) {
     for e in std::fs::read_dir(dir).expect("rules/ exists").flatten() {

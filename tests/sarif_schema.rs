@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use plumb::finding::Severity;
+use plumb::api::Severity;
 use plumb::report::{Location, Notice, Position, RelatedLocation, Report, Reported, ToolError};
 use plumb::source::Kind;
 use serde_json::Value;

@@ -20,10 +20,8 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let name = NAMES[pick as usize % NAMES.len()];
-    let config = Config {
-        select: Some(vec![Selector::All]),
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.selection.select = Some(vec![Selector::All]);
     let report = check(&CheckOptions {
         paths: Vec::new(),
         stdin: Some((name.into(), text.to_string())),

@@ -3,7 +3,7 @@
 
 use std::io;
 
-use crate::finding::Severity;
+use crate::api::Severity;
 use crate::report::Report;
 
 /// The workflow command for a severity.

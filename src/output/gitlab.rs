@@ -5,7 +5,7 @@ use std::io;
 
 use serde_json::json;
 
-use crate::finding::Severity;
+use crate::api::Severity;
 use crate::report::Report;
 
 /// GitLab's severities: info, minor, major, critical, blocker.

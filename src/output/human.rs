@@ -19,7 +19,7 @@ use miette::{
 };
 
 use super::HumanOptions;
-use crate::finding::Severity;
+use crate::api::Severity;
 use crate::report::{Location, Position, Report, Reported};
 use crate::source::LineIndex;
 
@@ -529,6 +529,7 @@ mod tests {
                 notices: self.notices.clone(),
                 files_scanned: self.files_scanned,
                 sources: self.sources.clone(),
+                suppressed: Vec::new(),
             }
         }
     }

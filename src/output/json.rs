@@ -101,7 +101,7 @@ fn related<'a>(loc: &'a Location, label: &'a str) -> Related<'a> {
 }
 
 fn output(report: &Report) -> Output<'_> {
-    use crate::finding::Severity;
+    use crate::api::Severity;
     let findings = report
         .findings
         .iter()

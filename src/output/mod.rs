@@ -17,8 +17,8 @@ use std::io;
 
 use crate::report::{Location, Report, Reported};
 
-/// The output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The output formats (also the values of `--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     /// Graphical diagnostics with source snippets, for terminals.
     Human,
@@ -129,7 +129,7 @@ pub(crate) mod testing {
 
     use std::sync::Arc;
 
-    use crate::finding::Severity;
+    use crate::api::Severity;
     use crate::report::{Location, Notice, Position, RelatedLocation, Report, Reported, ToolError};
     use crate::source::Kind;
 

@@ -1,9 +1,9 @@
 //! `plumb rules` listings: a table for people, Markdown for the README, JSON for tools.
 
-use crate::rules::Rule;
+use crate::api::Rule;
 
 fn kinds(r: &Rule) -> String {
-    r.kinds
+    r.kinds()
         .iter()
         .map(|k| k.name())
         .collect::<Vec<_>>()
@@ -60,14 +60,14 @@ pub fn rules_json(rules: &[&Rule]) -> String {
         .map(|r| {
             serde_json::json!({
                 "id": r.id,
-                "kinds": r.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
+                "kinds": r.kinds().iter().map(|k| k.name()).collect::<Vec<_>>(),
                 "packs": r.packs,
                 "severity": r.severity.name(),
                 "security_severity": r.security_severity,
                 "default_enabled": r.default_enabled,
                 "summary": r.summary,
                 "options": r.options.iter().map(|o| serde_json::json!({
-                    "name": o.name, "type": o.ty.name(), "default": o.default, "help": o.help,
+                    "name": o.name, "type": o.ty.name(), "default": o.default.text(), "help": o.help,
                 })).collect::<Vec<_>>(),
             })
         })

@@ -17,9 +17,10 @@ use std::io;
 
 use serde_json::{Map, Value, json};
 
-use crate::finding::Severity;
+use crate::api::Rule;
+use crate::api::Severity;
 use crate::report::{Location, Report};
-use crate::rules::{REGISTRY, Rule};
+use crate::rules::REGISTRY;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The key of our fingerprint in `partialFingerprints`.

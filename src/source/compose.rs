@@ -199,7 +199,7 @@ impl<'a> Service<'a> {
     /// contexts (git URLs) and inline `dockerfile_inline`.
     pub fn dockerfile_path(&self, compose_file: &std::path::Path) -> Option<std::path::PathBuf> {
         let build = self.node.get("build")?;
-        let base = crate::engine::parent(compose_file);
+        let base = crate::paths::parent(compose_file);
         let (context, dockerfile) = if let Some(ctx) = build.as_str() {
             (ctx, "Dockerfile")
         } else if build.is_map() {
@@ -438,57 +438,47 @@ impl<'a> Service<'a> {
         }
         out
     }
+}
 
-    /// The shell commands of `command` or `entrypoint` (string or list form; list items
-    /// holding a script, as in `["sh", "-c", "..."]`, are parsed too), with file spans.
-    pub fn commands(&self, key: &str, text: &str) -> Vec<super::shell::Command> {
-        use super::shell::{Command, Word, parse_script};
-        let Some(node) = self.node.get(key) else {
-            return Vec::new();
-        };
-        let lex = |item: Yaml<'a>, s: &str| -> Vec<Command> {
-            let map = item.value_map(text);
-            let mut cmds = parse_script(s).commands;
-            for c in &mut cmds {
-                c.span = map.span(c.span);
-                for w in &mut c.words {
-                    w.span = map.span(w.span);
+/// The scripts of every service, lexed once: `command` and `entrypoint` (a string, or a
+/// list read as an argument vector) and `healthcheck.test` (`CMD-SHELL` and string forms
+/// as scripts, `CMD` as an argument vector), each by its value node.
+pub fn scripts(file: &YamlFile, text: &str) -> super::script::Scripts {
+    use super::script::{Scripts, yaml_argv, yaml_script};
+    let Some(compose) = Compose::of(file) else {
+        return Scripts::default();
+    };
+    let mut pairs = Vec::new();
+    for svc in compose.services() {
+        for key in ["command", "entrypoint"] {
+            let Some(node) = svc.node.get(key) else {
+                continue;
+            };
+            let script = if node.is_seq() {
+                yaml_argv(node.items(), text)
+            } else {
+                yaml_script(node, text)
+            };
+            if let Some(s) = script {
+                pairs.push((node.id, s));
+            }
+        }
+        if let Some(test) = svc.node.path(&["healthcheck", "test"]) {
+            let script = if test.is_seq() {
+                match test.at(0).and_then(|f| f.as_str()) {
+                    Some("CMD-SHELL") => test.at(1).and_then(|b| yaml_script(b, text)),
+                    Some("CMD") => yaml_argv(test.items().skip(1), text),
+                    _ => None,
                 }
-            }
-            cmds
-        };
-        if let Some(s) = node.as_str() {
-            return lex(node, s);
-        }
-        let mut words = Vec::new();
-        let mut out = Vec::new();
-        for item in node.items() {
-            let Some(s) = item.scalar() else { continue };
-            words.push(Word {
-                value: s.to_string(),
-                span: item.span(),
-                quoted: true,
-            });
-            if s.contains(char::is_whitespace) {
-                out.extend(lex(item, s));
+            } else {
+                yaml_script(test, text)
+            };
+            if let Some(s) = script {
+                pairs.push((test.id, s));
             }
         }
-        if let (Some(first), Some(last)) = (words.first(), words.last()) {
-            let span = first.span.cover(last.span);
-            out.insert(
-                0,
-                Command {
-                    words,
-                    span,
-                    op_before: None,
-                    op_after: None,
-                    pipeline: 0,
-                    in_subshell: false,
-                },
-            );
-        }
-        out
     }
+    Scripts::new(pairs)
 }
 
 #[cfg(test)]

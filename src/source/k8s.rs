@@ -359,6 +359,42 @@ pub fn containers(file: &YamlFile) -> Vec<Container<'_>> {
         .collect()
 }
 
+/// The scripts of every container, lexed once: `command` followed by `args` as one
+/// argument vector (by the container's node), and the `exec.command` of its probes and
+/// lifecycle hooks (by the `command` node).
+pub fn scripts(file: &YamlFile, text: &str) -> super::script::Scripts {
+    use super::script::{Scripts, yaml_argv};
+    let mut pairs = Vec::new();
+    for c in containers(file) {
+        let argv: Vec<Yaml<'_>> = ["command", "args"]
+            .iter()
+            .filter_map(|k| c.node.get(k))
+            .filter(|l| l.is_seq())
+            .flat_map(|l| l.items().collect::<Vec<_>>())
+            .collect();
+        if !argv.is_empty() {
+            if let Some(s) = yaml_argv(argv.into_iter(), text) {
+                pairs.push((c.node.id, s));
+            }
+        }
+        let hooks = [
+            &["livenessProbe", "exec", "command"][..],
+            &["readinessProbe", "exec", "command"],
+            &["startupProbe", "exec", "command"],
+            &["lifecycle", "postStart", "exec", "command"],
+            &["lifecycle", "preStop", "exec", "command"],
+        ];
+        for path in hooks {
+            if let Some(cmd) = c.node.path(path).filter(|n| n.is_seq()) {
+                if let Some(s) = yaml_argv(cmd.items(), text) {
+                    pairs.push((cmd.id, s));
+                }
+            }
+        }
+    }
+    Scripts::new(pairs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

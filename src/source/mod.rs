@@ -1,10 +1,12 @@
 //! One parser per file kind. Every parser yields a span-aware model over the file's text;
 //! spans are byte offsets into that text and become line/column once, at output time.
 
+pub mod comments;
 pub mod compose;
 pub mod dockerfile;
 pub mod expr;
 pub mod k8s;
+pub mod script;
 pub mod shell;
 pub mod terraform;
 pub mod workflow;
@@ -210,6 +212,19 @@ impl OffsetMap {
         };
         let (d, s) = self.segs[i];
         s + (derived - d)
+    }
+
+    /// The map of the derived text from offset `from` on, re-based so that `from` is 0:
+    /// for a piece of a derived string that is itself lexed or parsed.
+    pub fn slice_from(&self, from: usize) -> OffsetMap {
+        let mut out = OffsetMap::default();
+        out.push(0, self.to_source(from));
+        for &(d, s) in &self.segs {
+            if d > from {
+                out.push(d - from, s);
+            }
+        }
+        out
     }
 
     /// The source span of a derived span. An empty derived span stays empty.

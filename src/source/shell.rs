@@ -63,10 +63,12 @@ pub struct Command {
     pub in_subshell: bool,
 }
 
-/// The simple commands of a script, in source order.
+/// The simple commands of a script, in source order, and its comments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Script {
     pub commands: Vec<Command>,
+    /// `# ...` comments, from the `#` to the end of the line.
+    pub comments: Vec<Span>,
 }
 
 const WRAPPERS: &[&str] = &["sudo", "env", "exec", "time", "nice", "nohup", "command"];
@@ -251,8 +253,10 @@ pub fn parse_script(text: &str) -> Script {
         mode: Mode::Normal,
         case_depth: 0,
         closed: false,
+        comments: Vec::new(),
     };
     lx.run();
+    let comments = lx.comments;
     let mut commands = lx.commands;
     let mut id = 0;
     for k in 0..commands.len() {
@@ -261,7 +265,7 @@ pub fn parse_script(text: &str) -> Script {
         }
         commands[k].pipeline = id;
     }
-    Script { commands }
+    Script { commands, comments }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -391,6 +395,7 @@ struct Lexer<'a> {
     /// A group or compound command just closed: the next operator joins it, i.e. its last
     /// command.
     closed: bool,
+    comments: Vec<Span>,
 }
 
 impl Lexer<'_> {
@@ -478,10 +483,16 @@ impl Lexer<'_> {
     }
 
     fn skip_comment(&mut self) {
+        let start = self.i;
         match self.b[self.i..].iter().position(|&c| c == b'\n') {
             Some(k) => self.i += k,
             None => self.i = self.b.len(),
         }
+        let mut end = self.i;
+        if end > start && self.b[end - 1] == b'\r' {
+            end -= 1;
+        }
+        self.comments.push(Span::new(start, end));
     }
 
     fn newline(&mut self) {

@@ -173,6 +173,11 @@ impl Body {
         self.attributes.iter().find(|a| a.key == key)
     }
 
+    /// Every block, in source order.
+    pub fn blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter()
+    }
+
     /// The blocks of type `ident`, in source order.
     pub fn blocks_of<'s>(&'s self, ident: &'s str) -> impl Iterator<Item = &'s Block> + 's {
         self.blocks.iter().filter(move |b| b.ident == ident)

@@ -237,3 +237,19 @@ impl<'a> Step<'a> {
         format!("step {}", self.index + 1)
     }
 }
+
+/// Every `run:` script of a workflow or composite action, lexed once, by the `run` node.
+pub fn scripts(file: &YamlFile, text: &str) -> super::script::Scripts {
+    let Some(wf) = Workflow::of(file) else {
+        return super::script::Scripts::default();
+    };
+    let pairs = wf
+        .all_steps()
+        .into_iter()
+        .filter_map(|(_, step)| {
+            let run = step.run()?;
+            Some((run.id, super::script::yaml_script(run, text)?))
+        })
+        .collect();
+    super::script::Scripts::new(pairs)
+}

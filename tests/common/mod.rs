@@ -12,7 +12,7 @@ use plumb::report::Report;
 pub fn check(root: &Path, paths: &[PathBuf], select: &[&str]) -> Report {
     let mut config = Config::default();
     if !select.is_empty() {
-        config.select = Some(
+        config.selection.select = Some(
             select
                 .iter()
                 .map(|s| Selector::parse(s).expect("selector"))

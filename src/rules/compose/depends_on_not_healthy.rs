@@ -1,34 +1,24 @@
 //! compose/depends-on-not-healthy: `depends_on` that does not wait for health when it could,
 //! or waits for a health that is never reported.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::source::Kind;
 use crate::source::compose::{Compose, Service};
 
-pub const RULE: Rule = Rule {
-    id: "compose/depends-on-not-healthy",
-    kinds: &[Kind::Compose],
-    packs: &["reliability", "healthchecks"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "depends_on that waits only for start on a service with a healthcheck, or for service_healthy on one without",
-    doc: include_str!("../../../rules/compose/depends-on-not-healthy.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/depends-on-not-healthy")
+    .summary("depends_on that waits only for start on a service with a healthcheck, or for service_healthy on one without")
+    .packs(&["reliability", "healthchecks"])
+    .on_compose(check);
 
 /// Whether a service reports health: `Some(true)` in the compose file or the Dockerfile it
 /// builds, `Some(false)` known not to, `None` unknown (an image-only service).
-fn has_healthcheck(cx: &Ctx<'_>, svc: &Service<'_>) -> Option<bool> {
+fn has_healthcheck(cx: &Cx<'_>, svc: &Service<'_>) -> Option<bool> {
     if let Some(on) = Compose::healthcheck_enabled(svc) {
         return Some(on);
     }
     let path = svc.dockerfile_path(cx.path())?;
-    let file = cx.project.file(&path, Kind::Dockerfile)?;
+    let file = cx.project().file(&path, Kind::Dockerfile)?;
     let df = file.dockerfile()?;
     let stage = df.final_stage()?;
     Some(
@@ -37,10 +27,7 @@ fn has_healthcheck(cx: &Ctx<'_>, svc: &Service<'_>) -> Option<bool> {
     )
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     for svc in compose.services() {
         for dep in svc.depends_on() {
             let Some(target) = compose.service(dep.name) else {

@@ -1,24 +1,14 @@
 //! compose/exposed-datastore-port: a datastore or admin port published on every interface.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
 use crate::source::compose::{Compose, Port};
 
-pub const RULE: Rule = Rule {
-    id: "compose/exposed-datastore-port",
-    kinds: &[Kind::Compose],
-    packs: &["least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(6.5),
-    summary: "a datastore or admin port (5432, 3306, 6379, 27017, ...) published on all interfaces",
-    doc: include_str!("../../../rules/compose/exposed-datastore-port.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/exposed-datastore-port")
+    .summary("a datastore or admin port (5432, 3306, 6379, 27017, ...) published on all interfaces")
+    .packs(&["least-privilege"])
+    .security(6.5)
+    .on_compose(check);
 
 /// Well-known datastore, broker and admin ports.
 const PORTS: &[(u16, &str)] = &[
@@ -60,10 +50,7 @@ fn known(range: &str) -> Option<(u16, &'static str)> {
         .find_map(|p| PORTS.iter().find(|(k, _)| *k == p).copied())
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     for svc in compose.services() {
         for port in svc.ports() {
             if !port.on_all_interfaces() {

@@ -1,31 +1,17 @@
 //! compose/missing-healthcheck: every service says when it is healthy, in the compose file
 //! or in the Dockerfile it builds.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
 use crate::source::Kind;
 use crate::source::compose::Compose;
 
-pub const RULE: Rule = Rule {
-    id: "compose/missing-healthcheck",
-    kinds: &[Kind::Compose],
-    packs: &["healthchecks", "reliability"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "a service with no healthcheck, in the compose file or in the Dockerfile it builds",
-    doc: include_str!("../../../rules/compose/missing-healthcheck.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/missing-healthcheck")
+    .summary("a service with no healthcheck, in the compose file or in the Dockerfile it builds")
+    .packs(&["healthchecks", "reliability"])
+    .on_compose(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(compose) = Compose::of(yaml) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     for svc in compose.services() {
         if let Some((key, hc)) = svc.node.entry("healthcheck") {
             let disabled = hc.get("disable").and_then(|d| d.as_bool()) == Some(true)
@@ -54,8 +40,8 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             );
             continue;
         };
-        let rel = cx.project.rel(&path);
-        let Some(df_file) = cx.project.file(&path, Kind::Dockerfile) else {
+        let rel = cx.project().rel(&path);
+        let Some(df_file) = cx.project().file(&path, Kind::Dockerfile) else {
             out.push(cx.finding(
                 svc.key.span(),
                 format!("service \"{}\" has no healthcheck, and its Dockerfile {rel} could not be read to look for a HEALTHCHECK: add a healthcheck", svc.name),

@@ -1,36 +1,25 @@
 //! compose/missing-resource-limits: every service declares a memory limit and (by default) a
 //! CPU limit.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::{OptionType, Rule, RuleOption};
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Opt, Rule};
+use crate::rule;
 use crate::source::compose::Compose;
 
-pub const RULE: Rule = Rule {
-    id: "compose/missing-resource-limits",
-    kinds: &[Kind::Compose],
-    packs: &["resource-limits", "reliability"],
-    severity: Severity::Warning,
-    security_severity: Some(4.0),
-    summary: "a service without a memory limit or a CPU limit",
-    doc: include_str!("../../../rules/compose/missing-resource-limits.md"),
-    default_enabled: true,
-    options: &[RuleOption {
-        name: "require-cpu-limit",
-        ty: OptionType::Bool,
-        default: "true",
-        help: "also require deploy.resources.limits.cpus (or cpus:)",
-    }],
-    aliases: &[],
-    check,
-};
+const REQUIRE_CPU_LIMIT: Opt<bool> = Opt::bool(
+    "require-cpu-limit",
+    true,
+    "also require deploy.resources.limits.cpus (or cpus:)",
+);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
-    let want_cpu = cx.opt_bool("require-cpu-limit");
+pub static RULE: Rule = rule!("compose/missing-resource-limits")
+    .summary("a service without a memory limit or a CPU limit")
+    .packs(&["resource-limits", "reliability"])
+    .security(4.0)
+    .options(&[REQUIRE_CPU_LIMIT.decl])
+    .on_compose(check);
+
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
+    let want_cpu = cx.opt(&REQUIRE_CPU_LIMIT);
     for svc in compose.services() {
         let limits = svc.node.path(&["deploy", "resources", "limits"]);
         let set = |deploy_key: &str, keys: &[&str]| {

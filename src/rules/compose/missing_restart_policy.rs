@@ -1,25 +1,15 @@
 //! compose/missing-restart-policy: a long-running service that is not restarted when it
 //! dies or when the host reboots.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::source::compose::Compose;
 
-pub const RULE: Rule = Rule {
-    id: "compose/missing-restart-policy",
-    kinds: &[Kind::Compose],
-    packs: &["reliability"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "a long-running service with neither restart: nor deploy.restart_policy",
-    doc: include_str!("../../../rules/compose/missing-restart-policy.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/missing-restart-policy")
+    .summary("a long-running service with neither restart: nor deploy.restart_policy")
+    .packs(&["reliability"])
+    .severity(Severity::Note)
+    .on_compose(check);
 
 /// Words in a service name that say it runs once and exits.
 const ONE_SHOT: &[&str] = &[
@@ -37,16 +27,13 @@ const ONE_SHOT: &[&str] = &[
     "bootstrap",
 ];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     let services = compose.services();
     for svc in &services {
         if svc.get("restart").is_some() || svc.node.path(&["deploy", "restart_policy"]).is_some() {
             continue;
         }
-        let words = crate::secrets::words(svc.name);
+        let words = crate::detect::secrets::words(svc.name);
         if words.iter().any(|w| ONE_SHOT.contains(&w.as_str())) {
             continue;
         }

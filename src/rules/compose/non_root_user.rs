@@ -1,37 +1,29 @@
 //! compose/non-root-user: a service must not run as root, whether `user:` says so or the
 //! Dockerfile it builds does.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::{OptionType, Rule, RuleOption};
+use crate::api::{Cx, Finding, Opt, Rule, Severity};
+use crate::rule;
+use crate::rules::support::images::{is_nonroot_image, is_root_user};
 use crate::source::Kind;
 use crate::source::compose::Compose;
-use crate::source::dockerfile::{is_nonroot_image, is_root_user};
 
-pub const RULE: Rule = Rule {
-    id: "compose/non-root-user",
-    kinds: &[Kind::Compose],
-    packs: &["non-root", "least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(6.0),
-    summary: "a service that runs as root: user: root/0, or a built Dockerfile with no non-root USER",
-    doc: include_str!("../../../rules/compose/non-root-user.md"),
-    default_enabled: true,
-    options: &[RuleOption {
-        name: "require-explicit-user",
-        ty: OptionType::Bool,
-        default: "false",
-        help: "also flag image-only services without `user:` (plumb cannot see inside a pulled image)",
-    }],
-    aliases: &[],
-    check,
-};
+const REQUIRE_EXPLICIT_USER: Opt<bool> = Opt::bool(
+    "require-explicit-user",
+    false,
+    "also flag image-only services without `user:` (plumb cannot see inside a pulled image)",
+);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
-    let explicit = cx.opt_bool("require-explicit-user");
+pub static RULE: Rule = rule!("compose/non-root-user")
+    .summary(
+        "a service that runs as root: user: root/0, or a built Dockerfile with no non-root USER",
+    )
+    .packs(&["non-root", "least-privilege"])
+    .security(6.0)
+    .options(&[REQUIRE_EXPLICIT_USER.decl])
+    .on_compose(check);
+
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
+    let explicit = cx.opt(&REQUIRE_EXPLICIT_USER);
     for svc in compose.services() {
         if let Some(user) = svc.get("user") {
             let Some(u) = user.scalar().filter(|_| !user.is_null()) else {
@@ -58,7 +50,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             }
             continue;
         };
-        let Some(df_file) = cx.project.file(&path, Kind::Dockerfile) else {
+        let Some(df_file) = cx.project().file(&path, Kind::Dockerfile) else {
             continue;
         };
         let Some(df) = df_file.dockerfile() else {
@@ -74,7 +66,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             None => df.final_stage(),
         };
         let Some(stage) = stage else { continue };
-        let rel = cx.project.rel(&path);
+        let rel = cx.project().rel(&path);
         match df.effective_user(stage) {
             Some((inst, user, _)) if is_root_user(&user) => out.push(
                 cx.finding(
@@ -93,62 +85,5 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 .related_in(path.clone(), stage.image.span, "the stage the service runs, with no USER"),
             ),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::PathBuf;
-
-    use crate::config::{Config, Selector};
-    use crate::engine::{self, CheckOptions};
-
-    /// The cross-file promise: a service built from a Dockerfile without USER and
-    /// HEALTHCHECK gets both findings, each with a related location in that Dockerfile; one
-    /// built from a Dockerfile with both gets neither.
-    #[test]
-    fn built_services_point_into_their_dockerfile() {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let run = |dir: &str| {
-            let config = Config {
-                select: Some(vec![
-                    Selector::parse("compose/non-root-user").expect("selector"),
-                    Selector::parse("compose/missing-healthcheck").expect("selector"),
-                ]),
-                ..Config::default()
-            };
-            engine::check(&CheckOptions {
-                paths: vec![root.join(dir).join("docker-compose.yml")],
-                stdin: None,
-                config,
-                root: root.clone(),
-                no_ignore: true,
-                exclude: Vec::new(),
-                max_file_size: 1 << 20,
-            })
-        };
-        let bad = run("fixtures/compose/non-root-user/bad");
-        for rule in ["compose/non-root-user", "compose/missing-healthcheck"] {
-            let f = bad
-                .findings
-                .iter()
-                .find(|f| f.rule == rule && f.message.contains("\"api\""))
-                .unwrap_or_else(|| panic!("{rule} on api"));
-            assert!(
-                f.related.iter().any(|r| r
-                    .location
-                    .file
-                    .ends_with("non-root-user/bad/api/Dockerfile")
-                    && r.location.start.line == 1),
-                "{rule}: {:?}",
-                f.related
-            );
-        }
-        let good = run("fixtures/compose/non-root-user/good");
-        assert!(
-            !good.findings.iter().any(|f| f.message.contains("\"api\"")),
-            "{:?}",
-            good.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
-        );
     }
 }

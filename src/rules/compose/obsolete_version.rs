@@ -1,29 +1,16 @@
 //! compose/obsolete-version: the top-level `version:` of old compose files.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::source::compose::Compose;
 
-pub const RULE: Rule = Rule {
-    id: "compose/obsolete-version",
-    kinds: &[Kind::Compose],
-    packs: &["hygiene"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "a top-level version:, obsolete in the Compose Specification",
-    doc: include_str!("../../../rules/compose/obsolete-version.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/obsolete-version")
+    .summary("a top-level version:, obsolete in the Compose Specification")
+    .packs(&["hygiene"])
+    .severity(Severity::Note)
+    .on_compose(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     if let Some((key, _)) = compose.root.entry("version") {
         out.push(cx.finding(
             key.span(),

@@ -2,36 +2,25 @@
 //! environment variable with a literal value or a literal `${VAR:-default}`, credentials in
 //! a URL, and `--requirepass <literal>`-style flags in `command`.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity, redact};
-use crate::rules::Rule;
-use crate::secrets::{self, Value};
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::detect::secrets::{self, Value, redact};
+use crate::rule;
 use crate::source::Span;
 use crate::source::compose::{Compose, interpolations};
 
-pub const RULE: Rule = Rule {
-    id: "compose/plaintext-secret",
-    kinds: &[Kind::Compose],
-    packs: &["secrets"],
-    severity: Severity::Error,
-    security_severity: Some(7.5),
-    summary: "a secret written in plain text in the compose file: environment, defaults, URLs, command flags",
-    doc: include_str!("../../../rules/compose/plaintext-secret.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/plaintext-secret")
+    .summary("a secret written in plain text in the compose file: environment, defaults, URLs, command flags")
+    .packs(&["secrets"])
+    .severity(Severity::Error)
+    .security(7.5)
+    .supersedes(&["secrets/hardcoded-token"])
+    .on_compose(check);
 
 const HELP: &str = "pass it from the environment with no default (`${DB_PASSWORD:?set it}`), an env_file kept out of git, or a `secrets:` entry read through a *_FILE variable";
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     let text = cx.text();
-    let extra = &cx.config.secret_names;
+    let extra = cx.secret_names();
     for svc in compose.services() {
         for e in svc.environment() {
             let Some(value) = e.value else { continue };
@@ -78,7 +67,8 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             );
         }
         for key in ["command", "entrypoint"] {
-            for cmd in svc.commands(key, text) {
+            let script = svc.node.get(key).and_then(|n| cx.script(n));
+            for cmd in script.map_or(&[][..], |s| &s.commands) {
                 flag_args(cx, svc.name, &cmd.words, text, out);
             }
         }
@@ -87,13 +77,13 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
 /// `--requirepass secret`, `--password=secret`, and URLs with credentials among words.
 fn flag_args(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     service: &str,
     words: &[crate::source::shell::Word],
     text: &str,
     out: &mut Vec<Finding>,
 ) {
-    let extra = &cx.config.secret_names;
+    let extra = cx.secret_names();
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];

@@ -2,25 +2,16 @@
 //! capabilities, host namespaces, the Docker socket, unconfined seccomp/AppArmor. One
 //! finding per cause.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::source::compose::Compose;
 
-pub const RULE: Rule = Rule {
-    id: "compose/privileged",
-    kinds: &[Kind::Compose],
-    packs: &["least-privilege"],
-    severity: Severity::Error,
-    security_severity: Some(8.0),
-    summary: "a service with host-level privileges: privileged, ALL/SYS_ADMIN capabilities, host namespaces, the Docker socket",
-    doc: include_str!("../../../rules/compose/privileged.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/privileged")
+    .summary("a service with host-level privileges: privileged, ALL/SYS_ADMIN capabilities, host namespaces, the Docker socket")
+    .packs(&["least-privilege"])
+    .severity(Severity::Error)
+    .security(8.0)
+    .on_compose(check);
 
 const CAPS: &[&str] = &[
     "ALL",
@@ -32,10 +23,7 @@ const CAPS: &[&str] = &[
 ];
 const SOCKETS: &[&str] = &["/var/run/docker.sock", "/run/docker.sock"];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     for svc in compose.services() {
         let name = svc.name;
         if let Some(p) = svc.get("privileged").filter(|p| p.as_bool() == Some(true)) {

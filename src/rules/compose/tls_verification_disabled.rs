@@ -1,33 +1,20 @@
 //! compose/tls-verification-disabled: environment values or command flags that switch TLS
 //! certificate checks off (the shared detector in `crate::tls`).
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule};
+use crate::detect::tls;
+use crate::rule;
 use crate::source::compose::Compose;
-use crate::tls;
 
-pub const RULE: Rule = Rule {
-    id: "compose/tls-verification-disabled",
-    kinds: &[Kind::Compose],
-    packs: &["tls"],
-    severity: Severity::Warning,
-    security_severity: Some(6.5),
-    summary: "environment values or command flags that switch TLS certificate verification off",
-    doc: include_str!("../../../rules/compose/tls-verification-disabled.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/tls-verification-disabled")
+    .summary("environment values or command flags that switch TLS certificate verification off")
+    .packs(&["tls"])
+    .security(6.5)
+    .on_compose(check);
 
 const HELP: &str = "trust the right CA instead (mount it and point SSL_CERT_FILE / NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE at it)";
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     let text = cx.text();
     for svc in compose.services() {
         for e in svc.environment() {
@@ -44,8 +31,9 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             }
         }
         for key in ["command", "entrypoint"] {
-            for cmd in svc.commands(key, text) {
-                for hit in tls::in_command(&cmd) {
+            let script = svc.node.get(key).and_then(|n| cx.script(n));
+            for cmd in script.map_or(&[][..], |s| &s.commands) {
+                for hit in tls::in_command(cmd) {
                     out.push(
                         cx.finding(
                             hit.span,

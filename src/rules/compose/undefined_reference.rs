@@ -1,25 +1,16 @@
 //! compose/undefined-reference: a service names a service, network, volume, secret or config
 //! that the file does not define.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::Span;
 use crate::source::compose::Compose;
-use crate::source::{Kind, Span};
 
-pub const RULE: Rule = Rule {
-    id: "compose/undefined-reference",
-    kinds: &[Kind::Compose],
-    packs: &["reliability"],
-    severity: Severity::Error,
-    security_severity: None,
-    summary: "depends_on, networks, volumes, secrets, configs or extends naming something the file does not define",
-    doc: include_str!("../../../rules/compose/undefined-reference.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/undefined-reference")
+    .summary("depends_on, networks, volumes, secrets, configs or extends naming something the file does not define")
+    .packs(&["reliability"])
+    .severity(Severity::Error)
+    .on_compose(check);
 
 /// A named volume (not a host path) in the short `source:target[:mode]` syntax.
 fn named_volume(spec: &str) -> Option<&str> {
@@ -32,10 +23,7 @@ fn named_volume(spec: &str) -> Option<&str> {
     .then_some(source)
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     // merged with other files: definitions may live there
     if compose.root.get("include").is_some() {
         return;

@@ -1,24 +1,14 @@
 //! compose/unpinned-image: `image:` with no tag or `:latest`.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
 use crate::source::compose::{Compose, resolve_defaults};
 
-pub const RULE: Rule = Rule {
-    id: "compose/unpinned-image",
-    kinds: &[Kind::Compose],
-    packs: &["supply-chain"],
-    severity: Severity::Warning,
-    security_severity: Some(4.0),
-    summary: "an image: with no tag or the latest tag",
-    doc: include_str!("../../../rules/compose/unpinned-image.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("compose/unpinned-image")
+    .summary("an image: with no tag or the latest tag")
+    .packs(&["supply-chain"])
+    .security(4.0)
+    .on_compose(check);
 
 /// The tag of an image reference (`None` when absent), and whether it has a digest.
 pub fn tag_of(image: &str) -> (Option<&str>, bool) {
@@ -30,10 +20,7 @@ pub fn tag_of(image: &str) -> (Option<&str>, bool) {
     (rest[last..].rsplit_once(':').map(|(_, t)| t), digest)
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(compose) = cx.yaml().and_then(Compose::of) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     for svc in compose.services() {
         // a service that builds names its own output with image:
         if svc.get("build").is_some() {

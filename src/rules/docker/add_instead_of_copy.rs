@@ -1,24 +1,13 @@
 //! docker/add-instead-of-copy: ADD of local files that COPY would copy the same way.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 
-pub const RULE: Rule = Rule {
-    id: "docker/add-instead-of-copy",
-    kinds: &[Kind::Dockerfile],
-    packs: &["hygiene"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "ADD of a local path that is not an archive: use COPY",
-    doc: include_str!("../../../rules/docker/add-instead-of-copy.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/add-instead-of-copy")
+    .summary("ADD of a local path that is not an archive: use COPY")
+    .packs(&["hygiene"])
+    .on_dockerfile(check);
 
 const ARCHIVES: &[&str] = &[
     ".tar",
@@ -54,8 +43,7 @@ fn needs_add(src: &str) -> bool {
         || ARCHIVES.iter().any(|a| l.ends_with(a))
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
         if !inst.heredocs.is_empty()
             || inst.flag("checksum").is_some()

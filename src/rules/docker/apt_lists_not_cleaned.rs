@@ -1,34 +1,23 @@
 //! docker/apt-lists-not-cleaned: `apt-get install` leaving the package lists in the layer.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 use crate::source::shell::basename;
 
-pub const RULE: Rule = Rule {
-    id: "docker/apt-lists-not-cleaned",
-    kinds: &[Kind::Dockerfile],
-    packs: &["hygiene"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "apt-get install in a RUN that does not remove /var/lib/apt/lists/*",
-    doc: include_str!("../../../rules/docker/apt-lists-not-cleaned.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/apt-lists-not-cleaned")
+    .summary("apt-get install in a RUN that does not remove /var/lib/apt/lists/*")
+    .packs(&["hygiene"])
+    .severity(Severity::Note)
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
         // build stages that are not shipped do not weigh on the image
         if !df.is_shipped(inst) || inst.has_cache_mount(&["/var/lib/apt"]) {
             continue;
         }
-        let cmds = inst.run_commands();
+        let cmds = inst.commands();
         let cleaned = cmds.iter().any(|c| {
             c.program().is_some_and(|(p, i)| {
                 basename(&p.value) == "rm"

@@ -1,28 +1,17 @@
 //! docker/apt-no-install-recommends: `apt-get install` pulling in recommended packages.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 use crate::source::shell::basename;
 
-pub const RULE: Rule = Rule {
-    id: "docker/apt-no-install-recommends",
-    kinds: &[Kind::Dockerfile],
-    packs: &["hygiene"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "apt-get install without --no-install-recommends",
-    doc: include_str!("../../../rules/docker/apt-no-install-recommends.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/apt-no-install-recommends")
+    .summary("apt-get install without --no-install-recommends")
+    .packs(&["hygiene"])
+    .severity(Severity::Note)
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     // an apt.conf snippet switching recommends off for the whole build
     if cx.text().contains("Install-Recommends \"0\"")
         || cx.text().contains("Install-Recommends \"false\"")
@@ -30,7 +19,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
-        for c in inst.run_commands() {
+        for c in inst.commands() {
             let Some((prog, p)) = c.program() else {
                 continue;
             };

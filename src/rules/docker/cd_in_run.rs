@@ -1,32 +1,21 @@
 //! docker/cd-in-run: `cd` in RUN where WORKDIR says it once and for all.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 
-pub const RULE: Rule = Rule {
-    id: "docker/cd-in-run",
-    kinds: &[Kind::Dockerfile],
-    packs: &["hygiene"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "cd in RUN instead of WORKDIR",
-    doc: include_str!("../../../rules/docker/cd-in-run.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/cd-in-run")
+    .summary("cd in RUN instead of WORKDIR")
+    .packs(&["hygiene"])
+    .severity(Severity::Note)
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
         // one finding per RUN; `(cd x && make)` in a subshell is scoped and fine
         let cd = inst
-            .run_commands()
-            .into_iter()
+            .commands()
+            .iter()
             .find(|c| !c.in_subshell && c.name() == Some("cd"));
         if let Some(c) = cd {
             let Some(w) = c.words.iter().find(|w| w.value == "cd") else {

@@ -1,27 +1,16 @@
 //! docker/copy-from-unknown-stage: `COPY --from=x` where x is no earlier stage.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 
-pub const RULE: Rule = Rule {
-    id: "docker/copy-from-unknown-stage",
-    kinds: &[Kind::Dockerfile],
-    packs: &["reliability"],
-    severity: Severity::Error,
-    security_severity: None,
-    summary: "COPY --from naming neither an earlier stage, a stage index nor an image reference",
-    doc: include_str!("../../../rules/docker/copy-from-unknown-stage.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/copy-from-unknown-stage")
+    .summary("COPY --from naming neither an earlier stage, a stage index nor an image reference")
+    .packs(&["reliability"])
+    .severity(Severity::Error)
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in df
         .instructions
         .iter()

@@ -1,34 +1,24 @@
 //! docker/curl-pipe-shell: a downloaded script run straight from the network.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::source::dockerfile::Dockerfile;
 use crate::source::shell::basename;
 
-pub const RULE: Rule = Rule {
-    id: "docker/curl-pipe-shell",
-    kinds: &[Kind::Dockerfile],
-    packs: &["supply-chain"],
-    severity: Severity::Warning,
-    security_severity: Some(6.0),
-    summary: "curl or wget output piped into a shell or interpreter",
-    doc: include_str!("../../../rules/docker/curl-pipe-shell.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/curl-pipe-shell")
+    .summary("curl or wget output piped into a shell or interpreter")
+    .packs(&["supply-chain"])
+    .security(6.0)
+    .on_dockerfile(check);
 
 const INTERPRETERS: &[&str] = &[
     "sh", "bash", "dash", "ash", "zsh", "ksh", "python", "python2", "python3", "perl", "ruby",
     "node", "php",
 ];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in &df.instructions {
-        let cmds = inst.run_commands();
+        let cmds = inst.commands();
         for (k, c) in cmds.iter().enumerate() {
             let Some((prog, _)) = c.program() else {
                 continue;

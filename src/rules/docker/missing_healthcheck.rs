@@ -1,26 +1,16 @@
 //! docker/missing-healthcheck: the shipped (final) stage has no HEALTHCHECK.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::dockerfile::Dockerfile;
 
-pub const RULE: Rule = Rule {
-    id: "docker/missing-healthcheck",
-    kinds: &[Kind::Dockerfile],
-    packs: &["healthchecks"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "the final stage has no HEALTHCHECK",
-    doc: include_str!("../../../rules/docker/missing-healthcheck.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/missing-healthcheck")
+    .summary("the final stage has no HEALTHCHECK")
+    .packs(&["healthchecks"])
+    .severity(Severity::Note)
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     let Some(stage) = df.final_stage() else {
         return;
     };

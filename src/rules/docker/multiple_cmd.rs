@@ -1,27 +1,15 @@
 //! docker/multiple-cmd: more than one CMD or ENTRYPOINT in a stage; only the last counts.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 
-pub const RULE: Rule = Rule {
-    id: "docker/multiple-cmd",
-    kinds: &[Kind::Dockerfile],
-    packs: &["reliability"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "more than one CMD or ENTRYPOINT in a stage: only the last takes effect",
-    doc: include_str!("../../../rules/docker/multiple-cmd.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/multiple-cmd")
+    .summary("more than one CMD or ENTRYPOINT in a stage: only the last takes effect")
+    .packs(&["reliability"])
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for stage in &df.stages {
         let insts = df.stage_instructions(stage);
         for (kw, name) in [(Keyword::Cmd, "CMD"), (Keyword::Entrypoint, "ENTRYPOINT")] {

@@ -1,27 +1,17 @@
 //! docker/non-root-user: the shipped (final) stage must not run as root.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::{is_nonroot_image, is_root_user};
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::rules::support::images::{is_nonroot_image, is_root_user};
+use crate::source::dockerfile::Dockerfile;
 
-pub const RULE: Rule = Rule {
-    id: "docker/non-root-user",
-    kinds: &[Kind::Dockerfile],
-    packs: &["non-root", "least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(6.0),
-    summary: "the final stage runs as root: no USER, or USER root/0",
-    doc: include_str!("../../../rules/docker/non-root-user.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/non-root-user")
+    .summary("the final stage runs as root: no USER, or USER root/0")
+    .packs(&["non-root", "least-privilege"])
+    .security(6.0)
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     let Some(stage) = df.final_stage() else {
         return;
     };

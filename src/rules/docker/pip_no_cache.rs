@@ -1,28 +1,17 @@
 //! docker/pip-no-cache: `pip install` keeping its download cache in the image.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 use crate::source::shell::basename;
 
-pub const RULE: Rule = Rule {
-    id: "docker/pip-no-cache",
-    kinds: &[Kind::Dockerfile],
-    packs: &["hygiene"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "pip install without --no-cache-dir",
-    doc: include_str!("../../../rules/docker/pip-no-cache.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/pip-no-cache")
+    .summary("pip install without --no-cache-dir")
+    .packs(&["hygiene"])
+    .severity(Severity::Note)
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     // PIP_NO_CACHE_DIR set anywhere in the file (ENV, or ARG feeding it) switches it off
     let env_off = df.instructions.iter().any(|i| {
         matches!(i.keyword, Keyword::Env | Keyword::Arg)
@@ -37,7 +26,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if !df.is_shipped(inst) || inst.has_cache_mount(&["/root/.cache", "/home/"]) {
             continue;
         }
-        for c in inst.run_commands() {
+        for c in inst.commands() {
             if c.words
                 .iter()
                 .any(|w| w.value.starts_with("PIP_NO_CACHE_DIR="))

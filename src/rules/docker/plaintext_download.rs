@@ -1,25 +1,15 @@
 //! docker/plaintext-download: curl, wget or ADD fetching over plain `http://`.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 use crate::source::shell::basename;
 
-pub const RULE: Rule = Rule {
-    id: "docker/plaintext-download",
-    kinds: &[Kind::Dockerfile],
-    packs: &["tls", "supply-chain"],
-    severity: Severity::Warning,
-    security_severity: Some(5.5),
-    summary: "curl, wget or ADD fetching http:// from a non-local host",
-    doc: include_str!("../../../rules/docker/plaintext-download.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/plaintext-download")
+    .summary("curl, wget or ADD fetching http:// from a non-local host")
+    .packs(&["tls", "supply-chain"])
+    .security(5.5)
+    .on_dockerfile(check);
 
 /// The host of an `http://` URL, when it is not local (loopback, a single-label name on the
 /// build network, `.local`/`.internal`).
@@ -53,8 +43,7 @@ pub fn remote_http_host(url: &str) -> Option<&str> {
     (!local).then_some(host)
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     let mut flag = |span, tool: &str, host: &str| {
         out.push(
             cx.finding(
@@ -79,7 +68,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if inst.keyword != Keyword::Run {
             continue;
         }
-        for c in inst.run_commands() {
+        for c in inst.commands() {
             let Some((prog, p)) = c.program() else {
                 continue;
             };

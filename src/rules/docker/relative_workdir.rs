@@ -1,27 +1,15 @@
 //! docker/relative-workdir: WORKDIR with a relative path.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 
-pub const RULE: Rule = Rule {
-    id: "docker/relative-workdir",
-    kinds: &[Kind::Dockerfile],
-    packs: &["hygiene"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "WORKDIR with a relative path",
-    doc: include_str!("../../../rules/docker/relative-workdir.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/relative-workdir")
+    .summary("WORKDIR with a relative path")
+    .packs(&["hygiene"])
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in df
         .instructions
         .iter()

@@ -1,32 +1,24 @@
 //! docker/secret-in-env: ENV or ARG with a secret-like name: the value stays in the image
 //! (ENV) or its build history (ARG).
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity, redact};
-use crate::rules::Rule;
-use crate::secrets::{self, Value};
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::detect::secrets::{self, Value, redact};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 
-pub const RULE: Rule = Rule {
-    id: "docker/secret-in-env",
-    kinds: &[Kind::Dockerfile],
-    packs: &["secrets"],
-    severity: Severity::Error,
-    security_severity: Some(7.5),
-    summary: "an ENV or ARG with a secret-like name: its value persists in the image or its history",
-    doc: include_str!("../../../rules/docker/secret-in-env.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/secret-in-env")
+    .summary(
+        "an ENV or ARG with a secret-like name: its value persists in the image or its history",
+    )
+    .packs(&["secrets"])
+    .severity(Severity::Error)
+    .security(7.5)
+    .on_dockerfile(check);
 
 const HELP: &str = "pass secrets at build time with `RUN --mount=type=secret,id=x` (docker build --secret id=x,...) and at run time through the environment or a mounted file";
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
-    let extra = &cx.config.secret_names;
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
+    let extra = cx.secret_names();
     for inst in &df.instructions {
         let kw = match inst.keyword {
             Keyword::Env => "ENV",

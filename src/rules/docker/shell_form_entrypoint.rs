@@ -1,27 +1,15 @@
 //! docker/shell-form-entrypoint: CMD/ENTRYPOINT in shell form, where `/bin/sh -c` is PID 1.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 
-pub const RULE: Rule = Rule {
-    id: "docker/shell-form-entrypoint",
-    kinds: &[Kind::Dockerfile],
-    packs: &["reliability"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "CMD or ENTRYPOINT in shell form: signals do not reach the process",
-    doc: include_str!("../../../rules/docker/shell-form-entrypoint.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/shell-form-entrypoint")
+    .summary("CMD or ENTRYPOINT in shell form: signals do not reach the process")
+    .packs(&["reliability"])
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in &df.instructions {
         let kw = match inst.keyword {
             Keyword::Cmd => "CMD",
@@ -36,7 +24,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let simple =
-            inst.run_commands().len() == 1 && !inst.args.text.contains(['$', '>', '<', '*', '`']);
+            inst.commands().len() == 1 && !inst.args.text.contains(['$', '>', '<', '*', '`']);
         let suggestion = if simple {
             let words: Vec<String> = inst.words().into_iter().map(|(w, _)| w).collect();
             format!("use the exec form, {kw} {}", serde_json_like(&words))

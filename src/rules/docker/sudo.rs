@@ -1,30 +1,19 @@
 //! docker/sudo: `sudo` in a Dockerfile.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 use crate::source::shell::basename;
 
-pub const RULE: Rule = Rule {
-    id: "docker/sudo",
-    kinds: &[Kind::Dockerfile],
-    packs: &["least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(3.0),
-    summary: "sudo in RUN",
-    doc: include_str!("../../../rules/docker/sudo.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/sudo")
+    .summary("sudo in RUN")
+    .packs(&["least-privilege"])
+    .security(3.0)
+    .on_dockerfile(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
-        for c in inst.run_commands() {
+        for c in inst.commands() {
             let Some(w) = c
                 .words
                 .iter()

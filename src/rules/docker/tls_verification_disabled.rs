@@ -1,31 +1,20 @@
 //! docker/tls-verification-disabled: TLS certificate checks switched off in RUN steps or by
 //! ENV/ARG (the shared detector in `crate::tls`).
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::dockerfile::Keyword;
-use crate::tls;
+use crate::api::{Cx, Finding, Rule};
+use crate::detect::tls;
+use crate::rule;
+use crate::source::dockerfile::{Dockerfile, Keyword};
 
-pub const RULE: Rule = Rule {
-    id: "docker/tls-verification-disabled",
-    kinds: &[Kind::Dockerfile],
-    packs: &["tls"],
-    severity: Severity::Warning,
-    security_severity: Some(6.5),
-    summary: "TLS certificate verification switched off in RUN, ENV or ARG (curl -k, wget --no-check-certificate, NODE_TLS_REJECT_UNAUTHORIZED=0)",
-    doc: include_str!("../../../rules/docker/tls-verification-disabled.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("docker/tls-verification-disabled")
+    .summary("TLS certificate verification switched off in RUN, ENV or ARG (curl -k, wget --no-check-certificate, NODE_TLS_REJECT_UNAUTHORIZED=0)")
+    .packs(&["tls"])
+    .security(6.5)
+    .on_dockerfile(check);
 
 const HELP: &str = "install the CA your network needs (COPY ca.crt /usr/local/share/ca-certificates/ && update-ca-certificates) instead of switching verification off";
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     for inst in &df.instructions {
         match inst.keyword {
             Keyword::Env | Keyword::Arg => {
@@ -50,8 +39,8 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 }
             }
             _ => {
-                for c in inst.run_commands() {
-                    for hit in tls::in_command(&c) {
+                for c in inst.commands() {
+                    for hit in tls::in_command(c) {
                         out.push(
                             cx.finding(
                                 hit.span,

@@ -1,32 +1,24 @@
 //! docker/unpinned-base-image: FROM with no tag or `:latest` (and, on request, no digest).
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::{OptionType, Rule, RuleOption};
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Opt, Rule};
+use crate::rule;
+use crate::source::dockerfile::Dockerfile;
 
-pub const RULE: Rule = Rule {
-    id: "docker/unpinned-base-image",
-    kinds: &[Kind::Dockerfile],
-    packs: &["supply-chain"],
-    severity: Severity::Warning,
-    security_severity: Some(4.0),
-    summary: "a FROM image with no tag or the latest tag (or no digest, when required)",
-    doc: include_str!("../../../rules/docker/unpinned-base-image.md"),
-    default_enabled: true,
-    options: &[RuleOption {
-        name: "require-digest",
-        ty: OptionType::Bool,
-        default: "false",
-        help: "require every base image to be pinned by @sha256: digest",
-    }],
-    aliases: &[],
-    check,
-};
+const REQUIRE_DIGEST: Opt<bool> = Opt::bool(
+    "require-digest",
+    false,
+    "require every base image to be pinned by @sha256: digest",
+);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(df) = cx.dockerfile() else { return };
-    let digest_required = cx.opt_bool("require-digest");
+pub static RULE: Rule = rule!("docker/unpinned-base-image")
+    .summary("a FROM image with no tag or the latest tag (or no digest, when required)")
+    .packs(&["supply-chain"])
+    .security(4.0)
+    .options(&[REQUIRE_DIGEST.decl])
+    .on_dockerfile(check);
+
+fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
+    let digest_required = cx.opt(&REQUIRE_DIGEST);
     for stage in &df.stages {
         let image = &stage.image;
         if stage.base.is_some() || image.is_scratch() || image.unresolved || image.raw.is_empty() {

@@ -3,43 +3,32 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::engine::Ctx;
-use crate::source::shell::{Command, Script, basename, parse_script};
+use crate::api::Cx;
+use crate::source::Span;
+use crate::source::shell::{Command, Script, basename};
 use crate::source::workflow::{Job, Step, Workflow};
 use crate::source::yaml::Yaml;
-use crate::source::{OffsetMap, Span};
 
-/// One `run:` script: its step, node, text, offset map and parsed commands.
+/// One `run:` script: its step, node, and commands (lexed once when the file was loaded,
+/// with file spans).
 pub struct RunScript<'a> {
     pub job: Option<Job<'a>>,
     pub step: Step<'a>,
     pub node: Yaml<'a>,
-    pub text: &'a str,
-    pub map: OffsetMap,
-    pub script: Script,
-}
-
-impl RunScript<'_> {
-    /// The file span of a span in the script's text.
-    pub fn span(&self, s: Span) -> Span {
-        self.map.span(s)
-    }
+    pub script: &'a Script,
 }
 
 /// Every `run:` script of the file (workflow jobs and composite-action steps).
-pub fn run_scripts<'a>(cx: &Ctx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
+pub fn run_scripts<'a>(cx: &Cx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
     wf.all_steps()
         .into_iter()
         .filter_map(|(job, step)| {
             let node = step.run()?;
-            let text = node.as_str()?;
             Some(RunScript {
                 job,
                 step,
                 node,
-                text,
-                map: node.value_map(cx.text()),
-                script: parse_script(text),
+                script: cx.script(node)?,
             })
         })
         .collect()
@@ -47,7 +36,7 @@ pub fn run_scripts<'a>(cx: &Ctx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
 
 /// The repository root for a workflow: the directory holding `.github/workflows/x.yml`,
 /// else the project root.
-pub fn repo_root(cx: &Ctx<'_>) -> PathBuf {
+pub fn repo_root(cx: &Cx<'_>) -> PathBuf {
     let p = cx.path();
     let dir = p.parent();
     if let Some(d) = dir {
@@ -65,7 +54,7 @@ pub fn repo_root(cx: &Ctx<'_>) -> PathBuf {
             }
         }
     }
-    cx.project.root.clone()
+    cx.project().root.clone()
 }
 
 /// The program of a command and its argument values.
@@ -222,7 +211,7 @@ pub fn job_tests(scripts: &[RunScript<'_>], job: &str) -> Option<Span> {
                 .commands
                 .iter()
                 .find(|c| test_tool(c).is_some())
-                .map(|c| r.span(c.span))
+                .map(|c| c.span)
         })
 }
 
@@ -311,7 +300,7 @@ pub fn job_deploys<'a>(scripts: &[RunScript<'a>], job: &Job<'a>) -> Option<(Stri
     {
         for c in &r.script.commands {
             if let Some(what) = deploy_command(c) {
-                return Some((what, r.span(c.span)));
+                return Some((what, c.span));
             }
         }
     }

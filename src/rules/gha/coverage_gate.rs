@@ -9,34 +9,27 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
+use crate::api::{Cx, Finding, Opt, Rule};
+use crate::rule;
 use crate::rules::gha::common::{
     RunScript, TestTool, prog_args, repo_root, run_scripts, test_tool,
 };
-use crate::rules::{OptionType, Rule, RuleOption};
+use crate::source::Span;
 use crate::source::shell::{Command, parse_script};
 use crate::source::workflow::Workflow;
-use crate::source::{Kind, Span};
 
-pub const RULE: Rule = Rule {
-    id: "gha/coverage-gate",
-    kinds: &[Kind::Workflow, Kind::Action],
-    packs: &["coverage-gates"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "tests run with no coverage threshold enforced, or one below the required minimum",
-    doc: include_str!("../../../rules/gha/coverage-gate.md"),
-    default_enabled: true,
-    options: &[RuleOption {
-        name: "min-coverage",
-        ty: OptionType::Int,
-        default: "80",
-        help: "the lowest acceptable line-coverage threshold, in percent",
-    }],
-    aliases: &[],
-    check,
-};
+const MIN_COVERAGE: Opt<i64> = Opt::int(
+    "min-coverage",
+    80,
+    "the lowest acceptable line-coverage threshold, in percent",
+);
+
+pub static RULE: Rule = rule!("gha/coverage-gate")
+    .summary("tests run with no coverage threshold enforced, or one below the required minimum")
+    .packs(&["coverage-gates"])
+    .options(&[MIN_COVERAGE.decl])
+    .on_workflow(check)
+    .on_action(check);
 
 /// A threshold found somewhere.
 #[derive(Debug)]
@@ -53,7 +46,7 @@ struct Gate {
 
 struct Search<'a> {
     root: PathBuf,
-    cx: &'a Ctx<'a>,
+    cx: &'a Cx<'a>,
     looked: Vec<String>,
     gates: Vec<Gate>,
     /// A script the command needed that could not be read.
@@ -63,7 +56,7 @@ struct Search<'a> {
 impl Search<'_> {
     fn read(&mut self, rel: &str) -> Option<(PathBuf, std::sync::Arc<str>)> {
         let p = self.root.join(rel);
-        let t = self.cx.project.read_text(&p);
+        let t = self.cx.project().read_text(&p);
         if !self.looked.iter().any(|l| l == rel) {
             self.looked.push(rel.to_string());
         }
@@ -204,11 +197,9 @@ const ACTIONS: &[(&str, &str)] = &[
     ("jetbrains/qodana-action", "coverage-threshold"),
 ];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
-    let min = cx.opt_int("min-coverage") as f64;
-    let scripts = run_scripts(cx, &wf);
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let min = cx.opt(&MIN_COVERAGE) as f64;
+    let scripts = run_scripts(cx, wf);
     // group by job (composite actions are one group)
     let mut groups: Vec<Option<&str>> = Vec::new();
     for r in &scripts {
@@ -222,12 +213,12 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .iter()
             .filter(|r| r.job.map(|j| j.id) == g)
             .collect();
-        check_group(cx, &wf, g, &in_group, min, out);
+        check_group(cx, wf, g, &in_group, min, out);
     }
 }
 
 fn check_group(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     wf: &Workflow<'_>,
     job: Option<&str>,
     scripts: &[&RunScript<'_>],
@@ -241,7 +232,7 @@ fn check_group(
             if let Some(t) = test_tool(c).filter(measures_coverage) {
                 let covers = matches!(&t, TestTool::NodeScript(n) if n.contains("cov"));
                 if first.is_none() || covers {
-                    first = Some((t.clone(), r.span(c.span)));
+                    first = Some((t.clone(), c.span));
                 }
                 if !tools.contains(&t) {
                     tools.push(t);
@@ -267,7 +258,7 @@ fn check_group(
                 s.gates.push(Gate {
                     value,
                     what,
-                    here: Some(r.span(span)),
+                    here: Some(span),
                     file: None,
                 });
             }
@@ -770,44 +761,5 @@ mod tests {
             .map(|g| g.0)
             .collect();
         assert_eq!(got, vec![Some(85.0), Some(70.0), Some(95.0)]);
-    }
-
-    #[test]
-    fn low_config_threshold_points_at_the_config_file() {
-        use crate::config::{Config, Selector};
-        use crate::engine::{self, CheckOptions};
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let config = Config {
-            select: Some(vec![
-                Selector::parse("gha/coverage-gate").expect("selector"),
-            ]),
-            ..Config::default()
-        };
-        let report = engine::check(&CheckOptions {
-            paths: vec![root.join("fixtures/gha/coverage-gate/bad.pyproject")],
-            stdin: None,
-            config,
-            root: root.clone(),
-            no_ignore: true,
-            exclude: Vec::new(),
-            max_file_size: 1 << 20,
-        });
-        let f = report
-            .findings
-            .iter()
-            .find(|f| f.rule == "gha/coverage-gate")
-            .expect("finding");
-        assert!(
-            f.message.contains("60") && f.message.contains("80"),
-            "{}",
-            f.message
-        );
-        let r = f.related.first().expect("related");
-        assert!(
-            r.location.file.ends_with("bad.pyproject/pyproject.toml"),
-            "{:?}",
-            r.location
-        );
-        assert_eq!(r.location.start.line, 6);
     }
 }

@@ -1,26 +1,18 @@
 //! gha/dangerous-trigger: `pull_request_target` / `workflow_run` running the PR's code.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::Span;
 use crate::source::expr;
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
-use crate::source::{Kind, Span};
 
-pub const RULE: Rule = Rule {
-    id: "gha/dangerous-trigger",
-    kinds: &[Kind::Workflow],
-    packs: &["injection"],
-    severity: Severity::Error,
-    security_severity: Some(8.1),
-    summary: "a pull_request_target or workflow_run workflow that checks out untrusted code",
-    doc: include_str!("../../../rules/gha/dangerous-trigger.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/dangerous-trigger")
+    .summary("a pull_request_target or workflow_run workflow that checks out untrusted code")
+    .packs(&["injection"])
+    .severity(Severity::Error)
+    .security(8.1)
+    .on_workflow(check);
 
 const UNTRUSTED_REFS: &[&str] = &[
     "github.event.pull_request.head.**",
@@ -46,9 +38,7 @@ fn trigger_span(on: Yaml<'_>, name: &str) -> Option<Span> {
         .map(|i| i.span())
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let Some(on) = wf.root.get("on") else { return };
     let triggers = wf.triggers();
     let prt = triggers.contains(&"pull_request_target");

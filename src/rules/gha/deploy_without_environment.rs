@@ -1,30 +1,20 @@
 //! gha/deploy-without-environment: a deploying job with no `environment:`.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
 use crate::rules::gha::common::{job_deploys, run_scripts};
-use crate::source::Kind;
 use crate::source::workflow::Workflow;
 
-pub const RULE: Rule = Rule {
-    id: "gha/deploy-without-environment",
-    kinds: &[Kind::Workflow],
-    packs: &["least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(4.5),
-    summary: "a job deploys without an environment: no approval gate, no environment-scoped secrets",
-    doc: include_str!("../../../rules/gha/deploy-without-environment.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/deploy-without-environment")
+    .summary(
+        "a job deploys without an environment: no approval gate, no environment-scoped secrets",
+    )
+    .packs(&["least-privilege"])
+    .security(4.5)
+    .on_workflow(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
-    let scripts = run_scripts(cx, &wf);
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let scripts = run_scripts(cx, wf);
     for j in wf.jobs() {
         if j.environment().is_some() {
             continue;

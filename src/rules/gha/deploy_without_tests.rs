@@ -2,26 +2,16 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::rules::gha::common::{job_deploys, job_tests, run_scripts};
-use crate::source::Kind;
 use crate::source::workflow::{Job, Workflow};
 
-pub const RULE: Rule = Rule {
-    id: "gha/deploy-without-tests",
-    kinds: &[Kind::Workflow],
-    packs: &["coverage-gates"],
-    severity: Severity::Error,
-    security_severity: None,
-    summary: "a job deploys without depending, through needs, on a job that runs tests",
-    doc: include_str!("../../../rules/gha/deploy-without-tests.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/deploy-without-tests")
+    .summary("a job deploys without depending, through needs, on a job that runs tests")
+    .packs(&["coverage-gates"])
+    .severity(Severity::Error)
+    .on_workflow(check);
 
 /// A reusable-workflow call that reads like a test suite (`./.github/workflows/test.yml`).
 fn calls_tests(job: &Job<'_>) -> bool {
@@ -38,13 +28,11 @@ fn calls_tests(job: &Job<'_>) -> bool {
     })
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     if wf.triggers().contains(&"workflow_run") {
         return; // gated by the workflow that triggers it
     }
-    let scripts = run_scripts(cx, &wf);
+    let scripts = run_scripts(cx, wf);
     let jobs = wf.jobs();
     let tests = |j: &Job<'_>| job_tests(&scripts, j.id).is_some() || calls_tests(j);
     for job in &jobs {

@@ -1,25 +1,15 @@
 //! gha/deprecated-action: an action major that is retired (see `deprecated_actions.rs`).
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
 use crate::rules::gha::deprecated_actions::TABLE;
-use crate::source::Kind;
 use crate::source::workflow::Workflow;
 
-pub const RULE: Rule = Rule {
-    id: "gha/deprecated-action",
-    kinds: &[Kind::Workflow, Kind::Action],
-    packs: &["hygiene"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "a known-retired major version of an action",
-    doc: include_str!("../../../rules/gha/deprecated-action.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/deprecated-action")
+    .summary("a known-retired major version of an action")
+    .packs(&["hygiene"])
+    .on_workflow(check)
+    .on_action(check);
 
 /// The major of a `vN`, `vN.M.K` or `N.M` ref.
 fn major(r: &str) -> Option<u32> {
@@ -27,9 +17,7 @@ fn major(r: &str) -> Option<u32> {
     r.split('.').next()?.parse().ok()
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for (_, step) in wf.all_steps() {
         let Some(node) = step.uses() else { continue };
         let Some(value) = node.as_str() else { continue };

@@ -1,24 +1,15 @@
 //! gha/deprecated-command: workflow commands GitHub disabled or deprecated.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::Span;
 use crate::source::workflow::Workflow;
-use crate::source::{Kind, Span};
 
-pub const RULE: Rule = Rule {
-    id: "gha/deprecated-command",
-    kinds: &[Kind::Workflow, Kind::Action],
-    packs: &["hygiene"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "a run: script uses a deprecated workflow command (::set-output, ::set-env, ...)",
-    doc: include_str!("../../../rules/gha/deprecated-command.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/deprecated-command")
+    .summary("a run: script uses a deprecated workflow command (::set-output, ::set-env, ...)")
+    .packs(&["hygiene"])
+    .on_workflow(check)
+    .on_action(check);
 
 const COMMANDS: &[(&str, &str)] = &[
     ("::set-output", "echo \"name=value\" >> \"$GITHUB_OUTPUT\""),
@@ -27,9 +18,7 @@ const COMMANDS: &[(&str, &str)] = &[
     ("::add-path", "echo \"/path\" >> \"$GITHUB_PATH\""),
 ];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for (_, step) in wf.all_steps() {
         let Some(run) = step.run() else { continue };
         let Some(text) = run.as_str() else { continue };

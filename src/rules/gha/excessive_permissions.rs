@@ -1,28 +1,16 @@
 //! gha/excessive-permissions: the GITHUB_TOKEN gets more than the jobs need.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::source::workflow::{Workflow, write_scopes};
 
-pub const RULE: Rule = Rule {
-    id: "gha/excessive-permissions",
-    kinds: &[Kind::Workflow],
-    packs: &["least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(5.5),
-    summary: "a workflow or job whose GITHUB_TOKEN has default or broad write permissions",
-    doc: include_str!("../../../rules/gha/excessive-permissions.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/excessive-permissions")
+    .summary("a workflow or job whose GITHUB_TOKEN has default or broad write permissions")
+    .packs(&["least-privilege"])
+    .security(5.5)
+    .on_workflow(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let jobs = wf.jobs();
     let top = wf.permissions();
     let mut all = Vec::new();

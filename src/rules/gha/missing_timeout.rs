@@ -1,28 +1,16 @@
 //! gha/missing-timeout: a job without `timeout-minutes`.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::source::workflow::Workflow;
 
-pub const RULE: Rule = Rule {
-    id: "gha/missing-timeout",
-    kinds: &[Kind::Workflow],
-    packs: &["reliability"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "a job without timeout-minutes runs up to GitHub's 6-hour default",
-    doc: include_str!("../../../rules/gha/missing-timeout.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/missing-timeout")
+    .summary("a job without timeout-minutes runs up to GitHub's 6-hour default")
+    .packs(&["reliability"])
+    .severity(Severity::Note)
+    .on_workflow(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for j in wf.jobs() {
         // reusable-workflow calls cannot set timeout-minutes
         if j.uses().is_some() || j.node.get("timeout-minutes").is_some() {

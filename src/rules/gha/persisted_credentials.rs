@@ -1,31 +1,19 @@
 //! gha/persisted-credentials: `actions/checkout` leaving its token in `.git/config` in a
 //! job that uploads artifacts or pushes.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
 use crate::rules::gha::common::{prog_args, run_scripts};
-use crate::source::Kind;
 use crate::source::workflow::Workflow;
 
-pub const RULE: Rule = Rule {
-    id: "gha/persisted-credentials",
-    kinds: &[Kind::Workflow],
-    packs: &["supply-chain"],
-    severity: Severity::Warning,
-    security_severity: Some(5.5),
-    summary: "actions/checkout keeps its token on disk in a job that uploads artifacts or pushes",
-    doc: include_str!("../../../rules/gha/persisted-credentials.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/persisted-credentials")
+    .summary("actions/checkout keeps its token on disk in a job that uploads artifacts or pushes")
+    .packs(&["supply-chain"])
+    .security(5.5)
+    .on_workflow(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
-    let scripts = run_scripts(cx, &wf);
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let scripts = run_scripts(cx, wf);
     for j in wf.jobs() {
         let steps = j.steps();
         let upload = steps.iter().find(|s| {
@@ -37,7 +25,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .filter(|r| r.job.is_some_and(|x| x.id == j.id))
             .find_map(|r| {
                 r.script.commands.iter().find_map(|c| match prog_args(c) {
-                    Some(("git", a)) if a.contains(&"push") => Some(r.span(c.span)),
+                    Some(("git", a)) if a.contains(&"push") => Some(c.span),
                     _ => None,
                 })
             });

@@ -1,31 +1,23 @@
 //! gha/plaintext-secret: a secret-like `env:`/`with:` key with a literal value, or a
 //! password in a URL.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity, redact};
-use crate::rules::Rule;
-use crate::secrets::{self, Value};
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::detect::secrets::{self, Value, redact};
+use crate::rule;
+use crate::source::Span;
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
-use crate::source::{Kind, Span};
 
-pub const RULE: Rule = Rule {
-    id: "gha/plaintext-secret",
-    kinds: &[Kind::Workflow, Kind::Action],
-    packs: &["secrets"],
-    severity: Severity::Error,
-    security_severity: Some(7.5),
-    summary: "a secret written as a literal in a workflow instead of ${{ secrets.X }}",
-    doc: include_str!("../../../rules/gha/plaintext-secret.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/plaintext-secret")
+    .summary("a secret written as a literal in a workflow instead of ${{ secrets.X }}")
+    .packs(&["secrets"])
+    .severity(Severity::Error)
+    .security(7.5)
+    .supersedes(&["secrets/hardcoded-token"])
+    .on_workflow(check)
+    .on_action(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let mut pairs: Vec<(Yaml<'_>, Yaml<'_>)> = wf.env();
     for j in wf.jobs() {
         pairs.extend(j.env());
@@ -50,7 +42,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         pairs.extend(s.env());
         pairs.extend(s.with_entries());
     }
-    let names = &cx.config.secret_names;
+    let names = cx.secret_names();
     for (k, v) in pairs {
         let (Some(name), Some(value)) = (k.as_str(), v.as_str()) else {
             continue;

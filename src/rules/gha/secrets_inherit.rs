@@ -1,28 +1,16 @@
 //! gha/secrets-inherit: a reusable-workflow call handed every secret.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
 use crate::source::workflow::Workflow;
 
-pub const RULE: Rule = Rule {
-    id: "gha/secrets-inherit",
-    kinds: &[Kind::Workflow],
-    packs: &["least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(5.0),
-    summary: "a reusable-workflow call passes every secret with secrets: inherit",
-    doc: include_str!("../../../rules/gha/secrets-inherit.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/secrets-inherit")
+    .summary("a reusable-workflow call passes every secret with secrets: inherit")
+    .packs(&["least-privilege"])
+    .security(5.0)
+    .on_workflow(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for j in wf.jobs() {
         if j.uses().is_none() {
             continue;

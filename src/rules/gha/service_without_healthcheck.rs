@@ -1,28 +1,15 @@
 //! gha/service-without-healthcheck: a job's service container with no `--health-cmd`.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
 use crate::source::workflow::Workflow;
 
-pub const RULE: Rule = Rule {
-    id: "gha/service-without-healthcheck",
-    kinds: &[Kind::Workflow],
-    packs: &["healthchecks"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "a job service container without --health-cmd: steps may start before it is ready",
-    doc: include_str!("../../../rules/gha/service-without-healthcheck.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/service-without-healthcheck")
+    .summary("a job service container without --health-cmd: steps may start before it is ready")
+    .packs(&["healthchecks"])
+    .on_workflow(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for j in wf.jobs() {
         for (name, key, node) in j.services() {
             let options = node.get("options").and_then(|o| o.as_str()).unwrap_or("");

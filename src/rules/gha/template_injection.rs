@@ -1,26 +1,19 @@
 //! gha/template-injection: `${{ }}` expanding attacker-controlled data inside a script.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::OffsetMap;
 use crate::source::expr::{self, ContextRef, path_matches};
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
-use crate::source::{Kind, OffsetMap};
 
-pub const RULE: Rule = Rule {
-    id: "gha/template-injection",
-    kinds: &[Kind::Workflow, Kind::Action],
-    packs: &["injection"],
-    severity: Severity::Error,
-    security_severity: Some(8.8),
-    summary: "a ${{ }} expression expands attacker-controlled data into a script",
-    doc: include_str!("../../../rules/gha/template-injection.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/template-injection")
+    .summary("a ${{ }} expression expands attacker-controlled data into a script")
+    .packs(&["injection"])
+    .severity(Severity::Error)
+    .security(8.8)
+    .on_workflow(check)
+    .on_action(check);
 
 /// Context paths whose text anyone who opens an issue, a pull request or pushes a branch
 /// controls (after zizmor's and GitHub Security Lab's lists).
@@ -85,9 +78,7 @@ fn indirect(path: &str) -> bool {
         || path_matches(path, "needs.*.outputs.**")
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for (job, step) in wf.all_steps() {
         // env names fed from attacker-controlled data, step over job over workflow
         let mut tainted: Vec<String> = Vec::new();
@@ -130,7 +121,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 fn report(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     out: &mut Vec<Finding>,
     map: &OffsetMap,
     c: &ContextRef,

@@ -1,31 +1,20 @@
 //! gha/test-gate-bypass: test failures that cannot fail the workflow.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::rules::gha::common::{prog_args, run_scripts, test_tool};
-use crate::source::Kind;
 use crate::source::shell::Op;
 use crate::source::workflow::Workflow;
 
-pub const RULE: Rule = Rule {
-    id: "gha/test-gate-bypass",
-    kinds: &[Kind::Workflow, Kind::Action],
-    packs: &["coverage-gates"],
-    severity: Severity::Error,
-    security_severity: None,
-    summary: "a test step whose failure cannot fail the workflow",
-    doc: include_str!("../../../rules/gha/test-gate-bypass.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/test-gate-bypass")
+    .summary("a test step whose failure cannot fail the workflow")
+    .packs(&["coverage-gates"])
+    .severity(Severity::Error)
+    .on_workflow(check)
+    .on_action(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
-    let scripts = run_scripts(cx, &wf);
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let scripts = run_scripts(cx, wf);
     let mut flagged_jobs: Vec<&str> = Vec::new();
     for r in &scripts {
         let tests: Vec<usize> = (0..r.script.commands.len())
@@ -51,7 +40,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 w.value == "--passWithNoTests" || w.value.starts_with("--passWithNoTests=true")
             }) {
                 out.push(cx.finding(
-                    r.span(w.span),
+                    w.span,
                     "`--passWithNoTests` lets the test step pass when no test runs: remove it",
                 ));
             }
@@ -82,7 +71,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 } else {
                     ";"
                 };
-                out.push(cx.finding(r.span(next.span), format!("`{sep} {}` after the test command discards its failure: remove it so failing tests fail the job", next.span.text(r.text))));
+                out.push(cx.finding(next.span, format!("`{sep} {}` after the test command discards its failure: remove it so failing tests fail the job", next.span.text(cx.text()))));
             }
         }
     }

@@ -1,28 +1,16 @@
 //! gha/unknown-needs: `needs:` naming a job that does not exist, or a cycle.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
 use crate::source::workflow::Workflow;
 
-pub const RULE: Rule = Rule {
-    id: "gha/unknown-needs",
-    kinds: &[Kind::Workflow],
-    packs: &["reliability"],
-    severity: Severity::Error,
-    security_severity: None,
-    summary: "needs: names a job that does not exist, or jobs need each other in a cycle",
-    doc: include_str!("../../../rules/gha/unknown-needs.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("gha/unknown-needs")
+    .summary("needs: names a job that does not exist, or jobs need each other in a cycle")
+    .packs(&["reliability"])
+    .severity(Severity::Error)
+    .on_workflow(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let jobs = wf.jobs();
     let ids: Vec<&str> = jobs.iter().map(|j| j.id).collect();
     for j in &jobs {

@@ -5,42 +5,33 @@ use std::sync::LazyLock;
 use globset::{Glob, GlobSetBuilder};
 use regex::Regex;
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::{OptionType, Rule, RuleOption};
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Opt, Rule, Severity, StrList};
+use crate::rule;
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
 
-pub const RULE: Rule = Rule {
-    id: "gha/unpinned-action",
-    kinds: &[Kind::Workflow, Kind::Action],
-    packs: &["supply-chain"],
-    severity: Severity::Warning,
-    security_severity: Some(6.5),
-    summary: "an action or reusable workflow not pinned to a full commit SHA",
-    doc: include_str!("../../../rules/gha/unpinned-action.md"),
-    default_enabled: true,
-    options: &[RuleOption {
-        name: "allow-tags-for",
-        ty: OptionType::StrList,
-        default: "[]",
-        help: "globs of `owner/repo` that may use tags, e.g. [\"actions/*\", \"github/*\"]",
-    }],
-    aliases: &[],
-    check,
-};
+const ALLOW_TAGS_FOR: Opt<StrList> = Opt::list(
+    "allow-tags-for",
+    &[],
+    "globs of `owner/repo` that may use tags, e.g. [\"actions/*\", \"github/*\"]",
+);
+
+pub static RULE: Rule = rule!("gha/unpinned-action")
+    .summary("an action or reusable workflow not pinned to a full commit SHA")
+    .packs(&["supply-chain"])
+    .security(6.5)
+    .options(&[ALLOW_TAGS_FOR.decl])
+    .on_workflow(check)
+    .on_action(check);
 
 static SHA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9a-f]{40}$").expect("sha regex"));
 static DIGEST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"@sha256:[0-9a-f]{64}$").expect("digest regex"));
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let Some(wf) = Workflow::of(yaml) else { return };
+fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let mut allow = GlobSetBuilder::new();
-    for g in cx.opt_list("allow-tags-for") {
-        if let Ok(g) = Glob::new(&g) {
+    for g in cx.opt(&ALLOW_TAGS_FOR) {
+        if let Ok(g) = Glob::new(g) {
             allow.add(g);
         }
     }

@@ -1,25 +1,16 @@
 //! k8s/dangerous-capabilities: capabilities that hand a container the node, and containers
 //! that keep the runtime's default set.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::k8s::{self, ContainerKind};
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::k8s::{Container, ContainerKind};
 
-pub const RULE: Rule = Rule {
-    id: "k8s/dangerous-capabilities",
-    kinds: &[Kind::K8s],
-    packs: &["least-privilege"],
-    severity: Severity::Error,
-    security_severity: Some(7.5),
-    summary: "a container that adds a dangerous Linux capability, or does not drop ALL",
-    doc: include_str!("../../../rules/k8s/dangerous-capabilities.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("k8s/dangerous-capabilities")
+    .summary("a container that adds a dangerous Linux capability, or does not drop ALL")
+    .packs(&["least-privilege"])
+    .severity(Severity::Error)
+    .security(7.5)
+    .on_container(check);
 
 /// Capabilities that let a process break out of its container or attack the node or its
 /// network.
@@ -48,62 +39,59 @@ fn normalize(cap: &str) -> String {
     up.strip_prefix("CAP_").map(str::to_string).unwrap_or(up)
 }
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    for c in k8s::containers(yaml) {
-        let caps = c.setting("capabilities");
-        let caps_node = caps.map(|s| s.value);
-        if let Some(add) = caps_node.and_then(|n| n.get("add")) {
-            for item in add.items() {
-                let Some(name) = item.as_str() else { continue };
-                let cap = normalize(name);
-                if DANGEROUS.contains(&cap.as_str()) {
-                    out.push(
-                        cx.finding(
-                            item.span(),
-                            format!(
-                                "{} adds the capability {cap}: remove it from securityContext.capabilities.add{}",
-                                c.display(),
-                                if cap == "NET_RAW" || cap == "ALL" { "" } else { " and grant the narrow capability the process really needs" }
-                            ),
-                        )
-                        .help(match cap.as_str() {
-                            "ALL" => "ALL is every capability: the container is as strong as root on the node",
-                            "SYS_ADMIN" => "SYS_ADMIN allows mounts, namespaces and much of what privileged does: it is the usual container escape",
-                            "NET_RAW" => "NET_RAW allows raw sockets: ARP and DNS spoofing on the pod network",
-                            "NET_ADMIN" => "NET_ADMIN can rewrite the pod's routing and firewall and sniff traffic",
-                            "SYS_PTRACE" => "SYS_PTRACE can read and change the memory of other processes it can see",
-                            "SYS_MODULE" => "SYS_MODULE loads kernel modules: code in the node's kernel",
-                            _ => "this capability reaches beyond the container into the node",
-                        }),
-                    );
-                }
+fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
+    let caps = c.setting("capabilities");
+    let caps_node = caps.map(|s| s.value);
+    if let Some(add) = caps_node.and_then(|n| n.get("add")) {
+        for item in add.items() {
+            let Some(name) = item.as_str() else { continue };
+            let cap = normalize(name);
+            if DANGEROUS.contains(&cap.as_str()) {
+                out.push(
+                    cx.finding(
+                        item.span(),
+                        format!(
+                            "{} adds the capability {cap}: remove it from securityContext.capabilities.add{}",
+                            c.display(),
+                            if cap == "NET_RAW" || cap == "ALL" { "" } else { " and grant the narrow capability the process really needs" }
+                        ),
+                    )
+                    .help(match cap.as_str() {
+                        "ALL" => "ALL is every capability: the container is as strong as root on the node",
+                        "SYS_ADMIN" => "SYS_ADMIN allows mounts, namespaces and much of what privileged does: it is the usual container escape",
+                        "NET_RAW" => "NET_RAW allows raw sockets: ARP and DNS spoofing on the pod network",
+                        "NET_ADMIN" => "NET_ADMIN can rewrite the pod's routing and firewall and sniff traffic",
+                        "SYS_PTRACE" => "SYS_PTRACE can read and change the memory of other processes it can see",
+                        "SYS_MODULE" => "SYS_MODULE loads kernel modules: code in the node's kernel",
+                        _ => "this capability reaches beyond the container into the node",
+                    }),
+                );
             }
         }
-        if c.kind == ContainerKind::Ephemeral {
-            continue;
-        }
-        let drops_all = caps_node.and_then(|n| n.get("drop")).is_some_and(|d| {
-            d.items()
-                .any(|i| i.as_str().is_some_and(|s| normalize(s) == "ALL"))
-        });
-        if drops_all {
-            continue;
-        }
-        let anchor = caps_node
-            .and_then(|n| n.key("drop"))
-            .or(caps.map(|s| s.key))
-            .unwrap_or_else(|| c.security_anchor());
-        out.push(
-            cx.finding(
-                anchor.span(),
-                format!(
-                    "{} keeps the runtime's default capabilities: set securityContext.capabilities.drop: [ALL] and add back only what it needs",
-                    c.display()
-                ),
-            )
-            .severity(Severity::Note)
-            .help("the default set includes NET_RAW, CHOWN, SETUID and more; most applications need none, or only NET_BIND_SERVICE"),
-        );
     }
+    if c.kind == ContainerKind::Ephemeral {
+        return;
+    }
+    let drops_all = caps_node.and_then(|n| n.get("drop")).is_some_and(|d| {
+        d.items()
+            .any(|i| i.as_str().is_some_and(|s| normalize(s) == "ALL"))
+    });
+    if drops_all {
+        return;
+    }
+    let anchor = caps_node
+        .and_then(|n| n.key("drop"))
+        .or(caps.map(|s| s.key))
+        .unwrap_or_else(|| c.security_anchor());
+    out.push(
+        cx.finding(
+            anchor.span(),
+            format!(
+                "{} keeps the runtime's default capabilities: set securityContext.capabilities.drop: [ALL] and add back only what it needs",
+                c.display()
+            ),
+        )
+        .severity(Severity::Note)
+        .help("the default set includes NET_RAW, CHOWN, SETUID and more; most applications need none, or only NET_BIND_SERVICE"),
+    );
 }

@@ -1,42 +1,31 @@
 //! k8s/default-namespace: objects that land in the `default` namespace.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::{OptionType, Rule, RuleOption};
-use crate::source::Kind;
-use crate::source::k8s;
+use crate::api::{Cx, Finding, Opt, Rule, Severity};
+use crate::rule;
+use crate::source::k8s::Object;
 
-pub const RULE: Rule = Rule {
-    id: "k8s/default-namespace",
-    kinds: &[Kind::K8s],
-    packs: &["hygiene"],
-    severity: Severity::Note,
-    security_severity: None,
-    summary: "a namespaced object placed in the default namespace, or without a namespace in a file that sets them",
-    doc: include_str!("../../../rules/k8s/default-namespace.md"),
-    default_enabled: false,
-    options: &[RuleOption {
-        name: "require-namespace",
-        ty: OptionType::Bool,
-        default: "false",
-        help: "report every namespaced object without metadata.namespace, even in files applied with `-n` or a kustomize namespace",
-    }],
-    aliases: &[],
-    check,
-};
+const REQUIRE_NAMESPACE: Opt<bool> = Opt::bool(
+    "require-namespace",
+    false,
+    "report every namespaced object without metadata.namespace, even in files applied with `-n` or a kustomize namespace",
+);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let objects: Vec<_> = k8s::objects(yaml)
-        .into_iter()
-        .filter(|o| o.is_namespaced())
-        .collect();
+pub static RULE: Rule = rule!("k8s/default-namespace")
+    .summary("a namespaced object placed in the default namespace, or without a namespace in a file that sets them")
+    .packs(&["hygiene"])
+    .severity(Severity::Note)
+    .off_by_default()
+    .options(&[REQUIRE_NAMESPACE.decl])
+    .on_manifest(check);
+
+fn check(cx: &Cx<'_>, objects: &[Object<'_>], out: &mut Vec<Finding>) {
+    let objects: Vec<_> = objects.iter().filter(|o| o.is_namespaced()).collect();
     // a file where no object names a namespace is applied into one (kubectl -n, kustomize,
     // Helm, Argo CD): leave it alone unless asked
     let file_sets_namespaces = objects
         .iter()
         .any(|o| o.namespace().and_then(|n| n.as_str()).is_some());
-    let strict = cx.opt_bool("require-namespace");
+    let strict = cx.opt(&REQUIRE_NAMESPACE);
     for obj in objects {
         match obj.namespace() {
             Some(ns) if ns.as_str() == Some("default") => out.push(

@@ -1,24 +1,14 @@
 //! k8s/host-namespaces: pods that share the node's namespaces or mount its filesystem.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::k8s;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::k8s::Object;
 
-pub const RULE: Rule = Rule {
-    id: "k8s/host-namespaces",
-    kinds: &[Kind::K8s],
-    packs: &["least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(7.0),
-    summary: "a pod that shares the node's network, PID or IPC namespace, or mounts a hostPath",
-    doc: include_str!("../../../rules/k8s/host-namespaces.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("k8s/host-namespaces")
+    .summary("a pod that shares the node's network, PID or IPC namespace, or mounts a hostPath")
+    .packs(&["least-privilege"])
+    .security(7.0)
+    .on_object(check);
 
 /// Container runtime sockets: mounting one is root on the node.
 const RUNTIME_SOCKETS: &[&str] = &[
@@ -34,89 +24,86 @@ const RUNTIME_SOCKETS: &[&str] = &[
 /// Directories that hold a runtime socket.
 const SOCKET_DIRS: &[&str] = &["/var/run", "/run", "/var/run/containerd", "/run/containerd"];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    for obj in k8s::objects(yaml) {
-        let Some(pod) = obj.pod_spec() else { continue };
-        let who = obj.display();
-        for (key, what, why) in [
-            (
-                "hostNetwork",
-                "the node's network namespace",
-                "it can bind node ports and reach services listening on the node's localhost",
-            ),
-            (
-                "hostPID",
-                "the node's process namespace",
-                "it can see and signal every process on the node",
-            ),
-            (
-                "hostIPC",
-                "the node's IPC namespace",
-                "it can read the shared memory of processes on the node",
-            ),
-        ] {
-            let Some(v) = pod.node.get(key) else { continue };
-            if v.as_bool() != Some(true) {
-                continue;
-            }
-            out.push(
-                cx.finding(
-                    v.span(),
-                    format!("{who} shares {what} ({key}: true): remove {key}"),
-                )
-                .help(format!(
-                    "{why}; a pod needs its own namespace unless it is a node agent"
-                )),
-            );
+fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
+    let Some(pod) = obj.pod_spec() else { return };
+    let who = obj.display();
+    for (key, what, why) in [
+        (
+            "hostNetwork",
+            "the node's network namespace",
+            "it can bind node ports and reach services listening on the node's localhost",
+        ),
+        (
+            "hostPID",
+            "the node's process namespace",
+            "it can see and signal every process on the node",
+        ),
+        (
+            "hostIPC",
+            "the node's IPC namespace",
+            "it can read the shared memory of processes on the node",
+        ),
+    ] {
+        let Some(v) = pod.node.get(key) else { continue };
+        if v.as_bool() != Some(true) {
+            continue;
         }
-        let Some(volumes) = pod.node.get("volumes") else {
+        out.push(
+            cx.finding(
+                v.span(),
+                format!("{who} shares {what} ({key}: true): remove {key}"),
+            )
+            .help(format!(
+                "{why}; a pod needs its own namespace unless it is a node agent"
+            )),
+        );
+    }
+    let Some(volumes) = pod.node.get("volumes") else {
+        return;
+    };
+    for vol in volumes.items() {
+        let Some(host) = vol.get("hostPath") else {
             continue;
         };
-        for vol in volumes.items() {
-            let Some(host) = vol.get("hostPath") else {
-                continue;
-            };
-            let name = vol
-                .get("name")
-                .and_then(|n| n.as_str())
-                .unwrap_or("<unnamed>");
-            let path_node = host.get("path");
-            let path = path_node.and_then(|p| p.as_str()).unwrap_or("");
-            let anchor = path_node.or_else(|| vol.key("hostPath")).unwrap_or(vol);
-            let trimmed = if path.len() > 1 {
-                path.trim_end_matches('/')
+        let name = vol
+            .get("name")
+            .and_then(|n| n.as_str())
+            .unwrap_or("<unnamed>");
+        let path_node = host.get("path");
+        let path = path_node.and_then(|p| p.as_str()).unwrap_or("");
+        let anchor = path_node.or_else(|| vol.key("hostPath")).unwrap_or(vol);
+        let trimmed = if path.len() > 1 {
+            path.trim_end_matches('/')
+        } else {
+            path
+        };
+        let socket = RUNTIME_SOCKETS.contains(&trimmed);
+        if socket || SOCKET_DIRS.contains(&trimmed) {
+            let what = if socket {
+                "the container runtime socket"
             } else {
-                path
+                "the directory of the container runtime socket,"
             };
-            let socket = RUNTIME_SOCKETS.contains(&trimmed);
-            if socket || SOCKET_DIRS.contains(&trimmed) {
-                let what = if socket {
-                    "the container runtime socket"
-                } else {
-                    "the directory of the container runtime socket,"
-                };
-                out.push(
-                    cx.finding(
-                        anchor.span(),
-                        format!(
-                            "{who} mounts {what} {path} (volume \"{name}\"): remove the volume; whoever talks to the runtime is root on the node"
-                        ),
-                    )
-                    .severity(Severity::Error)
-                    .help("build images with a daemonless builder (BuildKit rootless, kaniko, buildah) instead of the node's runtime"),
-                );
-            } else {
-                out.push(
-                    cx.finding(
-                        anchor.span(),
-                        format!(
-                            "{who} mounts the node's {path} (hostPath volume \"{name}\"): use an emptyDir, a ConfigMap or a PersistentVolumeClaim instead"
-                        ),
-                    )
-                    .help("a hostPath exposes the node's filesystem to the pod; if it must stay, mount it readOnly: true"),
-                );
-            }
+            out.push(
+                cx.finding(
+                    anchor.span(),
+                    format!(
+                        "{who} mounts {what} {path} (volume \"{name}\"): remove the volume; whoever talks to the runtime is root on the node"
+                    ),
+                )
+                .severity(Severity::Error)
+                .help("build images with a daemonless builder (BuildKit rootless, kaniko, buildah) instead of the node's runtime"),
+            );
+        } else {
+            out.push(
+                cx.finding(
+                    anchor.span(),
+                    format!(
+                        "{who} mounts the node's {path} (hostPath volume \"{name}\"): use an emptyDir, a ConfigMap or a PersistentVolumeClaim instead"
+                    ),
+                )
+                .help("a hostPath exposes the node's filesystem to the pod; if it must stay, mount it readOnly: true"),
+            );
         }
     }
 }

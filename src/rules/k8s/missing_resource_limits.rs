@@ -1,46 +1,28 @@
 //! k8s/missing-resource-limits: containers must declare memory (limit and request) and a CPU
 //! request; a CPU limit only when asked for.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::{OptionType, Rule, RuleOption};
-use crate::source::Kind;
-use crate::source::k8s::{self, Container};
+use crate::api::{Cx, Finding, Opt, Rule};
+use crate::rule;
+use crate::source::k8s::{Container, ContainerKind};
 
-pub const RULE: Rule = Rule {
-    id: "k8s/missing-resource-limits",
-    kinds: &[Kind::K8s],
-    packs: &["resource-limits", "reliability"],
-    severity: Severity::Warning,
-    security_severity: Some(4.0),
-    summary: "a container without a memory limit, a memory request or a CPU request",
-    doc: include_str!("../../../rules/k8s/missing-resource-limits.md"),
-    default_enabled: true,
-    options: &[RuleOption {
-        name: "require-cpu-limit",
-        ty: OptionType::Bool,
-        default: "false",
-        help: "also require resources.limits.cpu (CPU limits throttle; off by default)",
-    }],
-    aliases: &[],
-    check,
-};
+const REQUIRE_CPU_LIMIT: Opt<bool> = Opt::bool(
+    "require-cpu-limit",
+    false,
+    "also require resources.limits.cpu (CPU limits throttle; off by default)",
+);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    let cpu_limit = cx.opt_bool("require-cpu-limit");
-    for obj in k8s::objects(yaml) {
-        let Some(pod) = obj.pod_spec() else { continue };
-        for c in pod.containers() {
-            if c.kind == k8s::ContainerKind::Ephemeral {
-                continue; // ephemeral containers may not set resources
-            }
-            check_container(cx, &c, cpu_limit, out);
-        }
+pub static RULE: Rule = rule!("k8s/missing-resource-limits")
+    .summary("a container without a memory limit, a memory request or a CPU request")
+    .packs(&["resource-limits", "reliability"])
+    .security(4.0)
+    .options(&[REQUIRE_CPU_LIMIT.decl])
+    .on_container(check);
+
+fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
+    if c.kind == ContainerKind::Ephemeral {
+        return; // ephemeral containers may not set resources
     }
-}
-
-fn check_container(cx: &Ctx<'_>, c: &Container<'_>, cpu_limit: bool, out: &mut Vec<Finding>) {
+    let cpu_limit = cx.opt(&REQUIRE_CPU_LIMIT);
     let resources = c.node.get("resources");
     let mut wanted = vec![
         ("limits", "memory"),

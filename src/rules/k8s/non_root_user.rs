@@ -1,33 +1,20 @@
 //! k8s/non-root-user: a container must not be able to run as root.
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::k8s::{self, Container, ContainerKind};
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::k8s::{Container, ContainerKind};
 
-pub const RULE: Rule = Rule {
-    id: "k8s/non-root-user",
-    kinds: &[Kind::K8s],
-    packs: &["non-root", "least-privilege"],
-    severity: Severity::Warning,
-    security_severity: Some(6.5),
-    summary: "a container that may run as root: runAsNonRoot is not true and runAsUser is not a non-zero UID",
-    doc: include_str!("../../../rules/k8s/non-root-user.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("k8s/non-root-user")
+    .summary("a container that may run as root: runAsNonRoot is not true and runAsUser is not a non-zero UID")
+    .packs(&["non-root", "least-privilege"])
+    .security(6.5)
+    .on_container(check);
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    for c in k8s::containers(yaml) {
-        check_container(cx, &c, out);
-    }
+fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
+    check_container(cx, c, out);
 }
 
-fn check_container(cx: &Ctx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
+fn check_container(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
     let user = c.setting("runAsUser");
     if let Some(u) = user.filter(|u| u.value.as_i64() == Some(0)) {
         // root by UID: an error whatever runAsNonRoot says (the kubelet refuses to start it

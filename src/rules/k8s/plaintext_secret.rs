@@ -5,27 +5,21 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity, redact};
-use crate::rules::Rule;
-use crate::secrets::{self, Value};
-use crate::source::k8s::{self, Object};
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::detect::secrets::{self, Value, redact};
+use crate::rule;
+use crate::source::Span;
+use crate::source::k8s::{Container, Object};
 use crate::source::yaml::Yaml;
-use crate::source::{Kind, Span};
 
-pub const RULE: Rule = Rule {
-    id: "k8s/plaintext-secret",
-    kinds: &[Kind::K8s],
-    packs: &["secrets"],
-    severity: Severity::Error,
-    security_severity: Some(8.5),
-    summary: "a secret written in a manifest: a literal env value, a committed Secret, a credential in a ConfigMap",
-    doc: include_str!("../../../rules/k8s/plaintext-secret.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("k8s/plaintext-secret")
+    .summary("a secret written in a manifest: a literal env value, a committed Secret, a credential in a ConfigMap")
+    .packs(&["secrets"])
+    .severity(Severity::Error)
+    .security(8.5)
+    .supersedes(&["secrets/hardcoded-token"])
+    .on_object(object)
+    .on_container(container);
 
 /// `requirepass s3cret` / `masterauth s3cret` in a Redis config.
 static REDIS_AUTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -38,17 +32,17 @@ static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("key-value regex")
 });
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(yaml) = cx.yaml() else { return };
-    for obj in k8s::objects(yaml) {
-        match obj.kind() {
-            "Secret" => secret_object(cx, &obj, out),
-            "ConfigMap" => config_map(cx, &obj, out),
-            _ => {}
-        }
+fn object(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
+    match obj.kind() {
+        "Secret" => secret_object(cx, obj, out),
+        "ConfigMap" => config_map(cx, obj, out),
+        _ => {}
     }
-    let names = &cx.config.secret_names;
-    for c in k8s::containers(yaml) {
+}
+
+fn container(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
+    let names = cx.secret_names();
+    {
         for e in c.env() {
             let Some(v) = e.value else { continue };
             let Some(value) = v.as_str() else { continue };
@@ -85,7 +79,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn secret_object(cx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
+fn secret_object(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     for section in ["stringData", "data"] {
         let Some((key, data)) = obj.node.entry(section) else {
             continue;
@@ -116,11 +110,11 @@ fn secret_object(cx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn config_map(cx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
+fn config_map(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     let Some(data) = obj.node.get("data") else {
         return;
     };
-    let names = &cx.config.secret_names;
+    let names = cx.secret_names();
     for (k, v) in data.entries() {
         let (Some(key), Some(value)) = (k.as_str(), v.as_str()) else {
             continue;
@@ -138,14 +132,14 @@ fn config_map(cx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
 
 /// Credentials inside a ConfigMap value (a config file).
 fn embedded(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     obj: &Object<'_>,
     key: &str,
     node: Yaml<'_>,
     value: &str,
     out: &mut Vec<Finding>,
 ) {
-    let names = &cx.config.secret_names;
+    let names = cx.secret_names();
     let mut hits: Vec<(String, (usize, usize))> = Vec::new();
     for c in REDIS_AUTH.captures_iter(value) {
         if let (Some(d), Some(m)) = (c.get(1), c.get(2)) {
@@ -186,7 +180,7 @@ fn embedded(
 }
 
 fn push_cm(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     obj: &Object<'_>,
     key: &str,
     what: &str,

@@ -2,29 +2,21 @@
 //! final snapshot.
 
 use super::{Check, Cond, Test};
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::{OptionType, Rule, RuleOption};
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Opt, Rule};
+use crate::rule;
+use crate::source::terraform::TfFile;
 
-pub const RULE: Rule = Rule {
-    id: "tf/backups",
-    kinds: &[Kind::Terraform],
-    packs: &["reliability"],
-    severity: Severity::Warning,
-    security_severity: None,
-    summary: "a Terraform database with short or no backups, no deletion protection or no final snapshot",
-    doc: include_str!("../../../rules/tf/backups.md"),
-    default_enabled: true,
-    options: &[RuleOption {
-        name: "min-retention-days",
-        ty: OptionType::Int,
-        default: "7",
-        help: "the fewest days of automated backups a database may keep",
-    }],
-    aliases: &[],
-    check,
-};
+const MIN_RETENTION_DAYS: Opt<i64> = Opt::int(
+    "min-retention-days",
+    7,
+    "the fewest days of automated backups a database may keep",
+);
+
+pub static RULE: Rule = rule!("tf/backups")
+    .summary("a Terraform database with short or no backups, no deletion protection or no final snapshot")
+    .packs(&["reliability"])
+    .options(&[MIN_RETENTION_DAYS.decl])
+    .on_terraform(check);
 
 /// Databases that are read replicas or Aurora members: their source or cluster keeps the backups.
 const NOT_A_REPLICA: &[Cond] = &[
@@ -142,7 +134,7 @@ pub const CHECKS: &[Check] = &[
     ),
 ];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let min = cx.opt_int("min-retention-days");
-    super::run(cx, CHECKS, min, out);
+fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    let min = cx.opt(&MIN_RETENTION_DAYS);
+    super::run(cx, tf, CHECKS, min, out);
 }

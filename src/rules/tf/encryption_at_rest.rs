@@ -1,24 +1,16 @@
 //! tf/encryption-at-rest: storage that Terraform creates unencrypted.
 
 use super::{Check, Cond, Test};
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::rule;
+use crate::source::terraform::TfFile;
 
-pub const RULE: Rule = Rule {
-    id: "tf/encryption-at-rest",
-    kinds: &[Kind::Terraform],
-    packs: &["encryption"],
-    severity: Severity::Error,
-    security_severity: Some(6.5),
-    summary: "a Terraform database, volume, file system or queue stored without encryption at rest",
-    doc: include_str!("../../../rules/tf/encryption-at-rest.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("tf/encryption-at-rest")
+    .summary("a Terraform database, volume, file system or queue stored without encryption at rest")
+    .packs(&["encryption"])
+    .severity(Severity::Error)
+    .security(6.5)
+    .on_terraform(check);
 
 /// The rule's table: one row per resource/attribute pair, with its source.
 pub const CHECKS: &[Check] = &[
@@ -173,6 +165,6 @@ pub const CHECKS: &[Check] = &[
     ),
 ];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    super::run(cx, CHECKS, 0, out);
+fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    super::run(cx, tf, CHECKS, 0, out);
 }

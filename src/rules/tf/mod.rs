@@ -12,10 +12,10 @@ pub mod provider_unpinned;
 pub mod public_access;
 pub mod tls;
 
-use crate::engine::{Ctx, TfModule};
-use crate::finding::{Finding, Severity};
+use crate::api::{Cx, Finding, Severity};
+use crate::project::TfModule;
 use crate::source::Span;
-use crate::source::terraform::{Block, Expr, Module, Resolved, Value};
+use crate::source::terraform::{Block, Expr, Module, Resolved, TfFile, Value};
 
 /// What an attribute must (not) be.
 #[derive(Debug, Clone, Copy)]
@@ -116,16 +116,15 @@ impl Check {
 }
 
 /// The module of the checked file; a one-file module when the file stands alone (stdin).
-pub fn module<'a>(cx: &Ctx<'a>) -> Option<TfModule<'a>> {
+pub fn module<'a>(cx: &Cx<'a>, tf: &'a TfFile) -> TfModule<'a> {
     if let Some(m) = cx.tf_module() {
-        return Some(m);
+        return m;
     }
-    let tf = cx.terraform()?;
-    Some(TfModule {
+    TfModule {
         module: std::borrow::Cow::Owned(Module::new(&[(0, tf)])),
-        files: vec![cx.file].into(),
+        files: vec![cx.file()].into(),
         this: 0,
-    })
+    }
 }
 
 /// Resolve an expression of the checked file. A variable that a `terraform.tfvars` or
@@ -181,7 +180,7 @@ pub fn show(v: &Value) -> String {
 
 /// `key = value` as a message shows it: `tls = false`, or `tls = var.enable_tls (false)` when
 /// the value came from elsewhere.
-pub fn assignment(cx: &Ctx<'_>, key: &str, expr: &Expr, v: &Value) -> String {
+pub fn assignment(cx: &Cx<'_>, key: &str, expr: &Expr, v: &Value) -> String {
     if expr.is_literal() {
         format!("{key} = {}", show(v))
     } else {
@@ -267,9 +266,8 @@ fn conditions(m: &TfModule<'_>, block: &Block, when: &[Cond]) -> Option<bool> {
 }
 
 /// Run a rule's table over the resources of the checked file.
-pub fn run(cx: &Ctx<'_>, checks: &[Check], min_days: i64, out: &mut Vec<Finding>) {
-    let Some(tf) = cx.terraform() else { return };
-    let Some(m) = module(cx) else { return };
+pub fn run(cx: &Cx<'_>, tf: &TfFile, checks: &[Check], min_days: i64, out: &mut Vec<Finding>) {
+    let m = module(cx, tf);
     for block in tf.body.blocks_of("resource") {
         let Some(kind) = block.label(0) else { continue };
         for c in checks.iter().filter(|c| c.resources.contains(&kind)) {
@@ -283,7 +281,7 @@ pub fn run(cx: &Ctx<'_>, checks: &[Check], min_days: i64, out: &mut Vec<Finding>
 
 #[allow(clippy::too_many_arguments)]
 fn check_path(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     m: &TfModule<'_>,
     resource: &Block,
     here: &Block,

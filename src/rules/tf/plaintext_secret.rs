@@ -1,33 +1,25 @@
 //! tf/plaintext-secret: secrets written into Terraform code, variable defaults or tfvars.
 
-use crate::engine::{Ctx, TfModule};
-use crate::finding::{Finding, Severity, redact};
-use crate::rules::Rule;
-use crate::secrets::{self, Value};
-use crate::source::Kind;
-use crate::source::terraform::{Attribute, Block, Body, ExprKind, Resolved};
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::detect::secrets::{self, Value, redact};
+use crate::project::TfModule;
+use crate::rule;
+use crate::source::terraform::{Attribute, Block, Body, ExprKind, Resolved, TfFile};
 
-pub const RULE: Rule = Rule {
-    id: "tf/plaintext-secret",
-    kinds: &[Kind::Terraform],
-    packs: &["secrets"],
-    severity: Severity::Error,
-    security_severity: Some(8.5),
-    summary: "a secret written as a literal in Terraform code, a variable default or a tfvars file",
-    doc: include_str!("../../../rules/tf/plaintext-secret.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("tf/plaintext-secret")
+    .summary("a secret written as a literal in Terraform code, a variable default or a tfvars file")
+    .packs(&["secrets"])
+    .severity(Severity::Error)
+    .security(8.5)
+    .supersedes(&["secrets/hardcoded-token"])
+    .on_terraform(check);
 
 /// Nested blocks deeper than this are not searched (real Terraform stays far below it).
 const MAX_DEPTH: usize = 32;
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(tf) = cx.terraform() else { return };
-    let names = &cx.config.secret_names;
-    let is_tfvars = cx.file.src.rel.ends_with(".tfvars");
+fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    let names = cx.secret_names();
+    let is_tfvars = cx.rel().ends_with(".tfvars");
     let module = cx.tf_module();
     if is_tfvars {
         for a in &tf.body.attributes {
@@ -68,7 +60,7 @@ fn label_span(block: &Block) -> crate::source::Span {
     block.labels.first().map_or(block.ident_span, |l| l.1)
 }
 
-fn variable(cx: &Ctx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>) {
+fn variable(cx: &Cx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>) {
     let Some(name) = block.label(0) else { return };
     if !secrets::is_secret_name(name, names) {
         return;
@@ -101,7 +93,7 @@ fn variable(cx: &Ctx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding
     }
 }
 
-fn output(cx: &Ctx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>) {
+fn output(cx: &Cx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>) {
     let Some(name) = block.label(0) else { return };
     if secrets::is_secret_name(name, names) && !sensitive(block) {
         out.push(
@@ -117,7 +109,7 @@ fn output(cx: &Ctx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>)
 
 /// A secret-like attribute with a literal value (or a URL with a password).
 fn literal_attr(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     owner: &str,
     a: &Attribute,
     names: &[String],
@@ -160,7 +152,7 @@ fn literal_attr(
 }
 
 fn walk(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     module: Option<&TfModule<'_>>,
     owner: &str,
     body: &Body,

@@ -3,25 +3,15 @@
 use std::collections::HashSet;
 
 use super::{module, name_span};
-use crate::engine::Ctx;
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::terraform::{Block, ExprKind};
+use crate::api::{Cx, Finding, Rule};
+use crate::rule;
+use crate::source::terraform::{Block, ExprKind, TfFile};
 
-pub const RULE: Rule = Rule {
-    id: "tf/provider-unpinned",
-    kinds: &[Kind::Terraform],
-    packs: &["supply-chain"],
-    severity: Severity::Warning,
-    security_severity: Some(5.3),
-    summary: "a Terraform provider or module without a version constraint or git ref",
-    doc: include_str!("../../../rules/tf/provider-unpinned.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("tf/provider-unpinned")
+    .summary("a Terraform provider or module without a version constraint or git ref")
+    .packs(&["supply-chain"])
+    .security(5.3)
+    .on_terraform(check);
 
 /// Module source prefixes that are not the registry, and whether they need a `?ref=`.
 /// Source: Terraform docs, "Module Sources"; tflint terraform_module_pinned_source;
@@ -44,9 +34,8 @@ const SOURCES: &[(&str, bool)] = &[
 /// Refs that name a branch and so still float.
 const BRANCHES: &[&str] = &["main", "master", "develop", "dev", "trunk", "head"];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(tf) = cx.terraform() else { return };
-    if cx.file.src.rel.ends_with(".tfvars") {
+fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    if cx.rel().ends_with(".tfvars") {
         return;
     }
     // providers declared in required_providers anywhere in the module
@@ -54,7 +43,8 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     // many files stays linear)
     let mut declared: HashSet<String> = HashSet::new();
     let configures_provider = tf.body.blocks_of("provider").next().is_some();
-    if let Some(m) = module(cx).filter(|_| configures_provider) {
+    if configures_provider {
+        let m = module(cx, tf);
         for (_, f) in m.module.files() {
             for t in f.body.blocks_of("terraform") {
                 for rp in t.body.blocks_of("required_providers") {
@@ -111,7 +101,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn module_source(cx: &Ctx<'_>, b: &Block, out: &mut Vec<Finding>) {
+fn module_source(cx: &Cx<'_>, b: &Block, out: &mut Vec<Finding>) {
     let Some(src) = b.attr("source") else { return };
     let Some(s) = src.value.as_str() else { return };
     let addr = b.address();

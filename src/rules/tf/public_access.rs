@@ -1,25 +1,17 @@
 //! tf/public-access: databases, ports and buckets opened to the whole internet.
 
 use super::{Check, Test, module, resolve, with_origin};
-use crate::engine::{Ctx, TfModule};
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::terraform::{Block, Expr, ExprKind, Resolved, Value};
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::project::TfModule;
+use crate::rule;
+use crate::source::terraform::{Block, Expr, ExprKind, Resolved, TfFile, Value};
 
-pub const RULE: Rule = Rule {
-    id: "tf/public-access",
-    kinds: &[Kind::Terraform],
-    packs: &["least-privilege"],
-    severity: Severity::Error,
-    security_severity: Some(8.1),
-    summary: "a Terraform database, admin port or bucket open to the whole internet",
-    doc: include_str!("../../../rules/tf/public-access.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("tf/public-access")
+    .summary("a Terraform database, admin port or bucket open to the whole internet")
+    .packs(&["least-privilege"])
+    .severity(Severity::Error)
+    .security(8.1)
+    .on_terraform(check);
 
 const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
 
@@ -138,11 +130,9 @@ const SENSITIVE_PORTS: &[(i64, &str)] = &[
 
 const OPEN: &[&str] = &["0.0.0.0/0", "::/0"];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    super::run(cx, CHECKS, 0, out);
-    let (Some(tf), Some(m)) = (cx.terraform(), module(cx)) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    super::run(cx, tf, CHECKS, 0, out);
+    let m = module(cx, tf);
     for block in tf.body.blocks_of("resource") {
         let addr = block.address();
         match block.label(0) {
@@ -217,7 +207,7 @@ fn exposed(m: &TfModule<'_>, rule: &Block, protocol_key: &str) -> Option<String>
 }
 
 fn ingress_rule(
-    cx: &Ctx<'_>,
+    cx: &Cx<'_>,
     m: &TfModule<'_>,
     addr: &str,
     rule: &Block,

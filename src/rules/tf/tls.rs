@@ -1,25 +1,17 @@
 //! tf/tls: Terraform resources that accept unencrypted traffic or TLS older than 1.2.
 
 use super::{Check, Cond, Test, assignment, module, name_span, resolve, with_origin};
-use crate::engine::{Ctx, TfModule};
-use crate::finding::{Finding, Severity};
-use crate::rules::Rule;
-use crate::source::Kind;
-use crate::source::terraform::{Block, Value};
+use crate::api::{Cx, Finding, Rule, Severity};
+use crate::project::TfModule;
+use crate::rule;
+use crate::source::terraform::{Block, TfFile, Value};
 
-pub const RULE: Rule = Rule {
-    id: "tf/tls",
-    kinds: &[Kind::Terraform],
-    packs: &["tls"],
-    severity: Severity::Error,
-    security_severity: Some(7.4),
-    summary: "a Terraform resource that accepts plain-text traffic or TLS older than 1.2",
-    doc: include_str!("../../../rules/tf/tls.md"),
-    default_enabled: true,
-    options: &[],
-    aliases: &[],
-    check,
-};
+pub static RULE: Rule = rule!("tf/tls")
+    .summary("a Terraform resource that accepts plain-text traffic or TLS older than 1.2")
+    .packs(&["tls"])
+    .severity(Severity::Error)
+    .security(7.4)
+    .on_terraform(check);
 
 /// Load balancer policies that still accept TLS 1.0 or 1.1.
 const WEAK_ELB_POLICIES: &[&str] = &[
@@ -272,11 +264,9 @@ const TLS_FLAGS: &[&str] = &[
     "ssl_required",
 ];
 
-fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    super::run(cx, CHECKS, 0, out);
-    let (Some(tf), Some(m)) = (cx.terraform(), module(cx)) else {
-        return;
-    };
+fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    super::run(cx, tf, CHECKS, 0, out);
+    let m = module(cx, tf);
     for block in tf.body.blocks_of("resource") {
         let Some(kind) = block.label(0) else { continue };
         match kind {
@@ -298,7 +288,7 @@ fn known_str(m: &TfModule<'_>, block: &Block, key: &str) -> Option<String> {
 }
 
 /// `protocol = "HTTP"` without a redirect to HTTPS as its default action.
-fn http_listener(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
+fn http_listener(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     let Some(a) = block.attr("protocol") else {
         return;
     };
@@ -347,7 +337,7 @@ fn http_listener(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Fi
 }
 
 /// Redis on `aws_elasticache_cluster` cannot encrypt in transit: it needs a replication group.
-fn redis_cluster(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
+fn redis_cluster(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     if block.attr("replication_group_id").is_some() {
         return; // a member of a replication group: the group decides
     }
@@ -368,7 +358,7 @@ fn redis_cluster(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Fi
 
 /// `google_sql_database_instance` must require SSL: `ssl_mode` `ENCRYPTED_ONLY` or
 /// `TRUSTED_CLIENT_CERTIFICATE_REQUIRED`, or (older providers) `require_ssl = true`.
-fn cloud_sql(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
+fn cloud_sql(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     let addr = block.address();
     let fix = "set settings { ip_configuration { ssl_mode = \"ENCRYPTED_ONLY\" } }";
     let Some(settings) = block.body.block("settings") else {
@@ -442,7 +432,7 @@ fn cloud_sql(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Findin
 }
 
 /// `tls = false`-style flags on resources the table does not cover.
-fn flags(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
+fn flags(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     for a in &block.body.attributes {
         if !TLS_FLAGS.contains(&a.key.as_str()) {
             continue;
@@ -462,69 +452,5 @@ fn flags(cx: &Ctx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) 
             ),
         );
         out.push(with_origin(f, m, &a.value, &r, "the value"));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::{Path, PathBuf};
-
-    use crate::config::{Config, Selector};
-    use crate::engine::{self, CheckOptions};
-    use crate::report::Report;
-
-    fn check_dir(dir: &Path) -> Report {
-        let config = Config {
-            select: Some(vec![Selector::parse("tf/tls").unwrap()]),
-            ..Config::default()
-        };
-        engine::check(&CheckOptions {
-            paths: vec![dir.to_path_buf()],
-            stdin: None,
-            config,
-            root: dir.to_path_buf(),
-            no_ignore: true,
-            exclude: Vec::new(),
-            max_file_size: 1 << 20,
-        })
-    }
-
-    #[test]
-    fn a_default_in_another_file_is_the_related_location() {
-        let dir =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/tf/tls/bad-module-default");
-        let report = check_dir(&dir);
-        let f = report
-            .findings
-            .iter()
-            .find(|f| f.message.starts_with("upstash_redis_database.cache"))
-            .expect("finding");
-        assert_eq!(
-            (f.location.file.as_str(), f.location.start.line),
-            ("main.tf", 4)
-        );
-        let [related] = f.related.as_slice() else {
-            panic!("{:?}", f.related)
-        };
-        assert_eq!(related.location.file, "variables.tf");
-        assert_eq!(related.location.start.line, 3);
-        assert!(
-            related.label.contains("var.enable_tls"),
-            "{}",
-            related.label
-        );
-    }
-
-    #[test]
-    fn a_variable_set_by_terraform_tfvars_is_unknown() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("main.tf"),
-            "variable \"tls\" {\n  default = false\n}\nresource \"upstash_redis_database\" \"a\" {\n  tls = var.tls\n}\n",
-        )
-        .unwrap();
-        assert_eq!(check_dir(dir.path()).findings.len(), 1);
-        std::fs::write(dir.path().join("terraform.tfvars"), "tls = true\n").unwrap();
-        assert!(check_dir(dir.path()).findings.is_empty());
     }
 }

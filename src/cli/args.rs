@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::output::Format;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "plumb",
@@ -40,15 +42,6 @@ pub enum Command {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Human,
-    Json,
-    Sarif,
-    Github,
-    Gitlab,
-}
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
     Warning,
@@ -68,8 +61,8 @@ pub struct CheckArgs {
     /// Files and directories to check; `-` reads standard input (name it with --stdin-filename)
     pub paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
     /// Write the report to this file instead of standard output
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::rules::Rule;
+use super::Rule;
 use crate::source::Span;
 
 /// How bad a finding is. Ordered: `Note < Warning < Error`. Maps to SARIF `level`.
@@ -43,8 +43,8 @@ pub struct Related {
 /// One problem found by one rule in one file. Rules build these and nothing else.
 #[derive(Clone, Debug)]
 pub struct Finding {
-    /// The rule's id (`docker/non-root-user`) or an engine id (`plumb/parse-error`).
-    pub rule: &'static str,
+    /// The rule that found it (engine findings have their own `plumb/*` rules).
+    pub rule: &'static Rule,
     pub severity: Severity,
     /// Lowercase, no trailing period: what is wrong and where to go.
     pub message: String,
@@ -59,9 +59,9 @@ pub struct Finding {
 
 impl Finding {
     /// A finding of `rule` at its default severity.
-    pub fn new(rule: &Rule, span: Span, message: impl Into<String>) -> Finding {
+    pub fn new(rule: &'static Rule, span: Span, message: impl Into<String>) -> Finding {
         Finding {
-            rule: rule.id,
+            rule,
             severity: rule.severity,
             message: message.into(),
             span,
@@ -71,17 +71,9 @@ impl Finding {
         }
     }
 
-    /// An engine finding (`plumb/...`) that belongs to no registered rule.
-    pub fn engine(id: &'static str, severity: Severity, span: Span, message: String) -> Finding {
-        Finding {
-            rule: id,
-            severity,
-            message,
-            span,
-            related: Vec::new(),
-            help: None,
-            secrets: Vec::new(),
-        }
+    /// The id of its rule.
+    pub fn id(&self) -> &'static str {
+        self.rule.id
     }
 
     pub fn severity(mut self, severity: Severity) -> Self {
@@ -118,64 +110,5 @@ impl Finding {
     pub fn secret(mut self, span: Span) -> Self {
         self.secrets.push(span);
         self
-    }
-}
-
-/// The redacted form of a secret value: its first two characters and its length.
-/// `hunter22` -> `hu…(8 chars)`. Values of four characters or fewer show nothing.
-pub fn redact(value: &str) -> String {
-    let n = value.chars().count();
-    if n <= 4 {
-        return format!("…({n} chars)");
-    }
-    let head: String = value.chars().take(2).collect();
-    format!("{head}…({n} chars)")
-}
-
-/// Mask the secret spans of a text in place of their characters, keeping byte offsets
-/// valid: every byte after the first two characters of each span becomes `*`.
-pub fn mask_secrets(text: &str, secrets: &[Span]) -> String {
-    if secrets.is_empty() {
-        return text.to_string();
-    }
-    let mut bytes = text.as_bytes().to_vec();
-    for s in secrets {
-        let Some(value) = text.get(s.start..s.end) else {
-            continue;
-        };
-        let keep: usize = if value.chars().count() <= 4 {
-            0
-        } else {
-            value.chars().take(2).map(char::len_utf8).sum()
-        };
-        for b in &mut bytes[s.start + keep..s.end] {
-            *b = b'*';
-        }
-    }
-    // Each masked span covered whole characters and became ASCII, so this is UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redaction_keeps_two_chars_and_length() {
-        assert_eq!(redact("hunter22"), "hu…(8 chars)");
-        assert_eq!(redact("abc"), "…(3 chars)");
-        assert!(!redact("s3cr3t-value").contains("cr3t"));
-    }
-
-    #[test]
-    fn masking_keeps_offsets() {
-        let text = "PASSWORD=hunter22 # ok\nnext";
-        let masked = mask_secrets(text, &[Span::new(9, 17)]);
-        assert_eq!(masked, "PASSWORD=hu****** # ok\nnext");
-        assert_eq!(masked.len(), text.len());
-        let text = "p: pässwörd!";
-        let masked = mask_secrets(text, &[Span::new(3, text.len())]);
-        assert!(!masked.contains("sswörd"));
-        assert_eq!(masked.len(), text.len());
     }
 }

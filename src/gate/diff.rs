@@ -1,103 +1,11 @@
-//! Baselines and new-findings-only gating, for teams turning plumb on over existing debt.
-//!
-//! A baseline records findings by fingerprint (rule, file, the offending text with secrets
-//! masked, and its occurrence index among identical ones; no line numbers), so edits above
-//! a finding do not revive it. The file is sorted JSON, one entry per line group, so it
-//! diffs well in review.
+//! `--new-only-since <ref>`: which lines changed since the merge-base with a git ref, and
+//! keeping only the findings on them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::{Value, json};
-
 use crate::report::Report;
-
-/// What applying a baseline did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct BaselineStats {
-    /// Findings hidden because the baseline has them.
-    pub baselined: usize,
-    /// Baseline entries no finding matched any more: fixed since.
-    pub stale: usize,
-}
-
-/// The baseline file's text for a report.
-pub fn render(report: &Report) -> String {
-    let mut entries: Vec<(&str, &str, &str, &str)> = report
-        .findings
-        .iter()
-        .map(|f| {
-            (
-                f.location.file.as_str(),
-                f.rule,
-                f.fingerprint.as_str(),
-                f.message.as_str(),
-            )
-        })
-        .collect();
-    entries.sort();
-    let list: Vec<Value> = entries
-        .into_iter()
-        .map(|(file, rule, fp, message)| {
-            json!({"file": file, "rule": rule, "fingerprint": fp, "message": message})
-        })
-        .collect();
-    let doc = json!({"version": 1, "tool": "plumb", "findings": list});
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-/// Read a baseline: fingerprint -> how many findings it stands for.
-pub fn load(path: &Path) -> Result<HashMap<String, usize>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: baseline is not valid JSON: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })?;
-    if doc.get("version").and_then(Value::as_u64) != Some(1) {
-        return Err(format!(
-            "{}: not a plumb baseline of version 1",
-            path.display()
-        ));
-    }
-    let mut out = HashMap::new();
-    for f in doc
-        .get("findings")
-        .and_then(Value::as_array)
-        .ok_or_else(|| format!("{}: baseline has no findings list", path.display()))?
-    {
-        if let Some(fp) = f.get("fingerprint").and_then(Value::as_str) {
-            *out.entry(fp.to_string()).or_insert(0) += 1;
-        }
-    }
-    Ok(out)
-}
-
-/// Drop the findings the baseline records.
-pub fn apply(report: &mut Report, baseline: &HashMap<String, usize>) -> BaselineStats {
-    let mut left = baseline.clone();
-    let before = report.findings.len();
-    report
-        .findings
-        .retain(|f| match left.get_mut(&f.fingerprint) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                false
-            }
-            _ => true,
-        });
-    BaselineStats {
-        baselined: before - report.findings.len(),
-        stale: left.values().sum(),
-    }
-}
 
 /// Lines added or changed since the merge-base with `base_ref`, per file (repository-relative
 /// paths). `None` for a file means the whole file is new.

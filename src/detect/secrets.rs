@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet};
 
+use crate::source::Span;
+
 /// Words that make a name look secret, matched on the name's lowercase words (split on `_`,
 /// `-`, `.` and camelCase) or as a suffix of a glued word (`dbpassword`).
 const SECRET_WORDS: &[&str] = &[
@@ -423,6 +425,65 @@ pub fn find_tokens(text: &str) -> Vec<TokenHit> {
     }
     out.sort_by_key(|h| h.range);
     out
+}
+
+/// The redacted form of a secret value: its first two characters and its length.
+/// `hunter22` -> `hu…(8 chars)`. Values of four characters or fewer show nothing.
+pub fn redact(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= 4 {
+        return format!("…({n} chars)");
+    }
+    let head: String = value.chars().take(2).collect();
+    format!("{head}…({n} chars)")
+}
+
+/// Mask the secret spans of a text in place of their characters, keeping byte offsets
+/// valid: every byte after the first two characters of each span becomes `*`.
+pub fn mask_secrets(text: &str, secrets: &[Span]) -> String {
+    if secrets.is_empty() {
+        return text.to_string();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for s in secrets {
+        let Some(value) = text.get(s.start..s.end) else {
+            continue;
+        };
+        let keep: usize = if value.chars().count() <= 4 {
+            0
+        } else {
+            value.chars().take(2).map(char::len_utf8).sum()
+        };
+        for b in &mut bytes[s.start + keep..s.end] {
+            *b = b'*';
+        }
+    }
+    // Each masked span covered whole characters and became ASCII, so this is UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_two_chars_and_length() {
+        assert_eq!(redact("hunter22"), "hu…(8 chars)");
+        assert_eq!(redact("abc"), "…(3 chars)");
+        assert!(!redact("s3cr3t-value").contains("cr3t"));
+    }
+
+    #[test]
+    fn masking_keeps_offsets() {
+        let text = "PASSWORD=hunter22 # ok\nnext";
+        let masked = mask_secrets(text, &[Span::new(9, 17)]);
+        assert_eq!(masked, "PASSWORD=hu****** # ok\nnext");
+        assert_eq!(masked.len(), text.len());
+        let text = "p: pässwörd!";
+        let masked = mask_secrets(text, &[Span::new(3, text.len())]);
+        assert!(!masked.contains("sswörd"));
+        assert_eq!(masked.len(), text.len());
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,303 @@
+//! The command line: parse arguments (clap, in `args.rs`), run the command, map the result
+//! to an exit code. The binary's `main` only calls [`main`].
+
+mod args;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{CheckArgs, Cli, ColorArg, Command, FailOn, RulesArgs, RulesFormat};
+
+use crate::api::{Rule, Severity};
+use crate::config::{Config, Selector};
+use crate::engine::{self, CheckOptions};
+use crate::gate;
+use crate::output::{self, Format, HumanOptions};
+use crate::rules::{self, REGISTRY};
+
+/// Run plumb with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(*args),
+        Command::Rules(args) => list_rules(args),
+        Command::Explain { rule } => explain(&rule),
+        Command::Init { path, force } => init(&path, force),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("plumb: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The repository root: the nearest directory above the working directory holding `.git`,
+/// else the working directory. Output paths are relative to it.
+fn repo_root() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut dir = cwd.as_path();
+    loop {
+        if dir.join(".git").exists() {
+            return dir.to_path_buf();
+        }
+        match dir.parent() {
+            Some(p) => dir = p,
+            None => return cwd,
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, String> {
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    let mut stdin = None;
+    if paths.iter().any(|p| p == Path::new("-")) {
+        let name = args
+            .stdin_filename
+            .clone()
+            .ok_or("reading standard input (`-`) needs --stdin-filename to know the file's kind")?;
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        stdin = Some((name, text));
+        paths.retain(|p| p != Path::new("-"));
+    }
+
+    // config: --config, else .plumb.yml walking up from the first path
+    let config_path = if args.no_config {
+        None
+    } else if let Some(p) = &args.config {
+        Some(p.clone())
+    } else {
+        let start = stdin
+            .as_ref()
+            .map(|(n, _)| n.clone())
+            .or_else(|| paths.first().cloned())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let start = if start.exists() {
+            start
+        } else {
+            start.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        Config::discover(if start.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &start
+        })
+    };
+    let mut config = match &config_path {
+        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    if !args.select.is_empty() {
+        let sel: Result<Vec<Selector>, String> =
+            args.select.iter().map(|s| Selector::parse(s)).collect();
+        config.selection.select = Some(sel.map_err(|e| format!("--select: {e}"))?);
+    }
+    for s in &args.ignore {
+        config.selection.ignore.push(
+            Selector::parse(s)
+                .and_then(Selector::not_parse_error)
+                .map_err(|e| format!("--ignore: {e}"))?,
+        );
+    }
+    let fail_on: Option<Severity> = match args.fail_on {
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Note) => Some(Severity::Note),
+        Some(FailOn::Never) => None,
+        None => config.fail_on.unwrap_or(Some(Severity::Warning)),
+    };
+
+    if let Some(n) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(|e| format!("--jobs: {e}"))?;
+    }
+
+    let root = repo_root();
+    if args.list_files {
+        let found = crate::discover::discover(
+            &paths,
+            &root,
+            &config,
+            &args.exclude,
+            args.no_ignore,
+            args.max_file_size,
+        );
+        let mut out = std::io::stdout().lock();
+        for c in &found.candidates {
+            let kind = match c.kind {
+                Some(k) => k.name().to_string(),
+                None => {
+                    let text = std::fs::read_to_string(&c.path).unwrap_or_default();
+                    match crate::discover::classify(&c.rel, &text) {
+                        Ok(Some(k)) => k.name().to_string(),
+                        Ok(None) | Err(_) => continue,
+                    }
+                }
+            };
+            let _ = writeln!(out, "{kind}\t{}", c.rel);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let opts = CheckOptions {
+        paths,
+        stdin,
+        config,
+        root,
+        no_ignore: args.no_ignore,
+        exclude: args.exclude.clone(),
+        max_file_size: args.max_file_size,
+    };
+    let mut report = engine::check(&opts);
+
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, gate::baseline::render(&report))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!(
+            "plumb: recorded {} findings in {}",
+            report.findings.len(),
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut gating_notes = Vec::new();
+    if let Some(path) = &args.baseline {
+        let baseline = gate::baseline::load(path)?;
+        let stats = gate::baseline::apply(&mut report, &baseline);
+        gating_notes.push(format!(
+            "{} findings baselined in {}, {} baseline entries now fixed",
+            stats.baselined,
+            path.display(),
+            stats.stale
+        ));
+    }
+    if let Some(base) = &args.new_only_since {
+        let changes = gate::diff::changes_since(&opts.root, base)?;
+        let dropped = gate::diff::keep_changed(&mut report, &changes);
+        gating_notes.push(format!(
+            "{dropped} findings on lines unchanged since {base} not reported"
+        ));
+    }
+
+    let format = args.format;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let human = HumanOptions {
+        color,
+        width: if to_terminal { 100 } else { 120 },
+    };
+    match &args.output {
+        Some(path) => {
+            let mut file = std::fs::File::create(path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            output::write(&report, format, &human, &mut file)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            // the summary still reaches the person running it
+            if format != Format::Human {
+                eprintln!("{}", report.summary_line());
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            output::write(&report, format, &human, &mut out)
+                .map_err(|e| format!("cannot write output: {e}"))?;
+        }
+    }
+    for note in &gating_notes {
+        eprintln!("plumb: {note}");
+    }
+    if !report.errors.is_empty() && format != Format::Human {
+        for e in &report.errors {
+            eprintln!(
+                "plumb: {}{}",
+                e.file
+                    .as_deref()
+                    .map(|f| format!("{f}: "))
+                    .unwrap_or_default(),
+                e.message
+            );
+        }
+    }
+
+    Ok(ExitCode::from(gate::outcome(&report, fail_on).code()))
+}
+
+fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
+    let kind = match &args.kind {
+        Some(k) => Some(
+            crate::source::Kind::from_name(k)
+                .ok_or_else(|| format!("unknown kind \"{k}\"; kinds are: workflow, action, dockerfile, compose, k8s, terraform"))?,
+        ),
+        None => None,
+    };
+    if let Some(p) = &args.pack {
+        if !crate::api::PACKS.iter().any(|(n, _)| n == p) {
+            return Err(format!("unknown pack \"{p}\""));
+        }
+    }
+    let selected: Vec<&Rule> = REGISTRY
+        .iter()
+        .copied()
+        .filter(|r| kind.is_none_or(|k| r.applies_to(k)))
+        .filter(|r| {
+            args.pack
+                .as_ref()
+                .is_none_or(|p| r.packs.contains(&p.as_str()))
+        })
+        .collect();
+    let text = match args.format {
+        RulesFormat::Table => crate::output::rules_table(&selected),
+        RulesFormat::Markdown => crate::output::rules_markdown(&selected),
+        RulesFormat::Json => crate::output::rules_json(&selected),
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(id: &str) -> Result<ExitCode, String> {
+    let rule =
+        rules::find(id).ok_or_else(|| format!("unknown rule \"{id}\" (see `plumb rules`)"))?;
+    println!("{}", rule.doc.trim_end());
+    if !rule.options.is_empty() && !rule.doc.contains("## Options") {
+        println!("\n## Options\n");
+        for o in rule.options {
+            println!(
+                "- `{}` ({}, default `{}`): {}",
+                o.name,
+                o.ty.name(),
+                o.default.text(),
+                o.help
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(path: &Path, force: bool) -> Result<ExitCode, String> {
+    if path.exists() && !force {
+        return Err(format!(
+            "{} exists; use --force to overwrite it",
+            path.display()
+        ));
+    }
+    std::fs::write(path, crate::config::STARTER)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}

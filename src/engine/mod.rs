@@ -1,0 +1,305 @@
+//! The pipeline: discovered files -> parse once (in parallel) -> one walk over each model,
+//! handing every node to the enabled rules that asked for it (files in parallel) ->
+//! suppressions -> superseded findings -> sort -> a [`Report`].
+
+mod resolve;
+mod walk;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::api::{Cx, Finding, Severity};
+use crate::config::Config;
+use crate::discover::{self, Candidate, Discovery};
+use crate::paths::rel_path;
+use crate::project::{ParsedFile, Project, TfDirs};
+use crate::report::{Notice, Report, Reported, ToolError};
+use crate::rules::plumb;
+use crate::suppress::{self, Suppressed};
+
+/// What to check and how.
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    /// The buffer of `-`, with the file name it stands for.
+    pub stdin: Option<(PathBuf, String)>,
+    pub config: Config,
+    /// Repository root: output paths are relative to it.
+    pub root: PathBuf,
+    pub no_ignore: bool,
+    pub exclude: Vec<String>,
+    pub max_file_size: u64,
+}
+
+/// Discover, parse and check. Errors are per file and land in the report.
+pub fn check(opts: &CheckOptions) -> Report {
+    let Discovery {
+        candidates,
+        notices,
+        errors: walk_errors,
+    } = discover::discover(
+        &opts.paths,
+        &opts.root,
+        &opts.config,
+        &opts.exclude,
+        opts.no_ignore,
+        opts.max_file_size,
+    );
+    let mut report = Report {
+        notices,
+        errors: walk_errors,
+        ..Report::default()
+    };
+
+    // parse once, in parallel
+    let mut loaded: Vec<Loaded> = candidates.par_iter().map(load_candidate).collect();
+    if let Some((name, text)) = &opts.stdin {
+        let rel = rel_path(&opts.root, name);
+        let kind = match discover::kind_of(&rel, &opts.config) {
+            Some(k) => Ok(Some(k)),
+            None => discover::classify(&rel, text),
+        };
+        match kind {
+            Err(notice) => report.notices.push(notice),
+            Ok(Some(kind)) => loaded.push(Loaded::File(Box::new(ParsedFile::load(
+                name.clone(),
+                rel,
+                kind,
+                text.clone().into_bytes(),
+            )))),
+            Ok(None) => report.notices.push(Notice {
+                file: rel,
+                message: "not a file kind plumb checks: skipped".into(),
+            }),
+        }
+    }
+    let mut files = Vec::with_capacity(loaded.len());
+    for l in loaded {
+        match l {
+            Loaded::File(f) => files.push(Arc::<ParsedFile>::from(f)),
+            Loaded::Skipped(None) => {}
+            Loaded::Skipped(Some(n)) => report.notices.push(n),
+            Loaded::Failed(e) => report.errors.push(e),
+        }
+    }
+    files.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
+    files.dedup_by(|a, b| a.src.rel == b.src.rel);
+    report.files_scanned = files.len();
+    let project = Project::new(opts.root.clone(), files, opts.max_file_size);
+
+    // rules: one walk per file, files in parallel
+    let tf = TfDirs::new(&project);
+    let per_file: Vec<Checked> = (0..project.files.len())
+        .into_par_iter()
+        .map(|i| check_file(&project.files[i], &project, &tf, &opts.config))
+        .collect();
+
+    let mut out = Vec::new();
+    for (i, checked) in per_file.into_iter().enumerate() {
+        let file = &project.files[i];
+        for msg in checked.panics {
+            report.errors.push(ToolError {
+                file: Some(file.src.rel.clone()),
+                position: None,
+                message: format!("internal error, file not fully checked: {msg}"),
+            });
+        }
+        resolve::resolve(
+            file,
+            &project,
+            checked.findings,
+            checked.suppressed,
+            &mut out,
+            &mut report,
+        );
+    }
+    out.sort_by(|a, b| order(a).cmp(&order(b)));
+    report.findings = out;
+    report
+        .suppressed
+        .sort_by(|(a, _), (b, _)| order(a).cmp(&order(b)));
+    report.errors.sort_by(|a, b| a.file.cmp(&b.file));
+    report.notices.sort_by(|a, b| a.file.cmp(&b.file));
+    report
+}
+
+/// Report order: path, position, rule, message.
+fn order(f: &Reported) -> (&str, usize, &str, &str) {
+    (
+        &f.location.file,
+        f.location.start.offset,
+        f.rule,
+        &f.message,
+    )
+}
+
+enum Loaded {
+    File(Box<ParsedFile>),
+    Skipped(Option<Notice>),
+    Failed(ToolError),
+}
+
+fn load_candidate(c: &Candidate) -> Loaded {
+    let bytes = match std::fs::read(&c.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Loaded::Failed(ToolError {
+                file: Some(c.rel.clone()),
+                position: None,
+                message: format!("cannot read: {e}"),
+            });
+        }
+    };
+    let kind = match c.kind {
+        Some(k) => k,
+        None => {
+            // a YAML file of no known name: Kubernetes if a document has apiVersion and kind
+            let text = String::from_utf8_lossy(&bytes);
+            match discover::classify(&c.rel, &text) {
+                Ok(Some(k)) => k,
+                Ok(None) => return Loaded::Skipped(None),
+                Err(notice) => return Loaded::Skipped(Some(notice)),
+            }
+        }
+    };
+    Loaded::File(Box::new(ParsedFile::load(
+        c.path.clone(),
+        c.rel.clone(),
+        kind,
+        bytes,
+    )))
+}
+
+/// What checking one file gave.
+struct Checked {
+    findings: Vec<Finding>,
+    suppressed: Vec<Suppressed>,
+    panics: Vec<String>,
+}
+
+/// Run every enabled rule on the file in one walk, then apply suppressions and
+/// supersession. A panic in a rule is caught and reported; the other rules go on.
+fn check_file<'p>(
+    file: &'p ParsedFile,
+    project: &'p Project,
+    tf_dirs: &'p TfDirs<'p>,
+    config: &'p Config,
+) -> Checked {
+    let mut findings: Vec<Finding> = file
+        .load_errors
+        .iter()
+        .map(|e| {
+            Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(if e.fatal {
+                Severity::Error
+            } else {
+                Severity::Warning
+            })
+        })
+        .collect();
+    let selection = config.rules_for(&file.src.rel, file.src.kind);
+    let mut panics = Vec::new();
+    if file.checkable() {
+        let cxs: Vec<(Cx<'p>, Option<Severity>)> = selection
+            .iter()
+            .filter(|(rule, _)| !rule.engine)
+            .map(|(rule, sev)| {
+                (
+                    Cx {
+                        rule,
+                        file,
+                        project,
+                        options: config.rule_options(rule),
+                        secret_names: &config.secret_names,
+                        tf_dirs,
+                    },
+                    *sev,
+                )
+            })
+            .collect();
+        let mut runner = walk::Runner::new(cxs);
+        runner.walk(file);
+        findings.append(&mut runner.findings);
+        panics = runner.panics;
+    }
+    let enabled = |id: &str| selection.iter().any(|(r, _)| r.id == id);
+    let applied = suppress::apply(
+        &file.src.text,
+        &file.src.lines,
+        &file.comments,
+        findings,
+        &enabled,
+    );
+    let mut findings = supersede(applied.kept);
+    // engine findings honour selection and severity overrides too (parse errors always
+    // stand: nothing in them was checked)
+    findings.retain(|f| !f.rule.engine || f.rule.id == plumb::PARSE_ERROR.id || enabled(f.rule.id));
+    for f in &mut findings {
+        if f.rule.engine && f.rule.id != plumb::PARSE_ERROR.id {
+            if let Some((_, Some(sev))) = selection.iter().find(|(r, _)| r.id == f.rule.id) {
+                f.severity = *sev;
+            }
+        }
+    }
+    Checked {
+        findings,
+        suppressed: applied.suppressed,
+        panics,
+    }
+}
+
+/// Drop findings that a finding of a rule declaring `supersedes` already reports on the same
+/// value (its span or a secret it marks). Runs after suppressions: a suppressed finding
+/// supersedes nothing.
+fn supersede(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let covers: Vec<(&'static str, crate::source::Span)> = findings
+        .iter()
+        .filter(|f| !f.rule.supersedes.is_empty())
+        .flat_map(|f| {
+            f.rule.supersedes.iter().flat_map(move |id| {
+                f.secrets
+                    .iter()
+                    .copied()
+                    .chain([f.span])
+                    .map(move |s| (*id, s))
+            })
+        })
+        .collect();
+    if covers.is_empty() {
+        return findings;
+    }
+    findings.retain(|f| {
+        !covers
+            .iter()
+            .any(|(id, s)| *id == f.rule.id && s.start < f.span.end && f.span.start < s.end)
+    });
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+    use crate::source::Span;
+
+    #[test]
+    fn a_superseding_finding_replaces_the_other_on_the_same_value() {
+        let structured = rules::find("compose/plaintext-secret").expect("rule");
+        let raw = rules::find("secrets/hardcoded-token").expect("rule");
+        assert!(structured.supersedes.contains(&raw.id));
+        let token = Span::new(10, 30);
+        let kept = supersede(vec![
+            Finding::new(structured, Span::new(5, 30), "x").secret(token),
+            Finding::new(raw, token, "y"),
+            Finding::new(raw, Span::new(40, 50), "elsewhere"),
+        ]);
+        let ids: Vec<_> = kept.iter().map(|f| (f.rule.id, f.span.start)).collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("compose/plaintext-secret", 5),
+                ("secrets/hardcoded-token", 40)
+            ]
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! Findings of one file -> reported findings: line/column positions, related places in this
+//! and other files, fingerprints, and the file's text with secrets masked for snippets.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::api::Finding;
+use crate::detect::secrets::mask_secrets;
+use crate::project::{ParsedFile, Project};
+use crate::report::{self, RelatedLocation, Report, Reported, fingerprint};
+use crate::source::{LineIndex, Span};
+use crate::suppress::Suppressed;
+
+pub(super) fn resolve(
+    file: &ParsedFile,
+    project: &Project,
+    findings: Vec<Finding>,
+    suppressed: Vec<Suppressed>,
+    out: &mut Vec<Reported>,
+    report: &mut Report,
+) {
+    if findings.is_empty() && suppressed.is_empty() {
+        return;
+    }
+    // every secret any finding marked is masked, whether or not that finding is shown
+    let secrets: Vec<Span> = findings
+        .iter()
+        .chain(suppressed.iter().map(|s| &s.finding))
+        .flat_map(|f| f.secrets.iter().copied())
+        .collect();
+    let masked: Arc<str> = Arc::from(mask_secrets(&file.src.text, &secrets));
+    let mut occurrences: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut fingerprinted = |f: Finding| -> Reported {
+        let offending = normalize_ws(f.span.text(&masked));
+        let n = occurrences
+            .entry((f.rule.id, offending.clone()))
+            .or_insert(0);
+        let fp = fingerprint(f.rule.id, &file.src.rel, &offending, *n);
+        *n += 1;
+        reported(file, project, f, fp)
+    };
+    // fingerprints count occurrences over kept and suppressed findings alike, so
+    // suppressing one finding does not change another's identity
+    let mut all: Vec<(Finding, Option<String>)> = findings
+        .into_iter()
+        .map(|f| (f, None))
+        .chain(suppressed.into_iter().map(|s| (s.finding, Some(s.reason))))
+        .collect();
+    all.sort_by_key(|(f, _)| (f.span.start, f.span.end, f.rule.id));
+    let mut any_shown = false;
+    for (f, reason) in all {
+        let r = fingerprinted(f);
+        match reason {
+            None => {
+                any_shown = true;
+                out.push(r);
+            }
+            Some(reason) => report.suppressed.push((r, reason)),
+        }
+    }
+    if any_shown {
+        report.sources.insert(file.src.rel.clone(), masked);
+    }
+}
+
+fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: String) -> Reported {
+    let location = report::locate(&file.src.rel, &file.src.text, &file.src.lines, f.span);
+    let related = f
+        .related
+        .iter()
+        .filter_map(|r| match &r.file {
+            None => Some(RelatedLocation {
+                location: report::locate(&file.src.rel, &file.src.text, &file.src.lines, r.span),
+                label: r.label.clone(),
+            }),
+            Some(path) => {
+                // a file checked or already loaded by a rule, else its text read once: a
+                // related place is never parsed again (nor as a kind it is not)
+                let location = match project.parsed(path) {
+                    Some(o) if r.span.end <= o.src.text.len() => {
+                        report::locate(&o.src.rel, &o.src.text, &o.src.lines, r.span)
+                    }
+                    Some(_) => return None,
+                    None => {
+                        let text = project.read_text(path)?;
+                        if r.span.end > text.len() {
+                            return None;
+                        }
+                        let lines = LineIndex::new(&text);
+                        report::locate(&project.rel(path), &text, &lines, r.span)
+                    }
+                };
+                Some(RelatedLocation {
+                    location,
+                    label: r.label.clone(),
+                })
+            }
+        })
+        .collect();
+    Reported {
+        rule: f.rule.id,
+        meta: Some(f.rule),
+        severity: f.severity,
+        message: f.message,
+        help: f.help,
+        kind: file.src.kind,
+        location,
+        related,
+        fingerprint,
+    }
+}
+
+fn normalize_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

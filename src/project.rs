@@ -1,0 +1,370 @@
+//! The files of one check: each file's text, its one parse ([`Model`]), its comments and
+//! the scripts it embeds, and the [`Project`] that rules reading across files go through (a
+//! compose service and the Dockerfile it builds, the `*.tf` files of one module, a workflow
+//! and the coverage config its tests read).
+//!
+//! Sits on `source/` and `paths`; nothing here knows about rules, config or output.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::paths::{normalize, parent, rel_path};
+use crate::source::dockerfile::{self, Dockerfile};
+use crate::source::script::Scripts;
+use crate::source::terraform::{self, TfFile};
+use crate::source::yaml::YamlFile;
+use crate::source::{Kind, LineIndex, Span, comments, compose, k8s, workflow};
+
+/// A file's text and identity.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path plumb read (relative to the working directory, or absolute).
+    pub path: PathBuf,
+    /// The path shown in output: relative to the repository root, `/`-separated.
+    pub rel: String,
+    pub kind: Kind,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+/// A file's parsed model: one parse per file, shared by all its rules.
+#[derive(Debug)]
+pub enum Model {
+    /// A workflow, action, compose file or manifest, with the scripts it embeds.
+    Yaml(YamlFile, Scripts),
+    Dockerfile(Dockerfile),
+    Terraform(Option<TfFile>),
+    /// The file could not be read as text (invalid UTF-8, binary): only its load error.
+    Unreadable,
+}
+
+/// A problem met while loading or parsing a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub span: Span,
+    pub message: String,
+    /// Whether the file could not be checked (a syntax error), or only part of it is
+    /// suspect (a duplicate key).
+    pub fatal: bool,
+}
+
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub src: SourceFile,
+    pub model: Model,
+    /// Problems met while loading and parsing.
+    pub load_errors: Vec<LoadError>,
+    /// Comment spans, in source order: the only places a suppression is read from (the
+    /// format's own comments, and shell comments of the scripts it embeds).
+    pub comments: Vec<Span>,
+}
+
+impl ParsedFile {
+    /// Decode and parse a file of a known kind.
+    pub fn load(path: PathBuf, rel: String, kind: Kind, bytes: Vec<u8>) -> ParsedFile {
+        let mut load_errors = Vec::new();
+        let (text, readable) = match String::from_utf8(bytes) {
+            Ok(t) => (t, true),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                load_errors.push(LoadError {
+                    span: Span::empty(at),
+                    message: "file is not valid UTF-8: not checked".to_string(),
+                    fatal: true,
+                });
+                (text, false)
+            }
+        };
+        let readable = readable && {
+            if let Some(at) = text.find('\0') {
+                load_errors.push(LoadError {
+                    span: Span::empty(at),
+                    message: "file holds a NUL byte and looks binary: not checked".to_string(),
+                    fatal: true,
+                });
+                false
+            } else {
+                true
+            }
+        };
+        let lines = LineIndex::new(&text);
+        let mut comments = Vec::new();
+        let model = if !readable {
+            Model::Unreadable
+        } else {
+            match kind {
+                Kind::Dockerfile => {
+                    let d = dockerfile::parse(&text);
+                    load_errors.extend(d.errors.iter().map(|e| LoadError {
+                        span: e.span,
+                        message: e.message.clone(),
+                        fatal: true,
+                    }));
+                    comments = d.comments.clone();
+                    Model::Dockerfile(d)
+                }
+                Kind::Terraform => match terraform::parse(&text) {
+                    Ok(t) => {
+                        comments = t.comments.clone();
+                        Model::Terraform(Some(t))
+                    }
+                    Err(e) => {
+                        load_errors.push(LoadError {
+                            span: e.span,
+                            message: e.message,
+                            fatal: true,
+                        });
+                        Model::Terraform(None)
+                    }
+                },
+                Kind::Workflow | Kind::Action | Kind::Compose | Kind::K8s => {
+                    let y = YamlFile::parse(&text);
+                    load_errors.extend(y.errors.iter().map(|e| LoadError {
+                        span: e.span,
+                        message: e.message.clone(),
+                        fatal: e.fatal,
+                    }));
+                    comments = comments::yaml(&text, &y);
+                    let scripts = match kind {
+                        Kind::Compose => compose::scripts(&y, &text),
+                        Kind::K8s => k8s::scripts(&y, &text),
+                        _ => workflow::scripts(&y, &text),
+                    };
+                    // a shell comment inside a `run:` script is a comment too (a `#` in a
+                    // shell string is not: the lexer knows the difference)
+                    comments.extend(scripts.comments());
+                    comments.sort_unstable();
+                    comments.dedup();
+                    Model::Yaml(y, scripts)
+                }
+            }
+        };
+        ParsedFile {
+            src: SourceFile {
+                path,
+                rel,
+                kind,
+                text,
+                lines,
+            },
+            model,
+            load_errors,
+            comments,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.src.text
+    }
+
+    /// Whether the model is complete enough for rules to run: read as text, and (for
+    /// Terraform, which has no partial parse) parsed.
+    pub fn checkable(&self) -> bool {
+        !matches!(self.model, Model::Unreadable | Model::Terraform(None))
+    }
+
+    pub fn yaml(&self) -> Option<&YamlFile> {
+        match &self.model {
+            Model::Yaml(y, _) => Some(y),
+            _ => None,
+        }
+    }
+
+    /// The scripts a YAML file embeds, by node.
+    pub fn scripts(&self) -> Option<&Scripts> {
+        match &self.model {
+            Model::Yaml(_, s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn dockerfile(&self) -> Option<&Dockerfile> {
+        match &self.model {
+            Model::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn terraform(&self) -> Option<&TfFile> {
+        match &self.model {
+            Model::Terraform(t) => t.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Files read on demand, by path and the kind they were read as.
+type LoadedFiles = HashMap<(PathBuf, Kind), Option<Arc<ParsedFile>>>;
+
+/// Every file of one check, for rules that reason across files.
+pub struct Project {
+    /// The repository root: output paths are relative to it.
+    pub root: PathBuf,
+    pub files: Vec<Arc<ParsedFile>>,
+    index: HashMap<PathBuf, usize>,
+    extra: Mutex<LoadedFiles>,
+    texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
+    max_file_size: u64,
+}
+
+impl Project {
+    pub fn new(root: PathBuf, files: Vec<Arc<ParsedFile>>, max_file_size: u64) -> Project {
+        let index = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (normalize(&f.src.path), i))
+            .collect();
+        Project {
+            root,
+            files,
+            index,
+            extra: Mutex::default(),
+            texts: Mutex::default(),
+            max_file_size,
+        }
+    }
+
+    /// The parsed file at `path` read as `kind`: one of the checked files, or loaded (once)
+    /// from disk. `None` when it does not exist or cannot be read.
+    pub fn file(&self, path: &Path, kind: Kind) -> Option<Arc<ParsedFile>> {
+        let path = normalize(path);
+        if let Some(&i) = self.index.get(&path) {
+            let f = &self.files[i];
+            if f.src.kind == kind {
+                return Some(f.clone());
+            }
+        }
+        let mut extra = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        extra
+            .entry((path.clone(), kind))
+            .or_insert_with(|| {
+                let bytes = read_limited(&path, self.max_file_size)?;
+                let rel = self.rel(&path);
+                Some(Arc::new(ParsedFile::load(path.clone(), rel, kind, bytes)))
+            })
+            .clone()
+    }
+
+    /// A file already parsed, whatever its kind: one of the checked files, or one a rule
+    /// loaded through [`Project::file`]. Never reads or parses anything.
+    pub fn parsed(&self, path: &Path) -> Option<Arc<ParsedFile>> {
+        let path = normalize(path);
+        if let Some(&i) = self.index.get(&path) {
+            return Some(self.files[i].clone());
+        }
+        let extra = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        extra
+            .iter()
+            .find(|((p, _), f)| *p == path && f.is_some())
+            .and_then(|(_, f)| f.clone())
+    }
+
+    /// The text of any file (a coverage config, a package.json), read once.
+    pub fn read_text(&self, path: &Path) -> Option<Arc<str>> {
+        let path = normalize(path);
+        if let Some(&i) = self.index.get(&path) {
+            return Some(Arc::from(self.files[i].src.text.as_str()));
+        }
+        let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        texts
+            .entry(path.clone())
+            .or_insert_with(|| {
+                let bytes = read_limited(&path, self.max_file_size)?;
+                String::from_utf8(bytes).ok().map(Arc::from)
+            })
+            .clone()
+    }
+
+    /// A path as shown in output.
+    pub fn rel(&self, path: &Path) -> String {
+        rel_path(&self.root, path)
+    }
+}
+
+/// Read a regular file of at most `max` bytes.
+pub fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > max {
+        return None;
+    }
+    std::fs::read(path).ok()
+}
+
+/// A Terraform module as rules see it: `files[id]` for the ids `module` hands out.
+pub struct TfModule<'a> {
+    pub module: Cow<'a, terraform::Module<'a>>,
+    pub files: Cow<'a, [&'a ParsedFile]>,
+    /// The id of the file being checked.
+    pub this: usize,
+}
+
+/// One directory's Terraform files and the module over them.
+pub struct TfDir<'a> {
+    pub module: terraform::Module<'a>,
+    pub files: Vec<&'a ParsedFile>,
+    index: HashMap<&'a str, usize>,
+}
+
+/// The Terraform modules of a check, one per directory, indexed once: rules of every file
+/// share them (a directory of 100,000 files stays linear).
+#[derive(Default)]
+pub struct TfDirs<'a> {
+    dirs: HashMap<PathBuf, TfDir<'a>>,
+}
+
+impl<'a> TfDirs<'a> {
+    /// Group the checked Terraform files by directory and index each module.
+    pub fn new(project: &'a Project) -> TfDirs<'a> {
+        let mut groups: HashMap<PathBuf, Vec<&ParsedFile>> = HashMap::new();
+        for f in &project.files {
+            if f.src.kind == Kind::Terraform {
+                groups
+                    .entry(normalize(parent(&f.src.path)))
+                    .or_default()
+                    .push(f.as_ref());
+            }
+        }
+        let dirs = groups
+            .into_iter()
+            .map(|(dir, files)| {
+                let parsed: Vec<(usize, &TfFile)> = files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| !f.src.rel.ends_with(".tfvars"))
+                    .filter_map(|(i, f)| f.terraform().map(|t| (i, t)))
+                    .collect();
+                let index = files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.src.rel.as_str(), i))
+                    .collect();
+                let module = terraform::Module::new(&parsed);
+                (
+                    dir,
+                    TfDir {
+                        module,
+                        files,
+                        index,
+                    },
+                )
+            })
+            .collect();
+        TfDirs { dirs }
+    }
+
+    /// The module `file` belongs to, with variable defaults and locals resolvable across
+    /// its files.
+    pub fn module_of(&'a self, file: &ParsedFile) -> Option<TfModule<'a>> {
+        file.terraform()?;
+        let dir = self.dirs.get(&normalize(parent(&file.src.path)))?;
+        let this = *dir.index.get(file.src.rel.as_str())?;
+        Some(TfModule {
+            module: Cow::Borrowed(&dir.module),
+            files: Cow::Borrowed(&dir.files),
+            this,
+        })
+    }
+}
