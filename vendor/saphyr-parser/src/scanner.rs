@@ -755,7 +755,9 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        if (self.mark.col as isize) < self.indent {
+        // plumb patch 1 (see PLUMB.md): indentation is not significant inside a flow
+        // collection, so this block-context check only applies at flow level 0.
+        if self.flow_level == 0 && (self.mark.col as isize) < self.indent {
             return Err(ScanError::new_str(self.mark, "invalid indentation"));
         }
 
