@@ -2,13 +2,23 @@
 //! file or a directory). Each line of a bad fixture that must produce a finding carries
 //! `# expect: <rule-id>[, <rule-id>]` (or `# expect-next-line: ...` on the comment line
 //! above, for formats where a trailing comment would change the line's meaning). The test
-//! asserts the rule's findings are exactly the marked lines, and none on the good fixture.
+//! asserts the rule's findings are exactly the marked lines, and none on the good fixture,
+//! and compares the rendered findings of the bad fixture (rule, line:column, message,
+//! related locations) with a reviewed snapshot, `tests/snapshots/rules__<kind>__<slug>.snap`,
+//! so a message change shows as a diff.
+//!
+//! One test per rule: `cargo test --test rules -- docker/non-root-user` runs one rule's
+//! fixtures alone.
 
 mod common;
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use libtest_mimic::{Arguments, Failed, Trial};
+use plumb::api::Rule;
+use plumb::report::Report;
 use plumb::rules::REGISTRY;
 
 fn fixture_inputs(dir: &Path, stem: &str) -> Vec<PathBuf> {
@@ -86,88 +96,135 @@ fn expected(files: &[PathBuf], root: &Path, rule: &str) -> BTreeSet<(String, usi
     out
 }
 
-#[test]
-fn every_rule_fixture_matches_its_markers() {
-    let root = common::manifest_dir();
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for rule in REGISTRY {
-        let (prefix, slug) = rule.id.split_once('/').expect("id has a slash");
-        let dir = root.join("fixtures").join(prefix).join(slug);
-        let bad = fixture_inputs(&dir, "bad");
-        let good = fixture_inputs(&dir, "good");
-        if bad.is_empty() || good.is_empty() {
-            failures.push(format!(
-                "{}: missing bad or good fixture in {}",
-                rule.id,
-                dir.display()
-            ));
-            continue;
+/// The findings of `rule` in a report, rendered for a snapshot.
+fn render(report: &Report, rule: &str) -> String {
+    let mut out = String::new();
+    for f in report.findings.iter().filter(|f| f.rule == rule) {
+        let _ = writeln!(
+            out,
+            "{}:{}:{} {} [{}] {}",
+            f.location.file,
+            f.location.start.line,
+            f.location.start.column,
+            f.rule,
+            f.severity.name(),
+            f.message
+        );
+        for r in &f.related {
+            let _ = writeln!(
+                out,
+                "    related {}:{}:{} {}",
+                r.location.file, r.location.start.line, r.location.start.column, r.label
+            );
         }
-        // bad: exactly the marked lines
-        let report = common::check(&root, &bad, &["all"]);
-        let got: BTreeSet<(String, usize)> = report
+    }
+    out
+}
+
+fn check_rule(rule: &'static Rule) -> Result<(), Failed> {
+    let root = common::manifest_dir();
+    let (prefix, slug) = rule.id.split_once('/').expect("id has a slash");
+    let dir = root.join("fixtures").join(prefix).join(slug);
+    let bad = fixture_inputs(&dir, "bad");
+    let good = fixture_inputs(&dir, "good");
+    if bad.is_empty() || good.is_empty() {
+        return Err(format!("missing bad or good fixture in {}", dir.display()).into());
+    }
+    let mut failures = Vec::new();
+    // bad: exactly the marked lines
+    let report = common::check(&root, &bad, &["all"]);
+    let got: BTreeSet<(String, usize)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule.id)
+        .map(|f| (f.location.file.clone(), f.location.start.line))
+        .collect();
+    let bad_files: Vec<PathBuf> = bad.iter().flat_map(|b| files_under(b)).collect();
+    let want = expected(&bad_files, &root, rule.id);
+    if want.is_empty() {
+        failures.push(format!("bad fixture has no `# expect: {}` marker", rule.id));
+    }
+    if got != want {
+        failures.push(format!(
+            "bad fixture\n  expected: {want:?}\n  got:      {got:?}\n  all:\n{}",
+            render(&report, rule.id)
+        ));
+    }
+    if rule.id != "plumb/parse-error" {
+        if let Some(pe) = report
             .findings
             .iter()
-            .filter(|f| f.rule == rule.id)
-            .map(|f| (f.location.file.clone(), f.location.start.line))
-            .collect();
-        let bad_files: Vec<PathBuf> = bad.iter().flat_map(|b| files_under(b)).collect();
-        let want = expected(&bad_files, &root, rule.id);
-        if want.is_empty() {
+            .find(|f| f.rule == "plumb/parse-error")
+        {
             failures.push(format!(
-                "{}: bad fixture has no `# expect: {}` marker",
-                rule.id, rule.id
+                "bad fixture does not parse: {} {}:{}",
+                pe.message, pe.location.file, pe.location.start.line
             ));
         }
-        if got != want {
-            failures.push(format!(
-                "{}: bad fixture\n  expected: {want:?}\n  got:      {got:?}\n  all: {:#?}",
-                rule.id,
-                report
-                    .findings
-                    .iter()
-                    .map(|f| format!(
-                        "{}:{}:{} {} {}",
-                        f.location.file,
-                        f.location.start.line,
-                        f.location.start.column,
-                        f.rule,
-                        f.message
-                    ))
-                    .collect::<Vec<_>>()
-            ));
-        }
-        if rule.id != "plumb/parse-error" {
-            if let Some(pe) = report
-                .findings
-                .iter()
-                .find(|f| f.rule == "plumb/parse-error")
-            {
-                failures.push(format!(
-                    "{}: bad fixture does not parse: {} {}:{}",
-                    rule.id, pe.message, pe.location.file, pe.location.start.line
-                ));
+    }
+    let snapshot = render(&report, rule.id);
+    // good: nothing from this rule, and it parses
+    let report = common::check(&root, &good, &["all"]);
+    let noise: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule.id || f.rule == "plumb/parse-error")
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f.location.file, f.location.start.line, f.rule, f.message
+            )
+        })
+        .collect();
+    if !noise.is_empty() {
+        failures.push(format!("good fixture produced {noise:#?}"));
+    }
+    if !failures.is_empty() {
+        return Err(failures.join("\n\n").into());
+    }
+    let name = rule.id.replace('/', "__");
+    let settings = insta::Settings::clone_current();
+    let mut settings = settings;
+    settings.set_snapshot_path(root.join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_description(format!("findings of {} on its bad fixture", rule.id));
+    settings.bind(|| {
+        std::panic::catch_unwind(|| insta::assert_snapshot!(format!("rules__{name}"), snapshot))
+    })
+    .map_err(|_| Failed::from(format!("snapshot of {} differs (cargo insta review)", rule.id)))
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials: Vec<Trial> = REGISTRY
+        .iter()
+        .map(|rule| Trial::test(rule.id, move || check_rule(rule)))
+        .collect();
+    trials.push(Trial::test("every fixture folder belongs to a rule", || {
+        let root = common::manifest_dir().join("fixtures");
+        let mut orphans = Vec::new();
+        for kind in std::fs::read_dir(&root).expect("fixtures").flatten() {
+            if !kind.path().is_dir() {
+                continue;
+            }
+            for f in std::fs::read_dir(kind.path()).expect("kind").flatten() {
+                let id = format!(
+                    "{}/{}",
+                    kind.file_name().to_string_lossy(),
+                    f.file_name().to_string_lossy()
+                );
+                let known = REGISTRY.iter().any(|r| r.id == id);
+                let shared = matches!(kind.file_name().to_str(), Some("mixed" | "hostile"));
+                if !known && !shared && f.path().is_dir() {
+                    orphans.push(id);
+                }
             }
         }
-        // good: nothing from this rule, and it parses
-        let report = common::check(&root, &good, &["all"]);
-        let noise: Vec<String> = report
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id || f.rule == "plumb/parse-error")
-            .map(|f| {
-                format!(
-                    "{}:{} {} {}",
-                    f.location.file, f.location.start.line, f.rule, f.message
-                )
-            })
-            .collect();
-        if !noise.is_empty() {
-            failures.push(format!("{}: good fixture produced {noise:#?}", rule.id));
+        if orphans.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("fixture folders without a rule: {orphans:?}").into())
         }
-        checked += 1;
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    assert_eq!(checked, REGISTRY.len());
+    }));
+    libtest_mimic::run(&args, trials).exit();
 }
