@@ -188,10 +188,16 @@ fn check_rule(rule: &'static Rule) -> Result<(), Failed> {
     settings.set_snapshot_path(root.join("tests/snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_description(format!("findings of {} on its bad fixture", rule.id));
-    settings.bind(|| {
-        std::panic::catch_unwind(|| insta::assert_snapshot!(format!("rules__{name}"), snapshot))
-    })
-    .map_err(|_| Failed::from(format!("snapshot of {} differs (cargo insta review)", rule.id)))
+    settings
+        .bind(|| {
+            std::panic::catch_unwind(|| insta::assert_snapshot!(format!("rules__{name}"), snapshot))
+        })
+        .map_err(|_| {
+            Failed::from(format!(
+                "snapshot of {} differs (cargo insta review)",
+                rule.id
+            ))
+        })
 }
 
 fn main() {
@@ -200,31 +206,34 @@ fn main() {
         .iter()
         .map(|rule| Trial::test(rule.id, move || check_rule(rule)))
         .collect();
-    trials.push(Trial::test("every fixture folder belongs to a rule", || {
-        let root = common::manifest_dir().join("fixtures");
-        let mut orphans = Vec::new();
-        for kind in std::fs::read_dir(&root).expect("fixtures").flatten() {
-            if !kind.path().is_dir() {
-                continue;
-            }
-            for f in std::fs::read_dir(kind.path()).expect("kind").flatten() {
-                let id = format!(
-                    "{}/{}",
-                    kind.file_name().to_string_lossy(),
-                    f.file_name().to_string_lossy()
-                );
-                let known = REGISTRY.iter().any(|r| r.id == id);
-                let shared = matches!(kind.file_name().to_str(), Some("mixed" | "hostile"));
-                if !known && !shared && f.path().is_dir() {
-                    orphans.push(id);
+    trials.push(Trial::test(
+        "every fixture folder belongs to a rule",
+        || {
+            let root = common::manifest_dir().join("fixtures");
+            let mut orphans = Vec::new();
+            for kind in std::fs::read_dir(&root).expect("fixtures").flatten() {
+                if !kind.path().is_dir() {
+                    continue;
+                }
+                for f in std::fs::read_dir(kind.path()).expect("kind").flatten() {
+                    let id = format!(
+                        "{}/{}",
+                        kind.file_name().to_string_lossy(),
+                        f.file_name().to_string_lossy()
+                    );
+                    let known = REGISTRY.iter().any(|r| r.id == id);
+                    let shared = matches!(kind.file_name().to_str(), Some("mixed" | "hostile"));
+                    if !known && !shared && f.path().is_dir() {
+                        orphans.push(id);
+                    }
                 }
             }
-        }
-        if orphans.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("fixture folders without a rule: {orphans:?}").into())
-        }
-    }));
+            if orphans.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("fixture folders without a rule: {orphans:?}").into())
+            }
+        },
+    ));
     libtest_mimic::run(&args, trials).exit();
 }

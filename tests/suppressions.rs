@@ -27,7 +27,11 @@ fn a_directive_inside_a_string_suppresses_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let wf = "on: pull_request_target\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: 'echo \"# plumb: ignore-file[gha/*] -- x\"'\n      - run: echo \"${{ github.event.pull_request.title }}\"\n";
     write(dir.path(), ".github/workflows/ci.yml", wf);
-    let report = common::check(dir.path(), &[dir.path().to_path_buf()], &["gha/template-injection"]);
+    let report = common::check(
+        dir.path(),
+        &[dir.path().to_path_buf()],
+        &["gha/template-injection"],
+    );
     assert!(
         ids(&report).contains(&("gha/template-injection", 7)),
         "{:?}",
@@ -38,11 +42,21 @@ fn a_directive_inside_a_string_suppresses_nothing() {
     // the same directive as a YAML comment, and as a shell comment of the script, suppresses
     for (line, reason) in [
         ("# plumb: ignore-file[gha/*] -- reviewed", "reviewed"),
-        ("      # plumb: ignore-file[gha/*] -- in the workflow", "in the workflow"),
+        (
+            "      # plumb: ignore-file[gha/*] -- in the workflow",
+            "in the workflow",
+        ),
     ] {
-        write(dir.path(), ".github/workflows/ci.yml", &format!("{wf}{line}\n"));
-        let report =
-            common::check(dir.path(), &[dir.path().to_path_buf()], &["gha/template-injection"]);
+        write(
+            dir.path(),
+            ".github/workflows/ci.yml",
+            &format!("{wf}{line}\n"),
+        );
+        let report = common::check(
+            dir.path(),
+            &[dir.path().to_path_buf()],
+            &["gha/template-injection"],
+        );
         assert!(report.findings.is_empty(), "{:?}", ids(&report));
         assert_eq!(report.suppressed.len(), 1);
         assert_eq!(report.suppressed[0].1, reason);
@@ -99,7 +113,10 @@ fn parse_errors_cannot_be_suppressed_or_ignored() {
     );
     let report = common::check(dir.path(), &[dir.path().to_path_buf()], &["all"]);
     assert!(
-        report.findings.iter().any(|f| f.rule == "plumb/parse-error"),
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == "plumb/parse-error"),
         "{:?}",
         ids(&report)
     );
@@ -123,5 +140,8 @@ fn parse_errors_cannot_be_suppressed_or_ignored() {
         .expect("run plumb");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(".plumb.yml:1:10") && err.contains("cannot be ignored"), "{err}");
+    assert!(
+        err.contains(".plumb.yml:1:10") && err.contains("cannot be ignored"),
+        "{err}"
+    );
 }

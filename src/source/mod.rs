@@ -238,3 +238,47 @@ impl OffsetMap {
         Span::new(start, end.max(start))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_positions_count_characters_and_skip_a_bom() {
+        let text = "\u{feff}ab\r\nçé x\n\nlast";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.position(text, 3), (1, 1)); // after the BOM
+        assert_eq!(idx.position(text, 4), (1, 2));
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.position(text, x), (2, 4)); // ç and é are one column each
+        assert_eq!(idx.line_span(text, 0).text(text), "\u{feff}ab"); // no \r\n
+        assert_eq!(idx.line_span(text, 2).text(text), "");
+        assert_eq!(idx.position(text, text.len() + 10), (4, 5)); // clamped to the end
+        assert_eq!(idx.line_of(x), 1);
+    }
+
+    #[test]
+    fn offset_map_follows_segments_and_keeps_spans_inside_them() {
+        // derived "abcdef" from source "ab\\\n  cdef": two verbatim runs
+        let mut map = OffsetMap::default();
+        map.push(0, 10);
+        map.push(2, 16);
+        assert_eq!(map.to_source(0), 10);
+        assert_eq!(map.to_source(1), 11);
+        assert_eq!(map.to_source(2), 16);
+        assert_eq!(map.to_source(5), 19);
+        // a span ending at a run's edge stays in that run
+        assert_eq!(map.span(Span::new(0, 2)), Span::new(10, 12));
+        assert_eq!(map.span(Span::new(1, 4)), Span::new(11, 18));
+        assert_eq!(map.span(Span::empty(3)), Span::empty(17));
+        // a contiguous push merges into the previous run
+        let mut m = OffsetMap::contiguous(5);
+        m.push(3, 8);
+        assert_eq!(m, OffsetMap::contiguous(5));
+        // slicing re-bases on a derived offset
+        let s = map.slice_from(1);
+        assert_eq!(s.to_source(0), 11);
+        assert_eq!(s.to_source(1), 16);
+    }
+}

@@ -1,4 +1,5 @@
-//! Knowledge several rules share, with its data tables: which base images run as a
-//! non-root user.
+//! Knowledge rules share, with its data tables: which base images run as a non-root user,
+//! and where coverage thresholds live in a repository's config files.
 
+pub mod coverage;
 pub mod images;

@@ -1,243 +1,7 @@
-//! A POSIX-ish shell lexer for Dockerfile `RUN` bodies and CI `run:` scripts.
-//!
-//! It does not execute or expand anything: it finds the simple commands of a script, their
-//! words (quotes removed, escapes resolved, `$VAR`/`$(...)` kept literally) and how each
-//! command is joined to the next. Compound syntax (`if`/`while`/`for`/`case`, `( )` and
-//! `{ }` groups) is flattened: the commands inside are reported in source order.
-//!
-//! The lexer is total and runs in linear time: it never panics, never recurses on input,
-//! and stops gracefully at the end of text when a quote or substitution is unterminated.
-//! Spans are byte offsets into the text given to [`parse_script`].
+//! The lexer: one linear pass, no recursion on input, total on any text.
 
-use super::Span;
-
-/// How a command is joined to its neighbour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Op {
-    /// `&&`
-    And,
-    /// `||`
-    Or,
-    /// `|` (and `|&`)
-    Pipe,
-    /// `;`, `;;` or a newline
-    Semi,
-    /// `&`
-    Background,
-}
-
-/// One shell word.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Word {
-    /// The word with quotes removed and backslash escapes resolved. Parameter expansions,
-    /// command substitutions and backticks are kept literally (`$HOME`, `$(id -u)`).
-    pub value: String,
-    /// The raw word in the text, quotes included.
-    pub span: Span,
-    /// Whether any part of the word was quoted or backslash-escaped.
-    pub quoted: bool,
-}
-
-impl Word {
-    /// Whether the word is a variable assignment `NAME=value` (also `NAME+=value`,
-    /// `NAME[i]=value`).
-    pub fn is_assignment(&self) -> bool {
-        is_assignment(&self.value)
-    }
-}
-
-/// One simple command: its words, with redirections left out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Command {
-    /// The words of the command, redirections and their targets excluded.
-    pub words: Vec<Word>,
-    /// From the first to the last token of the command (redirections included).
-    pub span: Span,
-    /// The operator joining this command to the previous one.
-    pub op_before: Option<Op>,
-    /// The operator joining this command to the next one.
-    pub op_after: Option<Op>,
-    /// Commands connected by `|` share this id; ids count up from 0 in source order.
-    pub pipeline: usize,
-    /// Whether the command sits inside a `( ... )` or `{ ...; }` group.
-    pub in_subshell: bool,
-}
-
-/// The simple commands of a script, in source order, and its comments.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Script {
-    pub commands: Vec<Command>,
-    /// `# ...` comments, from the `#` to the end of the line.
-    pub comments: Vec<Span>,
-}
-
-const WRAPPERS: &[&str] = &["sudo", "env", "exec", "time", "nice", "nohup", "command"];
-
-impl Command {
-    /// The first word that is not a variable assignment, taken literally (`sudo` in
-    /// `sudo apt-get install`). See [`Command::program`] for the program that really runs.
-    pub fn name(&self) -> Option<&str> {
-        self.words
-            .iter()
-            .find(|w| !w.is_assignment())
-            .map(|w| w.value.as_str())
-    }
-
-    /// The program that really runs and its index in `words`: leading `VAR=value`
-    /// assignments and the wrappers `sudo`, `env`, `exec`, `time`, `nice`, `nohup` and
-    /// `command` (with their options) are skipped. `command -v x` is a lookup, so its
-    /// program is `command` itself. A wrapper with nothing after it is the program.
-    pub fn program(&self) -> Option<(&Word, usize)> {
-        let w = &self.words;
-        let mut i = 0;
-        let mut last_wrapper: Option<usize> = None;
-        loop {
-            while w.get(i).is_some_and(Word::is_assignment) {
-                i += 1;
-            }
-            let Some(word) = w.get(i) else {
-                return last_wrapper.and_then(|k| w.get(k).map(|x| (x, k)));
-            };
-            let base = basename(&word.value);
-            if !WRAPPERS.contains(&base) {
-                return Some((word, i));
-            }
-            let at = i;
-            last_wrapper = Some(at);
-            i += 1;
-            i = match base {
-                "sudo" => skip_options(
-                    w,
-                    i,
-                    "ugCDprtUT",
-                    &[
-                        "user",
-                        "group",
-                        "chdir",
-                        "host",
-                        "prompt",
-                        "role",
-                        "type",
-                        "other-user",
-                        "close-from",
-                        "command-timeout",
-                        "chroot",
-                    ],
-                ),
-                "env" => skip_options(w, i, "uCS", &["unset", "chdir", "split-string"]),
-                "exec" => skip_options(w, i, "a", &[]),
-                "time" => skip_options(w, i, "fo", &["format", "output"]),
-                "nice" => skip_options(w, i, "n", &["adjustment"]),
-                "command" => {
-                    let j = skip_options(w, i, "", &[]);
-                    let lookup = w[i.min(w.len())..j.min(w.len())]
-                        .iter()
-                        .any(|x| x.value.starts_with('-') && x.value.contains(['v', 'V']));
-                    if lookup {
-                        return Some((word, at));
-                    }
-                    j
-                }
-                _ => skip_options(w, i, "", &[]),
-            };
-        }
-    }
-
-    /// The words after index `idx` (the arguments of the program at `idx`).
-    pub fn args_after(&self, idx: usize) -> &[Word] {
-        self.words.get(idx + 1..).unwrap_or(&[])
-    }
-
-    /// The first argument of [`Command::program`] that sets the option `--long` (also
-    /// `--long=value`) or the short option `-c` (also inside a group such as `-fsSLk`).
-    /// `long` may be given with or without its leading dashes; an empty `long` only matches
-    /// short options. Scanning stops at `--`.
-    pub fn has_flag(&self, long: &str, short: Option<char>) -> Option<&Word> {
-        let (_, p) = self.program()?;
-        let long = long.trim_start_matches('-');
-        for w in self.args_after(p) {
-            let v = w.value.as_str();
-            if v == "--" {
-                break;
-            }
-            if let Some(rest) = v.strip_prefix("--") {
-                if !long.is_empty()
-                    && rest
-                        .strip_prefix(long)
-                        .is_some_and(|r| r.is_empty() || r.starts_with('='))
-                {
-                    return Some(w);
-                }
-            } else if let (Some(rest), Some(c)) = (v.strip_prefix('-'), short) {
-                // a group of short options ends where a glued value starts (`-o/tmp/k`)
-                if rest
-                    .chars()
-                    .take_while(|ch| ch.is_ascii_alphanumeric())
-                    .any(|ch| ch == c)
-                {
-                    return Some(w);
-                }
-            }
-        }
-        None
-    }
-}
-
-/// The last path component: `/usr/bin/sudo` -> `sudo`.
-pub fn basename(s: &str) -> &str {
-    s.rsplit('/').next().unwrap_or(s)
-}
-
-/// Skip the options of a wrapper starting at `i`; return the index of the first word after
-/// them. `arg_shorts` are short options taking a value, `arg_longs` long ones.
-fn skip_options(w: &[Word], mut i: usize, arg_shorts: &str, arg_longs: &[&str]) -> usize {
-    while let Some(word) = w.get(i) {
-        let v = word.value.as_str();
-        if v == "--" {
-            return i + 1;
-        }
-        if let Some(long) = v.strip_prefix("--") {
-            i += 1;
-            if !long.contains('=') && arg_longs.contains(&long) {
-                i += 1;
-            }
-        } else if let Some(short) = v.strip_prefix('-').filter(|s| !s.is_empty()) {
-            i += 1;
-            // `-u root`, `-Eu root`: the last option of a group takes the next word
-            if short.chars().all(|x| x.is_ascii_alphabetic())
-                && short.chars().last().is_some_and(|c| arg_shorts.contains(c))
-            {
-                i += 1;
-            }
-        } else {
-            break;
-        }
-    }
-    i
-}
-
-/// `NAME=value`, `NAME+=value`, `NAME[sub]=value`.
-fn is_assignment(v: &str) -> bool {
-    let b = v.as_bytes();
-    match b.first() {
-        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {}
-        _ => return false,
-    }
-    let mut i = 1;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-        i += 1;
-    }
-    if b.get(i) == Some(&b'[') {
-        match b[i..].iter().position(|&c| c == b']') {
-            Some(k) => i += k + 1,
-            None => return false,
-        }
-    }
-    if b.get(i) == Some(&b'+') {
-        i += 1;
-    }
-    b.get(i) == Some(&b'=')
-}
+use super::{Command, Op, Script, Word};
+use crate::source::Span;
 
 /// Split `text` into simple commands. Never fails; see the module docs.
 pub fn parse_script(text: &str) -> Script {
@@ -283,7 +47,7 @@ enum Mode {
 
 /// Nesting contexts for substitutions, scanned without recursion.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Ctx {
+enum Nest {
     Paren,
     Brace,
     Backtick,
@@ -292,13 +56,13 @@ enum Ctx {
 
 /// Scan a nested construct opened just before `i` (its opener already consumed); return
 /// the index just past its closer, or the end of input.
-fn scan_nested(b: &[u8], mut i: usize, first: Ctx) -> usize {
+fn scan_nested(b: &[u8], mut i: usize, first: Nest) -> usize {
     let mut stack = vec![first];
     while i < b.len() {
         let Some(&top) = stack.last() else { break };
         let c = b[i];
         let next = b.get(i + 1).copied();
-        if top == Ctx::DQuote {
+        if top == Nest::DQuote {
             match c {
                 b'\\' => i += 2,
                 b'"' => {
@@ -306,15 +70,15 @@ fn scan_nested(b: &[u8], mut i: usize, first: Ctx) -> usize {
                     i += 1;
                 }
                 b'$' if next == Some(b'(') => {
-                    stack.push(Ctx::Paren);
+                    stack.push(Nest::Paren);
                     i += 2;
                 }
                 b'$' if next == Some(b'{') => {
-                    stack.push(Ctx::Brace);
+                    stack.push(Nest::Brace);
                     i += 2;
                 }
                 b'`' => {
-                    stack.push(Ctx::Backtick);
+                    stack.push(Nest::Backtick);
                     i += 1;
                 }
                 _ => i += 1,
@@ -329,34 +93,34 @@ fn scan_nested(b: &[u8], mut i: usize, first: Ctx) -> usize {
                     };
                 }
                 b'"' => {
-                    stack.push(Ctx::DQuote);
+                    stack.push(Nest::DQuote);
                     i += 1;
                 }
                 b'`' => {
-                    if top == Ctx::Backtick {
+                    if top == Nest::Backtick {
                         stack.pop();
                     } else {
-                        stack.push(Ctx::Backtick);
+                        stack.push(Nest::Backtick);
                     }
                     i += 1;
                 }
                 b'$' if next == Some(b'(') => {
-                    stack.push(Ctx::Paren);
+                    stack.push(Nest::Paren);
                     i += 2;
                 }
                 b'$' if next == Some(b'{') => {
-                    stack.push(Ctx::Brace);
+                    stack.push(Nest::Brace);
                     i += 2;
                 }
-                b'(' if top == Ctx::Paren => {
-                    stack.push(Ctx::Paren);
+                b'(' if top == Nest::Paren => {
+                    stack.push(Nest::Paren);
                     i += 1;
                 }
-                b')' if top == Ctx::Paren => {
+                b')' if top == Nest::Paren => {
                     stack.pop();
                     i += 1;
                 }
-                b'}' if top == Ctx::Brace => {
+                b'}' if top == Nest::Brace => {
                     stack.pop();
                     i += 1;
                 }
@@ -600,7 +364,7 @@ impl Lexer<'_> {
         }
         // `(( arithmetic ))` as a command
         if self.words.is_empty() && self.peek(1) == Some(b'(') {
-            let end = scan_nested(self.b, self.i + 2, Ctx::Paren);
+            let end = scan_nested(self.b, self.i + 2, Nest::Paren);
             let end = if self.b.get(end) == Some(&b')') {
                 end + 1
             } else {
@@ -690,7 +454,7 @@ impl Lexer<'_> {
                         None => self.b.len(),
                     }
                 }
-                b'"' => self.i = scan_nested(self.b, self.i + 1, Ctx::DQuote),
+                b'"' => self.i = scan_nested(self.b, self.i + 1, Nest::DQuote),
                 b'(' => {
                     depth += 1;
                     self.i += 1;
@@ -810,7 +574,7 @@ impl Lexer<'_> {
         let mut i = self.i;
         // process substitution `<(...)` / `>(...)` is one word
         if matches!(b.get(i), Some(b'<' | b'>')) && b.get(i + 1) == Some(&b'(') {
-            let end = scan_nested(b, i + 2, Ctx::Paren);
+            let end = scan_nested(b, i + 2, Nest::Paren);
             val.extend_from_slice(&b[i..end]);
             i = end;
         }
@@ -821,7 +585,7 @@ impl Lexer<'_> {
                 b'(' => {
                     if val.last() == Some(&b'=') {
                         // array assignment `a=(x y)`
-                        let end = scan_nested(b, i + 1, Ctx::Paren);
+                        let end = scan_nested(b, i + 1, Nest::Paren);
                         val.extend_from_slice(&b[i..end]);
                         i = end;
                     } else {
@@ -859,16 +623,16 @@ impl Lexer<'_> {
                             },
                             b'$' if matches!(b.get(i + 1), Some(b'(' | b'{')) => {
                                 let ctx = if b[i + 1] == b'(' {
-                                    Ctx::Paren
+                                    Nest::Paren
                                 } else {
-                                    Ctx::Brace
+                                    Nest::Brace
                                 };
                                 let end = scan_nested(b, i + 2, ctx);
                                 val.extend_from_slice(&b[i..end]);
                                 i = end;
                             }
                             b'`' => {
-                                let end = scan_nested(b, i + 1, Ctx::Backtick);
+                                let end = scan_nested(b, i + 1, Nest::Backtick);
                                 val.extend_from_slice(&b[i..end]);
                                 i = end;
                             }
@@ -894,12 +658,12 @@ impl Lexer<'_> {
                 },
                 b'$' => match b.get(i + 1) {
                     Some(b'(') => {
-                        let end = scan_nested(b, i + 2, Ctx::Paren);
+                        let end = scan_nested(b, i + 2, Nest::Paren);
                         val.extend_from_slice(&b[i..end]);
                         i = end;
                     }
                     Some(b'{') => {
-                        let end = scan_nested(b, i + 2, Ctx::Brace);
+                        let end = scan_nested(b, i + 2, Nest::Brace);
                         val.extend_from_slice(&b[i..end]);
                         i = end;
                     }
@@ -941,7 +705,7 @@ impl Lexer<'_> {
                     }
                 },
                 b'`' => {
-                    let end = scan_nested(b, i + 1, Ctx::Backtick);
+                    let end = scan_nested(b, i + 1, Nest::Backtick);
                     val.extend_from_slice(&b[i..end]);
                     i = end;
                 }
@@ -959,249 +723,5 @@ impl Lexer<'_> {
             span: Span::new(start, self.i.min(b.len())),
             quoted,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn names(s: &Script) -> Vec<String> {
-        s.commands
-            .iter()
-            .map(|c| {
-                c.words
-                    .iter()
-                    .map(|w| w.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect()
-    }
-
-    fn cmds(text: &str) -> Vec<String> {
-        names(&parse_script(text))
-    }
-
-    #[test]
-    fn simple_and_operators() {
-        let text = "apt-get update && apt-get install -y curl || true; echo hi | grep h & wait";
-        let s = parse_script(text);
-        assert_eq!(
-            names(&s),
-            [
-                "apt-get update",
-                "apt-get install -y curl",
-                "true",
-                "echo hi",
-                "grep h",
-                "wait"
-            ]
-        );
-        let ops: Vec<_> = s.commands.iter().map(|c| c.op_after).collect();
-        assert_eq!(
-            ops,
-            [
-                Some(Op::And),
-                Some(Op::Or),
-                Some(Op::Semi),
-                Some(Op::Pipe),
-                Some(Op::Background),
-                None
-            ]
-        );
-        assert_eq!(s.commands[1].op_before, Some(Op::And));
-        assert_eq!(s.commands[0].op_before, None);
-        let pipes: Vec<_> = s.commands.iter().map(|c| c.pipeline).collect();
-        assert_eq!(pipes, [0, 1, 2, 3, 3, 4]);
-        assert_eq!(s.commands[1].span.text(text), "apt-get install -y curl");
-        assert_eq!(s.commands[1].words[3].span.text(text), "curl");
-    }
-
-    #[test]
-    fn quotes_and_escapes() {
-        let text = r#"echo 'a b' "c $HOME \"d\"" e\ f g"h"'i' "$(date "+%s")" `id -u` ${X:-y}"#;
-        let s = parse_script(text);
-        let w = &s.commands[0].words;
-        let vals: Vec<_> = w.iter().map(|w| w.value.as_str()).collect();
-        assert_eq!(
-            vals,
-            [
-                "echo",
-                "a b",
-                r#"c $HOME "d""#,
-                "e f",
-                "ghi",
-                r#"$(date "+%s")"#,
-                "`id -u`",
-                "${X:-y}"
-            ]
-        );
-        assert_eq!(w[1].span.text(text), "'a b'");
-        assert!(w[1].quoted);
-        assert!(!w[0].quoted);
-        assert_eq!(w[5].span.text(text), r#""$(date "+%s")""#);
-    }
-
-    #[test]
-    fn nested_substitution_with_parens() {
-        let s = cmds("x=$(echo $(echo ')' ) (a)) ; y");
-        assert_eq!(s, ["x=$(echo $(echo ')' ) (a))", "y"]);
-    }
-
-    #[test]
-    fn continuation_and_comments() {
-        let text = "curl -fsSL \\\n  https://x.sh | sh # run it\n# whole line\nls";
-        let s = parse_script(text);
-        assert_eq!(names(&s), ["curl -fsSL https://x.sh", "sh", "ls"]);
-        assert_eq!(s.commands[0].words[2].span.text(text), "https://x.sh");
-        assert_eq!(s.commands[1].op_after, Some(Op::Semi));
-        assert_eq!(s.commands[2].op_before, Some(Op::Semi));
-        // `#` inside a word is not a comment
-        assert_eq!(cmds("echo a#b"), ["echo a#b"]);
-    }
-
-    #[test]
-    fn redirections_are_not_words() {
-        let s =
-            cmds("make > /dev/null 2>&1; cat < in >> out 2> err; cmd &>/dev/null; tr a b <<< 'x'");
-        assert_eq!(s, ["make", "cat", "cmd", "tr a b"]);
-        let text = "echo hi >&2";
-        let p = parse_script(text);
-        assert_eq!(p.commands[0].span.text(text), "echo hi >&2");
-    }
-
-    #[test]
-    fn heredocs_are_skipped() {
-        let text = "cat <<EOF > /etc/x\ncurl evil\nEOF\nls\ncat <<-'END'\n\tnot a command\n\tEND\necho done";
-        assert_eq!(cmds(text), ["cat", "ls", "cat", "echo done"]);
-        // two on one line
-        assert_eq!(cmds("cat <<A <<B\na\nA\nb\nB\nok"), ["cat", "ok"]);
-        // unterminated: swallowed to the end
-        assert_eq!(cmds("cat <<EOF\nx\n"), ["cat"]);
-    }
-
-    #[test]
-    fn groups_and_subshells() {
-        let s = parse_script("(cd /x && make) | tee log; { a; b; } && c");
-        assert_eq!(names(&s), ["cd /x", "make", "tee log", "a", "b", "c"]);
-        let sub: Vec<_> = s.commands.iter().map(|c| c.in_subshell).collect();
-        assert_eq!(sub, [true, true, false, true, true, false]);
-        assert_eq!(s.commands[1].op_after, Some(Op::Pipe));
-        assert_eq!(s.commands[1].pipeline, s.commands[2].pipeline);
-        assert_eq!(s.commands[5].op_before, Some(Op::And));
-    }
-
-    #[test]
-    fn keywords_are_separators() {
-        assert_eq!(
-            cmds("if curl -k https://x; then echo ok; else exit 1; fi"),
-            ["curl -k https://x", "echo ok", "exit 1"]
-        );
-        assert_eq!(
-            cmds("for f in a b c; do rm $f; done\nwhile true; do sleep 1; done"),
-            ["rm $f", "true", "sleep 1"]
-        );
-        assert_eq!(
-            cmds("case $x in\n  a|b) echo ab ;;\n  (c) echo c;;\n  *) echo other\nesac; ls"),
-            ["echo ab", "echo c", "echo other", "ls"]
-        );
-        assert_eq!(
-            cmds("f() { echo in f; }\nfunction g { ls; }\nf"),
-            ["echo in f", "ls", "f"]
-        );
-        assert_eq!(cmds("(( i++ )); ! grep x y"), ["grep x y"]);
-        // keywords only count in command position
-        assert_eq!(cmds("echo if then fi"), ["echo if then fi"]);
-    }
-
-    #[test]
-    fn program_skips_wrappers() {
-        let s = parse_script(
-            "DEBIAN_FRONTEND=noninteractive sudo -E -u root env A=1 nice -n 5 apt-get install x",
-        );
-        let c = &s.commands[0];
-        let (w, i) = c.program().expect("program");
-        assert_eq!(w.value, "apt-get");
-        assert_eq!(i, 10);
-        assert_eq!(c.name(), Some("sudo"));
-        assert_eq!(c.args_after(i)[0].value, "install");
-        let s = parse_script("command -v curl");
-        assert_eq!(s.commands[0].program().map(|p| p.1), Some(0));
-        let s = parse_script("sudo");
-        assert_eq!(s.commands[0].program().map(|p| p.1), Some(0));
-        let s = parse_script("A=1 B=2");
-        assert_eq!(s.commands[0].program(), None);
-        assert_eq!(s.commands[0].name(), None);
-    }
-
-    #[test]
-    fn flags() {
-        let s = parse_script("curl -fsSLk --retry=3 -o /tmp/k https://x -- -x");
-        let c = &s.commands[0];
-        assert_eq!(
-            c.has_flag("insecure", Some('k')).map(|w| w.value.as_str()),
-            Some("-fsSLk")
-        );
-        assert_eq!(
-            c.has_flag("--retry", None).map(|w| w.value.as_str()),
-            Some("--retry=3")
-        );
-        assert!(c.has_flag("retry-all", None).is_none());
-        assert!(c.has_flag("", Some('x')).is_none());
-        let s = parse_script("curl -fsSL -o/tmp/k x");
-        assert!(s.commands[0].has_flag("insecure", Some('k')).is_none());
-        let s = parse_script("sudo curl --insecure x");
-        assert!(s.commands[0].has_flag("insecure", Some('k')).is_some());
-    }
-
-    #[test]
-    fn unterminated_and_hostile_input() {
-        for text in [
-            "echo 'abc",
-            "echo \"abc $(x",
-            "echo $(",
-            "echo ${",
-            "echo `x",
-            "\\",
-            "a \\",
-            "((((((",
-            "))))))",
-            "}}}{{{",
-            "case",
-            "case x in",
-            "esac esac",
-            "<<",
-            "2>",
-            "cat <<",
-            "$'\\",
-            "\u{0}\u{1}\u{ff}é\\é",
-            "for",
-            "function",
-            ";;;;&&||||&",
-        ] {
-            let s = parse_script(text);
-            for c in &s.commands {
-                for w in &c.words {
-                    assert!(text.get(w.span.start..w.span.end).is_some(), "{text:?}");
-                }
-            }
-        }
-        let deep = "$(".repeat(50_000);
-        let s = parse_script(&deep);
-        assert_eq!(s.commands.len(), 1);
-        let many = "a && ".repeat(20_000);
-        assert_eq!(parse_script(&many).commands.len(), 20_000);
-    }
-
-    #[test]
-    fn assignments() {
-        assert!(is_assignment("A=1"));
-        assert!(is_assignment("A+=1"));
-        assert!(is_assignment("a_b[2]=x"));
-        assert!(!is_assignment("=x"));
-        assert!(!is_assignment("1A=x"));
-        assert!(!is_assignment("--a=b"));
-        assert_eq!(cmds("arr=(a b) x"), ["arr=(a b) x"]);
     }
 }

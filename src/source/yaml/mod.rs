@@ -1,0 +1,344 @@
+//! The YAML layer: saphyr's event parser feeds a span-carrying node arena.
+//!
+//! Aliases stay references into the arena (they are never copied), so an alias bomb costs
+//! nothing to load; walking through aliases and `<<` merge keys is bounded by a budget.
+//! Nesting deeper than [`MAX_DEPTH`] stops the load with an error instead of growing stacks.
+//! Every node keeps the byte span of its text; workflow, compose and k8s views borrow from
+//! this one parse.
+
+//!
+//! The tree and its loader are here; the [`Yaml`] node handle and value offset maps are in
+//! `view.rs`.
+
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
+
+use super::Span;
+
+pub use view::Yaml;
+
+/// Deepest nesting of collections accepted.
+pub const MAX_DEPTH: usize = 256;
+/// Most nodes visited when following merge keys of one mapping.
+const MERGE_BUDGET: usize = 10_000;
+
+pub type NodeId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Debug)]
+pub enum NodeKind {
+    Scalar {
+        value: String,
+        style: Style,
+    },
+    Seq(Vec<NodeId>),
+    Map(Vec<(NodeId, NodeId)>),
+    /// An alias, resolved to its anchored node (None when the anchor is unknown).
+    Alias(Option<NodeId>),
+}
+
+#[derive(Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+    pub tag: Option<String>,
+}
+
+/// A problem found while loading YAML: a syntax error (which ends the load) or a duplicate
+/// key (which does not).
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub message: String,
+    pub span: Span,
+    /// A syntax error; rules still run on documents completed before it.
+    pub fatal: bool,
+}
+
+/// A loaded YAML stream: one arena, one root per document.
+#[derive(Debug, Default)]
+pub struct YamlFile {
+    nodes: Vec<Node>,
+    pub docs: Vec<NodeId>,
+    pub errors: Vec<YamlError>,
+}
+
+/// Char index -> byte offset. saphyr's marks count characters; spans are bytes.
+struct CharToByte {
+    /// Byte offset of every char, only for non-ASCII text (ASCII maps 1:1).
+    table: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl CharToByte {
+    fn new(text: &str) -> Self {
+        let table = if text.is_ascii() {
+            None
+        } else {
+            let mut t: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            t.push(text.len());
+            Some(t)
+        };
+        CharToByte {
+            table,
+            len: text.len(),
+        }
+    }
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.table {
+            None => char_index.min(self.len),
+            Some(t) => t.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+    fn span(&self, s: &YSpan) -> Span {
+        Span::new(self.byte(s.start.index()), self.byte(s.end.index()))
+    }
+}
+
+enum Frame {
+    Seq {
+        id: NodeId,
+        items: Vec<NodeId>,
+        anchor: usize,
+    },
+    Map {
+        id: NodeId,
+        entries: Vec<(NodeId, NodeId)>,
+        pending_key: Option<NodeId>,
+        anchor: usize,
+    },
+}
+
+impl YamlFile {
+    /// Load every document of `text`. Never fails: problems land in `errors`.
+    pub fn parse(text: &str) -> YamlFile {
+        let mut file = YamlFile::default();
+        let conv = CharToByte::new(text);
+        let mut parser = Parser::new_from_str(text);
+        let mut anchors: HashMap<usize, NodeId> = HashMap::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut doc_root: Option<NodeId> = None;
+        loop {
+            let (event, yspan) = match parser.next_event() {
+                None => break,
+                Some(Ok(ev)) => ev,
+                Some(Err(e)) => {
+                    let at = conv.byte(e.marker().index());
+                    file.errors.push(YamlError {
+                        message: e.info().to_string(),
+                        span: Span::new(at, at),
+                        fatal: true,
+                    });
+                    break;
+                }
+            };
+            let span = conv.span(&yspan);
+            let is_seq = matches!(event, Event::SequenceStart(..));
+            let new_node: Option<(NodeId, usize)> = match event {
+                Event::StreamStart | Event::Nothing => None,
+                Event::StreamEnd => break,
+                Event::DocumentStart(_) => {
+                    anchors.clear();
+                    doc_root = None;
+                    None
+                }
+                Event::DocumentEnd => {
+                    if let Some(root) = doc_root.take() {
+                        file.docs.push(root);
+                    }
+                    None
+                }
+                Event::Alias(anchor) => {
+                    let target = anchors.get(&anchor).copied();
+                    if target.is_none() {
+                        file.errors.push(YamlError {
+                            message: "alias refers to an unknown anchor".into(),
+                            span,
+                            fatal: false,
+                        });
+                    }
+                    let id = file.push(NodeKind::Alias(target), span, None);
+                    Some((id, 0))
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    let style = match style {
+                        ScalarStyle::Plain => Style::Plain,
+                        ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                        ScalarStyle::Literal => Style::Literal,
+                        ScalarStyle::Folded => Style::Folded,
+                    };
+                    let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                    let id = file.push(
+                        NodeKind::Scalar {
+                            value: value.into_owned(),
+                            style,
+                        },
+                        scalar_span(text, span, style),
+                        tag,
+                    );
+                    Some((id, anchor))
+                }
+                Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
+                    if stack.len() >= MAX_DEPTH {
+                        file.errors.push(YamlError {
+                            message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                            span,
+                            fatal: true,
+                        });
+                        break;
+                    }
+                    let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                    let id = file.push(NodeKind::Seq(Vec::new()), span, tag);
+                    stack.push(if is_seq {
+                        Frame::Seq {
+                            id,
+                            items: Vec::new(),
+                            anchor,
+                        }
+                    } else {
+                        Frame::Map {
+                            id,
+                            entries: Vec::new(),
+                            pending_key: None,
+                            anchor,
+                        }
+                    });
+                    None
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let Some(frame) = stack.pop() else { break };
+                    let (id, anchor) = file.finish(frame, span, text);
+                    Some((id, anchor))
+                }
+            };
+            if let Some((id, anchor)) = new_node {
+                if anchor != 0 {
+                    anchors.insert(anchor, id);
+                }
+                match stack.last_mut() {
+                    Some(Frame::Seq { items, .. }) => items.push(id),
+                    Some(Frame::Map {
+                        entries,
+                        pending_key,
+                        ..
+                    }) => match pending_key.take() {
+                        None => *pending_key = Some(id),
+                        Some(k) => entries.push((k, id)),
+                    },
+                    None => doc_root = Some(id),
+                }
+            }
+        }
+        file
+    }
+
+    fn push(&mut self, kind: NodeKind, span: Span, tag: Option<String>) -> NodeId {
+        self.nodes.push(Node { kind, span, tag });
+        self.nodes.len() - 1
+    }
+
+    fn finish(&mut self, frame: Frame, end: Span, text: &str) -> (NodeId, usize) {
+        match frame {
+            Frame::Seq { id, items, anchor } => {
+                self.close(id, end, text);
+                self.nodes[id].kind = NodeKind::Seq(items);
+                (id, anchor)
+            }
+            Frame::Map {
+                id,
+                entries,
+                anchor,
+                ..
+            } => {
+                self.close(id, end, text);
+                self.check_duplicates(&entries);
+                self.nodes[id].kind = NodeKind::Map(entries);
+                (id, anchor)
+            }
+        }
+    }
+
+    /// Extend a collection's span to its end event, trimming trailing blank text.
+    fn close(&mut self, id: NodeId, end: Span, text: &str) {
+        let start = self.nodes[id].span.start;
+        let mut stop = end.end.max(start);
+        let bytes = text.as_bytes();
+        while stop > start && matches!(bytes.get(stop - 1), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            stop -= 1;
+        }
+        self.nodes[id].span = Span::new(start, stop);
+    }
+
+    fn check_duplicates(&mut self, entries: &[(NodeId, NodeId)]) {
+        if entries.len() < 2 {
+            return;
+        }
+        let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(entries.len());
+        let mut dups = Vec::new();
+        for &(k, _) in entries {
+            if let NodeKind::Scalar { value, .. } = &self.nodes[k].kind {
+                if value == "<<" {
+                    continue;
+                }
+                if let Some(_first) = seen.insert(value.as_str(), k) {
+                    dups.push((value.clone(), self.nodes[k].span));
+                }
+            }
+        }
+        for (key, span) in dups {
+            self.errors.push(YamlError {
+                message: format!("duplicate key \"{key}\": only the last value is used"),
+                span,
+                fatal: false,
+            });
+        }
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The root of every complete document.
+    pub fn documents(&self) -> impl Iterator<Item = Yaml<'_>> {
+        self.docs.iter().map(move |&id| Yaml { file: self, id })
+    }
+
+    pub fn get(&self, id: NodeId) -> Yaml<'_> {
+        Yaml { file: self, id }
+    }
+
+    pub fn fatal_error(&self) -> Option<&YamlError> {
+        self.errors.iter().find(|e| e.fatal)
+    }
+}
+
+/// saphyr's scalar spans cover the token; for block scalars that starts at the indicator.
+/// Keep the span as given but trim a trailing line break so it ends on the last content line.
+fn scalar_span(text: &str, span: Span, style: Style) -> Span {
+    let bytes = text.as_bytes();
+    let mut end = span.end.min(text.len());
+    if matches!(style, Style::Literal | Style::Folded) {
+        while end > span.start && matches!(bytes.get(end - 1), Some(b'\n' | b'\r' | b' ')) {
+            end -= 1;
+        }
+    }
+    Span::new(span.start.min(end), end)
+}

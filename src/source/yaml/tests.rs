@@ -1,0 +1,135 @@
+//! Unit tests of the YAML layer.
+
+use super::*;
+
+fn load(text: &str) -> YamlFile {
+    YamlFile::parse(text)
+}
+
+#[test]
+fn spans_of_keys_and_values() {
+    let text = "a: 1\nb:\n  c: hello\n  d: [x, y]\n";
+    let f = load(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let root = f.documents().next().unwrap();
+    let c = root.path(&["b", "c"]).unwrap();
+    assert_eq!(c.span().text(text), "hello");
+    let key = root.get("b").unwrap().key("d").unwrap();
+    assert_eq!(key.span().text(text), "d");
+    let d = root.path(&["b", "d"]).unwrap();
+    assert_eq!(d.at(1).unwrap().span().text(text), "y");
+    assert_eq!(d.span().text(text), "[x, y]");
+}
+
+#[test]
+fn multibyte_text_keeps_byte_spans() {
+    let text = "\u{feff}name: \"héllo wörld\"\nnext: ✓\n";
+    let f = load(text);
+    let root = f.documents().next().unwrap();
+    assert_eq!(root.get("next").unwrap().span().text(text), "✓");
+    assert_eq!(
+        root.get("name").unwrap().span().text(text),
+        "\"héllo wörld\""
+    );
+}
+
+#[test]
+fn multiple_documents() {
+    let text = "a: 1\n---\nb: 2\n---\nc: 3\n";
+    let f = load(text);
+    assert_eq!(f.docs.len(), 3);
+    let roots: Vec<_> = f.documents().collect();
+    assert_eq!(roots[2].get("c").unwrap().as_i64(), Some(3));
+}
+
+#[test]
+fn merge_keys_and_aliases() {
+    let text = "base: &b\n  x: 1\n  y: 2\nsvc:\n  <<: *b\n  y: 3\n";
+    let f = load(text);
+    let root = f.documents().next().unwrap();
+    let svc = root.get("svc").unwrap();
+    assert_eq!(svc.get("x").unwrap().as_i64(), Some(1));
+    assert_eq!(svc.get("y").unwrap().as_i64(), Some(3));
+    assert_eq!(svc.entries().len(), 2);
+}
+
+#[test]
+fn duplicate_keys_are_reported() {
+    let f = load("a: 1\na: 2\n");
+    assert_eq!(f.errors.len(), 1);
+    assert!(!f.errors[0].fatal);
+    assert!(f.errors[0].message.contains("duplicate key \"a\""));
+}
+
+#[test]
+fn syntax_error_has_position() {
+    let text = "a: 1\nb: [unclosed\n";
+    let f = load(text);
+    let e = f.fatal_error().expect("error");
+    assert!(e.span.start > 4, "{e:?}");
+}
+
+#[test]
+fn alias_bomb_loads_in_linear_space() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..40 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let f = load(&text);
+    assert!(f.errors.is_empty());
+    assert!(f.node_count() < 1_000);
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let text = "[".repeat(10_000) + &"]".repeat(10_000);
+    let f = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || load(&text))
+        .unwrap()
+        .join()
+        .unwrap();
+    let e = f.fatal_error().expect("depth error");
+    assert!(
+        e.message.contains("nesting deeper") || e.message.contains("recursion limit"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn literal_block_maps_to_source() {
+    let text = "run: |\n  echo one\n  echo ${{ github.event.issue.title }}\nnext: 1\n";
+    let f = load(text);
+    let run = f.documents().next().unwrap().get("run").unwrap();
+    let value = run.scalar().unwrap();
+    let at = value.find("${{").unwrap();
+    let map = run.value_map(text);
+    let src = map.to_source(at);
+    assert!(text[src..].starts_with("${{ github.event"));
+}
+
+#[test]
+fn crlf_block_maps_to_source() {
+    let text = "run: |\r\n  a\r\n  b ok\r\n";
+    let f = load(text);
+    let run = f.documents().next().unwrap().get("run").unwrap();
+    let value = run.scalar().unwrap();
+    let at = value.find("ok").unwrap();
+    let src = run.value_map(text).to_source(at);
+    assert_eq!(&text[src..src + 2], "ok");
+}
+
+#[test]
+fn scalars_typed() {
+    let text = "a: true\nb: 'true'\nc: ~\nd: 0x10\ne: on\n";
+    let f = load(text);
+    let r = f.documents().next().unwrap();
+    assert_eq!(r.get("a").unwrap().as_bool(), Some(true));
+    assert_eq!(r.get("b").unwrap().as_bool(), None);
+    assert!(r.get("c").unwrap().is_null());
+    assert_eq!(r.get("d").unwrap().as_i64(), Some(16));
+    assert_eq!(r.get("e").unwrap().as_bool(), Some(true));
+}
