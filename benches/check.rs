@@ -77,12 +77,41 @@ fn rules_off_on(c: &mut Criterion) {
     g.finish();
 }
 
+/// RUN-heavy Dockerfiles and script-heavy workflows: every script is lexed once at load and
+/// the rules read the cached commands, so rules-on should stay within 1.5x rules-off.
+fn scripts(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..400 {
+        std::fs::write(
+            dir.path().join(format!("Dockerfile.{i}")),
+            corpus::run_heavy_dockerfile(60, i as u64),
+        )
+        .expect("write");
+    }
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("mkdir");
+    for i in 0..400 {
+        std::fs::write(
+            wf.join(format!("ci-{i}.yml")),
+            corpus::script_heavy_workflow(8, 6, i as u64),
+        )
+        .expect("write");
+    }
+    let mut g = c.benchmark_group("scripts");
+    g.throughput(Throughput::Elements(800));
+    for (name, select) in [("rules-off", "plumb/parse-error"), ("rules-on", "all")] {
+        let opts = options(dir.path(), select);
+        g.bench_function(name, |b| b.iter(|| black_box(engine::check(&opts))));
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = per_kind, rules_off_on
+    targets = per_kind, rules_off_on, scripts
 }
 criterion_main!(benches);

@@ -22,17 +22,17 @@
 pub mod api;
 pub mod cli;
 pub mod config;
-pub mod detect;
-pub mod discover;
+pub(crate) mod detect;
+pub(crate) mod discover;
 pub mod engine;
-pub mod gate;
+pub(crate) mod gate;
 pub mod output;
-pub mod paths;
+pub(crate) mod paths;
 pub mod project;
 pub mod report;
 pub mod rules;
 pub mod source;
-pub mod suppress;
+pub(crate) mod suppress;
 
 /// Where the project lives; rule pages link here.
 pub const REPOSITORY: &str = "https://github.com/plumb-dev/plumb";

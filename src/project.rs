@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::paths::{normalize, parent, rel_path};
 use crate::source::dockerfile::{self, Dockerfile};
@@ -32,8 +32,8 @@ pub struct SourceFile {
 /// A file's parsed model: one parse per file, shared by all its rules.
 #[derive(Debug)]
 pub enum Model {
-    /// A workflow, action, compose file or manifest, with the scripts it embeds.
-    Yaml(YamlFile, Scripts),
+    /// A workflow, action, compose file or manifest.
+    Yaml(YamlFile),
     Dockerfile(Dockerfile),
     Terraform(Option<TfFile>),
     /// The file could not be read as text (invalid UTF-8, binary): only its load error.
@@ -56,9 +56,10 @@ pub struct ParsedFile {
     pub model: Model,
     /// Problems met while loading and parsing.
     pub load_errors: Vec<LoadError>,
-    /// Comment spans, in source order: the only places a suppression is read from (the
-    /// format's own comments, and shell comments of the scripts it embeds).
-    pub comments: Vec<Span>,
+    /// The scripts a YAML file embeds, lexed on first use.
+    scripts: OnceLock<Scripts>,
+    /// Comment spans, found on first use.
+    comments: OnceLock<Vec<Span>>,
 }
 
 impl ParsedFile {
@@ -91,7 +92,6 @@ impl ParsedFile {
             }
         };
         let lines = LineIndex::new(&text);
-        let mut comments = Vec::new();
         let model = if !readable {
             Model::Unreadable
         } else {
@@ -103,14 +103,10 @@ impl ParsedFile {
                         message: e.message.clone(),
                         fatal: true,
                     }));
-                    comments = d.comments.clone();
                     Model::Dockerfile(d)
                 }
                 Kind::Terraform => match terraform::parse(&text) {
-                    Ok(t) => {
-                        comments = t.comments.clone();
-                        Model::Terraform(Some(t))
-                    }
+                    Ok(t) => Model::Terraform(Some(t)),
                     Err(e) => {
                         load_errors.push(LoadError {
                             span: e.span,
@@ -127,18 +123,7 @@ impl ParsedFile {
                         message: e.message.clone(),
                         fatal: e.fatal,
                     }));
-                    comments = comments::yaml(&text, &y);
-                    let scripts = match kind {
-                        Kind::Compose => compose::scripts(&y, &text),
-                        Kind::K8s => k8s::scripts(&y, &text),
-                        _ => workflow::scripts(&y, &text),
-                    };
-                    // a shell comment inside a `run:` script is a comment too (a `#` in a
-                    // shell string is not: the lexer knows the difference)
-                    comments.extend(scripts.comments());
-                    comments.sort_unstable();
-                    comments.dedup();
-                    Model::Yaml(y, scripts)
+                    Model::Yaml(y)
                 }
             }
         };
@@ -152,12 +137,32 @@ impl ParsedFile {
             },
             model,
             load_errors,
-            comments,
+            scripts: OnceLock::new(),
+            comments: OnceLock::new(),
         }
     }
 
-    pub fn text(&self) -> &str {
-        &self.src.text
+    /// Comment spans, in source order: the only places a suppression is read from. The
+    /// format's own comments and the shell comments of the scripts it embeds (a `#` in a
+    /// string is neither). Found on first use: most files hold no suppression.
+    pub fn comments(&self) -> &[Span] {
+        self.comments.get_or_init(|| {
+            let text = &self.src.text;
+            match &self.model {
+                Model::Dockerfile(d) => d.comments(),
+                Model::Terraform(Some(t)) => t.comments.clone(),
+                Model::Yaml(y) => {
+                    let mut out = comments::yaml(text, y);
+                    if let Some(s) = self.scripts() {
+                        out.extend(s.comments());
+                    }
+                    out.sort_unstable();
+                    out.dedup();
+                    out
+                }
+                Model::Terraform(None) | Model::Unreadable => Vec::new(),
+            }
+        })
     }
 
     /// Whether the model is complete enough for rules to run: read as text, and (for
@@ -166,19 +171,17 @@ impl ParsedFile {
         !matches!(self.model, Model::Unreadable | Model::Terraform(None))
     }
 
-    pub fn yaml(&self) -> Option<&YamlFile> {
-        match &self.model {
-            Model::Yaml(y, _) => Some(y),
-            _ => None,
-        }
-    }
-
-    /// The scripts a YAML file embeds, by node.
+    /// The scripts a YAML file embeds, by node, lexed once, on first use.
     pub fn scripts(&self) -> Option<&Scripts> {
-        match &self.model {
-            Model::Yaml(_, s) => Some(s),
-            _ => None,
-        }
+        let Model::Yaml(y) = &self.model else {
+            return None;
+        };
+        let text = &self.src.text;
+        Some(self.scripts.get_or_init(|| match self.src.kind {
+            Kind::Compose => compose::scripts(y, text),
+            Kind::K8s => k8s::scripts(y, text),
+            _ => workflow::scripts(y, text),
+        }))
     }
 
     pub fn dockerfile(&self) -> Option<&Dockerfile> {

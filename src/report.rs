@@ -70,9 +70,18 @@ pub struct Report {
     pub files_scanned: usize,
     /// Text of each file that has findings, secrets masked, for snippets.
     pub sources: BTreeMap<String, Arc<str>>,
-    /// Findings inline suppressions silenced, each with the suppression's reason: never
-    /// shown or gated on, kept for the audit trail.
-    pub suppressed: Vec<(Reported, String)>,
+    /// Findings inline suppressions silenced: never shown or gated on, kept for the audit
+    /// trail.
+    pub suppressed: Vec<SuppressedFinding>,
+}
+
+/// A finding an inline suppression silenced, with the suppression's reason and place.
+#[derive(Clone, Debug)]
+pub struct SuppressedFinding {
+    pub finding: Reported,
+    pub reason: String,
+    /// The suppression comment.
+    pub directive: Location,
 }
 
 impl Report {

@@ -59,7 +59,7 @@ fn a_directive_inside_a_string_suppresses_nothing() {
         );
         assert!(report.findings.is_empty(), "{:?}", ids(&report));
         assert_eq!(report.suppressed.len(), 1);
-        assert_eq!(report.suppressed[0].1, reason);
+        assert_eq!(report.suppressed[0].reason, reason);
     }
     let script_comment = "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -k https://example.com # plumb: ignore[gha/tls-verification-disabled] -- test host\n          curl -k https://example.org\n";
     write(dir.path(), ".github/workflows/ci.yml", script_comment);
@@ -100,7 +100,11 @@ fn suppressing_one_rule_never_removes_another_rules_finding() {
     let report = common::check(dir.path(), &[dir.path().to_path_buf()], rules);
     assert_eq!(ids(&report), vec![("secrets/hardcoded-token", 5)]);
     assert_eq!(report.suppressed.len(), 1);
-    assert_eq!(report.suppressed[0].0.rule, "compose/plaintext-secret");
+    assert_eq!(
+        report.suppressed[0].finding.rule,
+        "compose/plaintext-secret"
+    );
+    assert_eq!(report.suppressed[0].directive.start.line, 5);
 }
 
 #[test]

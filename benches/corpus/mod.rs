@@ -737,3 +737,43 @@ fn terraform_module(rng: &mut Rng, svc: &str) -> Vec<(&'static str, String)> {
         ("versions.tf", versions),
     ]
 }
+
+/// A Dockerfile of `runs` RUN instructions, each a shell script of several commands
+/// joined by `&&`, pipes and continuations (for the script-caching bench).
+pub fn run_heavy_dockerfile(runs: usize, seed: u64) -> String {
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut out = String::from("FROM debian:12-slim AS build\nWORKDIR /src\n");
+    for i in 0..runs {
+        let pkg = rng.pick(&["curl", "git", "make", "gcc", "python3", "jq", "unzip"]);
+        out.push_str(&format!(
+            "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends {pkg} \\\n    && curl -fsSL https://example.com/{i}.tar.gz | tar -xz -C /opt \\\n    && ./configure --prefix=/usr/local && make -j\"$(nproc)\" && make install \\\n    && rm -rf /var/lib/apt/lists/*\n"
+        ));
+    }
+    out.push_str("USER 10001\nCMD [\"/usr/local/bin/app\"]\n");
+    out
+}
+
+/// A workflow of `jobs` jobs with `steps` multi-line `run:` scripts each.
+pub fn script_heavy_workflow(jobs: usize, steps: usize, seed: u64) -> String {
+    let mut rng = Rng(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1);
+    let mut out =
+        String::from("name: ci\non: [push, pull_request]\npermissions:\n  contents: read\njobs:\n");
+    for j in 0..jobs {
+        out.push_str(&format!(
+            "  job{j}:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8\n        with:\n          persist-credentials: false\n"
+        ));
+        for s in 0..steps {
+            let tool = rng.pick(&[
+                "pytest -q",
+                "npm test",
+                "cargo test",
+                "go test ./...",
+                "make check",
+            ]);
+            out.push_str(&format!(
+                "      - name: step {s}\n        run: |\n          set -euo pipefail\n          echo \"building {j}.{s}\" >> \"$GITHUB_STEP_SUMMARY\"\n          if [ -f requirements.txt ]; then pip install -r requirements.txt; fi\n          {tool} --junitxml=out/{s}.xml | tee out/{s}.log\n          curl -fsSL https://example.com/{s} -o /tmp/{s} && sha256sum -c /tmp/{s}.sha256\n"
+            ));
+        }
+    }
+    out
+}

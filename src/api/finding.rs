@@ -71,11 +71,6 @@ impl Finding {
         }
     }
 
-    /// The id of its rule.
-    pub fn id(&self) -> &'static str {
-        self.rule.id
-    }
-
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self

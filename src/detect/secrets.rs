@@ -198,7 +198,7 @@ pub fn is_secret_name(name: &str, extra: &[String]) -> bool {
 
 /// What a value written next to a secret-like name is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Value {
+pub enum ValueKind {
     /// Empty, or a reference resolved elsewhere: `${VAR}`, `${{ secrets.X }}`, `var.x`,
     /// `$(cat /run/secrets/x)`, `$VAR`, `{{ .Values.x }}`.
     Reference,
@@ -243,16 +243,16 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Judge a value written for a secret-like name.
-pub fn judge(value: &str) -> Value {
+pub fn judge(value: &str) -> ValueKind {
     let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
     if v.is_empty() {
-        return Value::Reference;
+        return ValueKind::Reference;
     }
     if REFERENCE.is_match(v) {
-        return Value::Reference;
+        return ValueKind::Reference;
     }
     if PLACEHOLDER.is_match(v) {
-        return Value::Placeholder;
+        return ValueKind::Placeholder;
     }
     let lower = v.to_ascii_lowercase();
     if matches!(
@@ -260,9 +260,9 @@ pub fn judge(value: &str) -> Value {
         "true" | "false" | "yes" | "no" | "on" | "off"
     ) || v.parse::<f64>().is_ok_and(|_| v.len() < 6)
     {
-        return Value::NotSecret;
+        return ValueKind::NotSecret;
     }
-    Value::Literal
+    ValueKind::Literal
 }
 
 /// A `${VAR:-default}` / `${VAR-default}` interpolation whose default is a literal:
@@ -273,7 +273,7 @@ pub fn literal_default(value: &str) -> Option<(&str, (usize, usize))> {
     });
     let c = DEFAULT.captures(value)?;
     let m = c.get(1)?;
-    (!m.as_str().contains('$') && judge(m.as_str()) == Value::Literal)
+    (!m.as_str().contains('$') && judge(m.as_str()) == ValueKind::Literal)
         .then_some((m.as_str(), (m.start(), m.end())))
 }
 
@@ -285,7 +285,7 @@ pub fn url_password(value: &str) -> Option<(usize, usize)> {
     });
     for c in URL.captures_iter(value) {
         let m = c.get(2)?;
-        if judge(m.as_str()) == Value::Literal {
+        if judge(m.as_str()) == ValueKind::Literal {
             return Some((m.start(), m.end()));
         }
     }
@@ -537,19 +537,19 @@ mod tests {
 
     #[test]
     fn values() {
-        assert_eq!(judge("${DB_PASSWORD}"), Value::Reference);
-        assert_eq!(judge("${{ secrets.TOKEN }}"), Value::Reference);
-        assert_eq!(judge("var.db_password"), Value::Reference);
-        assert_eq!(judge("$(cat /run/secrets/db)"), Value::Reference);
-        assert_eq!(judge(""), Value::Reference);
-        assert_eq!(judge("<your-token>"), Value::Placeholder);
-        assert_eq!(judge("REPLACE_ME"), Value::Placeholder);
-        assert_eq!(judge("xxxx"), Value::Placeholder);
-        assert_eq!(judge("changeme"), Value::Literal);
-        assert_eq!(judge("admin"), Value::Literal);
-        assert_eq!(judge("pass"), Value::Literal);
-        assert_eq!(judge("true"), Value::NotSecret);
-        assert_eq!(judge("8"), Value::NotSecret);
+        assert_eq!(judge("${DB_PASSWORD}"), ValueKind::Reference);
+        assert_eq!(judge("${{ secrets.TOKEN }}"), ValueKind::Reference);
+        assert_eq!(judge("var.db_password"), ValueKind::Reference);
+        assert_eq!(judge("$(cat /run/secrets/db)"), ValueKind::Reference);
+        assert_eq!(judge(""), ValueKind::Reference);
+        assert_eq!(judge("<your-token>"), ValueKind::Placeholder);
+        assert_eq!(judge("REPLACE_ME"), ValueKind::Placeholder);
+        assert_eq!(judge("xxxx"), ValueKind::Placeholder);
+        assert_eq!(judge("changeme"), ValueKind::Literal);
+        assert_eq!(judge("admin"), ValueKind::Literal);
+        assert_eq!(judge("pass"), ValueKind::Literal);
+        assert_eq!(judge("true"), ValueKind::NotSecret);
+        assert_eq!(judge("8"), ValueKind::NotSecret);
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub fn check(opts: &CheckOptions) -> Report {
     report.findings = out;
     report
         .suppressed
-        .sort_by(|(a, _), (b, _)| order(a).cmp(&order(b)));
+        .sort_by(|a, b| order(&a.finding).cmp(&order(&b.finding)));
     report.errors.sort_by(|a, b| a.file.cmp(&b.file));
     report.notices.sort_by(|a, b| a.file.cmp(&b.file));
     report
@@ -223,10 +223,16 @@ fn check_file<'p>(
         panics = runner.panics;
     }
     let enabled = |id: &str| selection.iter().any(|(r, _)| r.id == id);
+    // comments are found only in files that could hold a directive
+    let comments = if file.src.text.contains("plumb:") {
+        file.comments()
+    } else {
+        &[]
+    };
     let applied = suppress::apply(
         &file.src.text,
         &file.src.lines,
-        &file.comments,
+        comments,
         findings,
         &enabled,
     );

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::api::Finding;
 use crate::detect::secrets::mask_secrets;
 use crate::project::{ParsedFile, Project};
-use crate::report::{self, RelatedLocation, Report, Reported, fingerprint};
+use crate::report::{self, RelatedLocation, Report, Reported, SuppressedFinding, fingerprint};
 use crate::source::{LineIndex, Span};
 use crate::suppress::Suppressed;
 
@@ -41,10 +41,14 @@ pub(super) fn resolve(
     };
     // fingerprints count occurrences over kept and suppressed findings alike, so
     // suppressing one finding does not change another's identity
-    let mut all: Vec<(Finding, Option<String>)> = findings
+    let mut all: Vec<(Finding, Option<(String, Span)>)> = findings
         .into_iter()
         .map(|f| (f, None))
-        .chain(suppressed.into_iter().map(|s| (s.finding, Some(s.reason))))
+        .chain(
+            suppressed
+                .into_iter()
+                .map(|s| (s.finding, Some((s.reason, s.directive)))),
+        )
         .collect();
     all.sort_by_key(|(f, _)| (f.span.start, f.span.end, f.rule.id));
     let mut any_shown = false;
@@ -55,7 +59,16 @@ pub(super) fn resolve(
                 any_shown = true;
                 out.push(r);
             }
-            Some(reason) => report.suppressed.push((r, reason)),
+            Some((reason, directive)) => report.suppressed.push(SuppressedFinding {
+                finding: r,
+                reason,
+                directive: report::locate(
+                    &file.src.rel,
+                    &file.src.text,
+                    &file.src.lines,
+                    directive,
+                ),
+            }),
         }
     }
     if any_shown {

@@ -77,7 +77,7 @@ impl<'a> Runner<'a> {
                     }
                 }
             }
-            Model::Yaml(y, _) => match file.src.kind {
+            Model::Yaml(y) => match file.src.kind {
                 Kind::Compose => {
                     let Some(compose) = Compose::of(y) else {
                         return self.text();

@@ -27,10 +27,6 @@ impl ContextRef {
     pub fn matches(&self, pattern: &str) -> bool {
         path_matches(&self.path, pattern)
     }
-    /// The first segment (`github`, `inputs`, `steps`, ...).
-    pub fn root(&self) -> &str {
-        self.path.split('.').next().unwrap_or("")
-    }
 }
 
 /// Whether a dotted `path` matches `pattern` (`*` = one segment, trailing `**` = any rest).

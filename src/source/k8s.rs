@@ -13,12 +13,6 @@ impl<'a> Object<'a> {
     pub fn kind(&self) -> &'a str {
         self.node.get("kind").and_then(|k| k.as_str()).unwrap_or("")
     }
-    pub fn api_version(&self) -> &'a str {
-        self.node
-            .get("apiVersion")
-            .and_then(|k| k.as_str())
-            .unwrap_or("")
-    }
     pub fn name(&self) -> &'a str {
         self.node
             .path(&["metadata", "name"])
@@ -151,11 +145,6 @@ impl<'a> PodSpec<'a> {
         }
         out
     }
-
-    /// The pod-level securityContext setting `key`.
-    pub fn security(&self, key: &str) -> Option<Yaml<'a>> {
-        self.node.path(&["securityContext", key])
-    }
 }
 
 impl<'a> Container<'a> {
@@ -177,17 +166,6 @@ impl<'a> Container<'a> {
             self.name(),
             self.pod.object.display()
         )
-    }
-    /// An effective securityContext setting: the container's, else the pod's (for the keys
-    /// the pod level defines).
-    pub fn security(&self, key: &str) -> Option<Yaml<'a>> {
-        self.node
-            .path(&["securityContext", key])
-            .or_else(|| match key {
-                "runAsUser" | "runAsGroup" | "runAsNonRoot" | "seccompProfile"
-                | "seLinuxOptions" | "windowsOptions" | "appArmorProfile" => self.pod.security(key),
-                _ => None,
-            })
     }
 }
 

@@ -95,13 +95,6 @@ impl Kind {
             _ => return None,
         })
     }
-
-    pub fn is_yaml(self) -> bool {
-        matches!(
-            self,
-            Kind::Workflow | Kind::Action | Kind::Compose | Kind::K8s
-        )
-    }
 }
 
 impl fmt::Display for Kind {

@@ -147,11 +147,6 @@ impl Scripts {
         Some(&self.by_node[i].1)
     }
 
-    /// Every script, in node order.
-    pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Script)> {
-        self.by_node.iter().map(|(id, s)| (*id, s))
-    }
-
     /// Every comment inside the scripts, in file coordinates.
     pub fn comments(&self) -> impl Iterator<Item = Span> + '_ {
         self.by_node

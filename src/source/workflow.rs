@@ -59,11 +59,6 @@ impl<'a> Workflow<'a> {
         out
     }
 
-    /// Whether this is an action metadata file (`runs:` at the top, no `jobs:`).
-    pub fn is_action(&self) -> bool {
-        self.root.get("runs").is_some() && self.root.get("jobs").is_none()
-    }
-
     /// The workflow-level `permissions:` (key, value).
     pub fn permissions(&self) -> Option<(Yaml<'a>, Yaml<'a>)> {
         self.root.entry("permissions")
@@ -77,11 +72,6 @@ impl<'a> Workflow<'a> {
     /// The job with this id.
     pub fn job(&self, id: &str) -> Option<Job<'a>> {
         self.jobs().into_iter().find(|j| j.id == id)
-    }
-
-    /// The `on:` key, for findings about the workflow as a whole.
-    pub fn on_key(&self) -> Option<Yaml<'a>> {
-        self.root.key("on")
     }
 
     /// Trigger names, from the string, list and map forms of `on:`.

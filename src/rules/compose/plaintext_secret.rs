@@ -3,7 +3,7 @@
 //! a URL, and `--requirepass <literal>`-style flags in `command`.
 
 use crate::api::{Cx, Finding, Rule, Severity};
-use crate::detect::secrets::{self, Value, redact};
+use crate::detect::secrets::{self, ValueKind, redact};
 use crate::rule;
 use crate::source::Span;
 use crate::source::compose::{Compose, interpolations};
@@ -53,7 +53,7 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
                 }
                 continue;
             }
-            if secrets::judge(&value.replace("$$", "$")) != Value::Literal {
+            if secrets::judge(&value.replace("$$", "$")) != ValueKind::Literal {
                 continue;
             }
             let span = e.value_span(text, (0, value.len()));
@@ -141,7 +141,7 @@ fn flag_args(
             },
         };
         if !interpolations(&value).is_empty()
-            || secrets::judge(&value.replace("$$", "$")) != Value::Literal
+            || secrets::judge(&value.replace("$$", "$")) != ValueKind::Literal
         {
             continue;
         }

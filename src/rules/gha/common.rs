@@ -7,14 +7,12 @@ use crate::api::Cx;
 use crate::source::Span;
 use crate::source::shell::{Command, Script, basename};
 use crate::source::workflow::{Job, Step, Workflow};
-use crate::source::yaml::Yaml;
 
 /// One `run:` script: its step, node, and commands (lexed once when the file was loaded,
 /// with file spans).
 pub struct RunScript<'a> {
     pub job: Option<Job<'a>>,
     pub step: Step<'a>,
-    pub node: Yaml<'a>,
     pub script: &'a Script,
 }
 
@@ -27,7 +25,6 @@ pub fn run_scripts<'a>(cx: &Cx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
             Some(RunScript {
                 job,
                 step,
-                node,
                 script: cx.script(node)?,
             })
         })

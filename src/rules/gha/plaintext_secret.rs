@@ -2,7 +2,7 @@
 //! password in a URL.
 
 use crate::api::{Cx, Finding, Rule, Severity};
-use crate::detect::secrets::{self, Value, redact};
+use crate::detect::secrets::{self, ValueKind, redact};
 use crate::rule;
 use crate::source::Span;
 use crate::source::workflow::Workflow;
@@ -50,7 +50,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if v.is_map() || v.is_seq() {
             continue;
         }
-        if secrets::is_secret_name(name, names) && secrets::judge(value) == Value::Literal {
+        if secrets::is_secret_name(name, names) && secrets::judge(value) == ValueKind::Literal {
             let span = v.span();
             out.push(
                 cx.finding(span, format!("{name} holds a literal secret ({}): store it as a repository or environment secret and write ${{{{ secrets.{} }}}}", redact(value), name.to_ascii_uppercase().replace('-', "_")))

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::api::{Cx, Finding, Rule, Severity};
-use crate::detect::secrets::{self, Value, redact};
+use crate::detect::secrets::{self, ValueKind, redact};
 use crate::rule;
 use crate::source::Span;
 use crate::source::k8s::{Container, Object};
@@ -46,7 +46,8 @@ fn container(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
         for e in c.env() {
             let Some(v) = e.value else { continue };
             let Some(value) = v.as_str() else { continue };
-            if secrets::is_secret_name(e.name, names) && secrets::judge(value) == Value::Literal {
+            if secrets::is_secret_name(e.name, names) && secrets::judge(value) == ValueKind::Literal
+            {
                 out.push(
                     cx.finding(
                         v.span(),
@@ -86,7 +87,7 @@ fn secret_object(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         };
         let literal = data.entries().iter().any(|(_, v)| {
             v.as_str()
-                .is_some_and(|s| secrets::judge(s) != Value::Reference)
+                .is_some_and(|s| secrets::judge(s) != ValueKind::Reference)
         });
         if !literal {
             continue;
@@ -121,7 +122,7 @@ fn config_map(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         };
         if !value.contains('\n')
             && secrets::is_secret_name(key, names)
-            && secrets::judge(value) == Value::Literal
+            && secrets::judge(value) == ValueKind::Literal
         {
             push_cm(cx, obj, key, key, v.span(), value, out);
             continue;
@@ -143,7 +144,7 @@ fn embedded(
     let mut hits: Vec<(String, (usize, usize))> = Vec::new();
     for c in REDIS_AUTH.captures_iter(value) {
         if let (Some(d), Some(m)) = (c.get(1), c.get(2)) {
-            if secrets::judge(m.as_str()) == Value::Literal {
+            if secrets::judge(m.as_str()) == ValueKind::Literal {
                 hits.push((d.as_str().to_string(), (m.start(), m.end())));
             }
         }
@@ -154,7 +155,7 @@ fn embedded(
             // parse slip far more often than a password
             if m.as_str().chars().count() >= 4
                 && secrets::is_secret_name(n.as_str(), names)
-                && secrets::judge(m.as_str()) == Value::Literal
+                && secrets::judge(m.as_str()) == ValueKind::Literal
             {
                 hits.push((n.as_str().to_string(), (m.start(), m.end())));
             }

@@ -1,7 +1,7 @@
 //! tf/plaintext-secret: secrets written into Terraform code, variable defaults or tfvars.
 
 use crate::api::{Cx, Finding, Rule, Severity};
-use crate::detect::secrets::{self, Value, redact};
+use crate::detect::secrets::{self, ValueKind, redact};
 use crate::project::TfModule;
 use crate::rule;
 use crate::source::terraform::{Attribute, Block, Body, ExprKind, Resolved, TfFile};
@@ -67,7 +67,7 @@ fn variable(cx: &Cx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>
     }
     if let Some(default) = block.attr("default") {
         if let Some(v) = default.value.as_str() {
-            if secrets::judge(v) == Value::Literal {
+            if secrets::judge(v) == ValueKind::Literal {
                 out.push(
                     cx.finding(
                         default.value.span,
@@ -121,7 +121,7 @@ fn literal_attr(
     if !matches!(a.value.kind, ExprKind::String(_)) {
         return false;
     }
-    if secrets::is_secret_name(&a.key, names) && secrets::judge(v) == Value::Literal {
+    if secrets::is_secret_name(&a.key, names) && secrets::judge(v) == ValueKind::Literal {
         out.push(
             cx.finding(
                 a.value.span,
@@ -176,7 +176,7 @@ fn walk(
         }
         if let Resolved::Known { value, origin } = m.module.resolve(m.this, &a.value) {
             let Some(v) = value.as_str() else { continue };
-            if secrets::judge(v) != Value::Literal {
+            if secrets::judge(v) != ValueKind::Literal {
                 continue;
             }
             let mut f = cx.finding(

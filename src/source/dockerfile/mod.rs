@@ -28,6 +28,7 @@ mod tests;
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::shell::{Command, Script};
 use super::{OffsetMap, Span};
@@ -55,9 +56,9 @@ pub struct Dockerfile {
     pub check: Option<String>,
     /// Problems found while parsing, in source order.
     pub errors: Vec<ParseError>,
-    /// `#` comment lines (parser directives included) and the shell comments of `RUN`
-    /// scripts: where suppressions may be written.
-    pub comments: Vec<Span>,
+    /// `#` comment lines (parser directives included); [`Dockerfile::comments`] adds the
+    /// shell comments of the scripts.
+    pub comment_lines: Vec<Span>,
 }
 
 /// Something the parser could not make sense of.
@@ -177,8 +178,9 @@ pub struct Instruction {
     command_at: Option<usize>,
     /// The file's escape character, for splitting words.
     escape: u8,
-    /// The shell scripts this instruction runs, lexed once (see [`Instruction::commands`]).
-    script: Script,
+    /// The shell scripts this instruction runs, lexed once, on first use (see
+    /// [`Instruction::commands`]).
+    script: OnceLock<Script>,
 }
 
 /// A `--name[=value]` flag of an instruction.
@@ -341,6 +343,18 @@ pub struct KeyValue {
 }
 
 impl Dockerfile {
+    /// Every comment: the `#` lines and the shell comments of the instructions' scripts (this
+    /// lexes every script), in source order. Where suppressions may be written.
+    pub fn comments(&self) -> Vec<Span> {
+        let mut out = self.comment_lines.clone();
+        for inst in &self.instructions {
+            out.extend_from_slice(&inst.script().comments);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The last stage, the one `docker build` produces by default.
     pub fn final_stage(&self) -> Option<&Stage> {
         self.stages.last()
@@ -443,15 +457,16 @@ impl Instruction {
     /// Every shell command this instruction runs, whichever form, in order, with file
     /// spans: the shell-form arguments of `RUN`, `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD`;
     /// an exec form as one command (or the script of `["sh", "-c", "..."]`); and each `RUN`
-    /// heredoc body that a shell runs. Lexed once, when the file was parsed; pipeline ids
+    /// heredoc body that a shell runs. Lexed once, the first time a rule asks; pipeline ids
     /// are unique across the scripts.
     pub fn commands(&self) -> &[Command] {
-        &self.script.commands
+        &self.script().commands
     }
 
     /// The commands of [`Instruction::commands`] with the shell comments among them.
     pub fn script(&self) -> &Script {
-        &self.script
+        self.script
+            .get_or_init(|| scripts::instruction_script(self))
     }
 
     fn escape_byte(&self) -> u8 {

@@ -2,7 +2,6 @@
 //! with flags, arguments and heredocs, then stages.
 
 use super::expand::expand;
-use super::scripts::instruction_script;
 use super::words::{
     is_blank, parse_json_strings, read_word, skip_blank, skip_ws, split_words, unquote, unquoted_eq,
 };
@@ -10,7 +9,8 @@ use super::{
     Args, ArgsForm, Dockerfile, Flag, Heredoc, ImageRef, Instruction, Keyword, MAX_ERRORS,
     ParseError, Stage,
 };
-use crate::source::shell::Script;
+use std::sync::OnceLock;
+
 use crate::source::{OffsetMap, Span};
 
 /// Parse a Dockerfile. Never fails; see the module docs.
@@ -36,9 +36,7 @@ pub fn parse(text: &str) -> Dockerfile {
             pos = next;
             continue;
         }
-        let (mut inst, after) = p.instruction(first, e, next);
-        inst.script = instruction_script(&inst);
-        p.comments.extend_from_slice(&inst.script.comments);
+        let (inst, after) = p.instruction(first, e, next);
         instructions.push(inst);
         pos = after;
     }
@@ -54,7 +52,7 @@ pub fn parse(text: &str) -> Dockerfile {
         syntax,
         check,
         errors: Vec::new(),
-        comments,
+        comment_lines: comments,
     };
     p.stages(&mut df);
     df.errors = p.errors;
@@ -383,7 +381,7 @@ impl Parser<'_> {
             stage: None,
             command_at,
             escape: self.escape,
-            script: Script::default(),
+            script: OnceLock::new(),
         };
         (inst, after)
     }

@@ -112,7 +112,7 @@ mod tests {
     fn shell_comments_of_run_are_file_comments() {
         let text = "FROM a\n# top\nRUN make \\\n  # inside\n  && echo x # tail\n";
         let df = parse(text);
-        let comments: Vec<&str> = df.comments.iter().map(|c| c.text(text)).collect();
+        let comments: Vec<&str> = df.comments().iter().map(|c| c.text(text)).collect();
         assert_eq!(comments, vec!["# top", "# inside", "# tail"]);
     }
 
@@ -120,6 +120,6 @@ mod tests {
     fn a_quoted_hash_is_no_comment() {
         let text = "FROM a\nRUN echo \"# plumb: ignore-file[docker/*] -- x\"\n";
         let df = parse(text);
-        assert!(df.comments.is_empty());
+        assert!(df.comments().is_empty());
     }
 }

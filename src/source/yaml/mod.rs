@@ -321,10 +321,6 @@ impl YamlFile {
         self.docs.iter().map(move |&id| Yaml { file: self, id })
     }
 
-    pub fn get(&self, id: NodeId) -> Yaml<'_> {
-        Yaml { file: self, id }
-    }
-
     pub fn fatal_error(&self) -> Option<&YamlError> {
         self.errors.iter().find(|e| e.fatal)
     }

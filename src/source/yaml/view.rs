@@ -51,10 +51,6 @@ impl<'a> Yaml<'a> {
             .as_deref()
     }
 
-    pub fn is_alias(&self) -> bool {
-        matches!(self.file.nodes[self.id].kind, NodeKind::Alias(_))
-    }
-
     pub fn is_map(&self) -> bool {
         matches!(self.kind(), NodeKind::Map(_))
     }
@@ -135,17 +131,6 @@ impl<'a> Yaml<'a> {
                     v.strip_prefix('+').unwrap_or(v).parse().ok()
                 }
             }
-            _ => None,
-        }
-    }
-
-    /// A plain scalar that reads as a number.
-    pub fn as_f64(&self) -> Option<f64> {
-        match self.kind() {
-            NodeKind::Scalar {
-                value,
-                style: Style::Plain,
-            } => value.parse().ok(),
             _ => None,
         }
     }
