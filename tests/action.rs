@@ -565,13 +565,27 @@ fn fork_pull_request_takes_config_and_baseline_from_the_base_branch() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    // the pull request switches every rule but one off in its own config
+    // the pull request switches every rule but one off in its own config, and baselines the
+    // findings of the file it did not touch
     let work = origin_and_shallow_clone(dir.path(), |d| {
         std::fs::write(d.join(".plumb.yml"), "select: [plumb/parse-error]\n").unwrap();
+        let status = Command::new(env!("CARGO_BIN_EXE_plumb"))
+            .current_dir(d)
+            .args([
+                "check",
+                "--no-config",
+                "old.yaml",
+                "--write-baseline",
+                "base.json",
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
     });
-    let fork = event(dir.path(), "someone/repo-fork");
     let same = dir.path().join("same.json");
     std::fs::copy(event(dir.path(), "owner/repo"), &same).unwrap();
+    let fork = dir.path().join("fork.json");
+    std::fs::copy(event(dir.path(), "someone/repo-fork"), &fork).unwrap();
     let env = |ev: &Path, mode: &'static str| {
         vec![
             ("GITHUB_EVENT_NAME", "pull_request".to_string()),
@@ -579,17 +593,37 @@ fn fork_pull_request_takes_config_and_baseline_from_the_base_branch() {
             ("GITHUB_REPOSITORY", "owner/repo".to_string()),
             ("GITHUB_BASE_REF", "main".to_string()),
             ("PLUMB_CONFIG_FROM_BASE", mode.to_string()),
+            ("PLUMB_BASELINE", "base.json".to_string()),
             ("PLUMB_ANNOTATIONS", "false".to_string()),
+            ("PLUMB_FORMAT", "json".to_string()),
         ]
     };
     let run_with = |env: Vec<(&str, String)>| {
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         run(&work, &env)
     };
-    event(dir.path(), "someone/repo-fork");
+    let findings_in = |file: &str| {
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(work.join("plumb.json")).unwrap())
+                .unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == file)
+            .count()
+    };
     let (outputs, stdout) = run_with(env(&fork, "auto"));
     assert_eq!(output_of(&outputs, "exit-code"), "1", "{stdout}");
     assert!(stdout.contains("has no plumb config"), "{stdout}");
+    assert!(
+        stdout.contains("the base branch has no base.json"),
+        "{stdout}"
+    );
+    assert!(
+        findings_in("old.yaml") > 0,
+        "the pull request's baseline was not used"
+    );
 
     // from a branch of the repository the pull request's config applies (auto)
     let (outputs, stdout) = run_with(env(&same, "auto"));
@@ -597,4 +631,26 @@ fn fork_pull_request_takes_config_and_baseline_from_the_base_branch() {
     // unless config-from-base is true
     let (outputs, _) = run_with(env(&same, "true"));
     assert_eq!(output_of(&outputs, "exit-code"), "1");
+
+    // once the base branch has a config, that is the one a fork's pull request gets
+    let origin = dir.path().join("origin");
+    git(&origin, &["checkout", "-q", "main"]);
+    std::fs::write(origin.join(".plumb.yml"), "select: [k8s/non-root-user]\n").unwrap();
+    git(&origin, &["add", ".plumb.yml"]);
+    git(&origin, &["commit", "-q", "-m", "config"]);
+    let (outputs, stdout) = run_with(env(&fork, "auto"));
+    assert_eq!(output_of(&outputs, "exit-code"), "1", "{stdout}");
+    assert!(
+        stdout.contains("config from the base branch (main:.plumb.yml)"),
+        "{stdout}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(work.join("plumb.json")).unwrap()).unwrap();
+    let rules: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.into_iter().collect::<Vec<_>>(), ["k8s/non-root-user"]);
 }
