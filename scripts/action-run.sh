@@ -83,19 +83,28 @@ fetch_branch() {
   git_net fetch --quiet --no-tags ${depth[@]+"${depth[@]}"} origin "+refs/heads/$1:refs/remotes/origin/$1"
 }
 
-# Make --new-only-since work in a CI checkout: fetch the ref when the clone lacks it, and
-# deepen a shallow clone until the ref and HEAD have a merge-base.
+# Make --new-only-since work in a CI checkout: fetch the ref when the clone lacks it (a branch,
+# origin/<branch>, or a commit SHA such as github.event.pull_request.base.sha), and deepen a
+# shallow clone until the ref and HEAD have a merge-base.
 prepare_since() {
-  local branch=${since#refs/remotes/}
-  branch=${branch#origin/}
-  branch=${branch#refs/heads/}
+  local want branch
+  if [[ $since =~ ^[0-9a-f]{40}$ ]]; then
+    want=$since
+  else
+    branch=${since#refs/remotes/}
+    branch=${branch#origin/}
+    branch=${branch#refs/heads/}
+    want="+refs/heads/$branch:refs/remotes/origin/$branch"
+  fi
   if ! has_commit "$since"; then
-    echo "plumb: fetching $branch from origin for new-only-since"
-    if ! fetch_branch "$branch"; then
-      echo "::warning title=plumb::cannot fetch $branch from origin; plumb will say what is missing"
+    echo "plumb: fetching $since from origin for new-only-since"
+    local depth=()
+    [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ] && depth=(--depth=1)
+    if ! git_net fetch --quiet --no-tags ${depth[@]+"${depth[@]}"} origin "$want"; then
+      echo "::warning title=plumb::cannot fetch $since from origin; plumb will say what is missing"
       return 0
     fi
-    if ! has_commit "$since"; then
+    if ! has_commit "$since" && [ -n "${branch:-}" ]; then
       since="origin/$branch"
     fi
   fi
@@ -105,13 +114,13 @@ prepare_since() {
   for step in 50 500 5000; do
     git merge-base "$since" HEAD >/dev/null 2>&1 && return 0
     echo "plumb: deepening the shallow clone by $step commits to find the merge-base with $since"
-    git_net fetch --quiet --no-tags --deepen="$step" origin "$head" "+refs/heads/$branch:refs/remotes/origin/$branch" ||
-      git_net fetch --quiet --no-tags --deepen="$step" origin "+refs/heads/$branch:refs/remotes/origin/$branch" ||
+    git_net fetch --quiet --no-tags --deepen="$step" origin "$head" "$want" ||
+      git_net fetch --quiet --no-tags --deepen="$step" origin "$want" ||
       return 0
   done
   git merge-base "$since" HEAD >/dev/null 2>&1 && return 0
   echo "plumb: fetching the whole history to find the merge-base with $since"
-  git_net fetch --quiet --no-tags --unshallow origin "$head" "+refs/heads/$branch:refs/remotes/origin/$branch" || true
+  git_net fetch --quiet --no-tags --unshallow origin "$head" "$want" || true
 }
 
 # config-from-base: on an untrusted pull request, read the config and the baseline from the

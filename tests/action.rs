@@ -527,7 +527,7 @@ fn new_only_since_fetches_the_base_in_a_shallow_clone() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("\"origin/main\" is not in this clone"),
+        err.contains("\"origin/main\" is not in this shallow clone"),
         "{err}"
     );
     assert!(err.contains("fetch-depth: 0"), "{err}");
@@ -555,6 +555,28 @@ fn new_only_since_fetches_the_base_in_a_shallow_clone() {
         ],
     );
     assert_eq!(output_of(&outputs, "exit-code"), "1", "{stdout}");
+    assert!(!stdout.contains("file=old.yaml"), "{stdout}");
+
+    // and so does a commit SHA (github.event.pull_request.base.sha), in a fresh shallow clone
+    let origin = dir.path().join("origin");
+    let base_sha = git(&origin, &["rev-parse", "main"]).trim().to_string();
+    let url = format!("file://{}", origin.display());
+    git(
+        dir.path(),
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "work2",
+        ],
+    );
+    let (outputs, stdout) = run(
+        &dir.path().join("work2"),
+        &[
+            ("PLUMB_NEW_ONLY_SINCE", base_sha.as_str()),
+            ("PLUMB_FORMAT", "github"),
+            ("PLUMB_ANNOTATIONS", "false"),
+        ],
+    );
+    assert_eq!(output_of(&outputs, "exit-code"), "1", "{stdout}");
+    assert!(stdout.contains("file=new.yaml"), "{stdout}");
     assert!(!stdout.contains("file=old.yaml"), "{stdout}");
 }
 
