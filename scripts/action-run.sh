@@ -58,10 +58,11 @@ case "${GITHUB_EVENT_NAME:-}" in
     ;;
 esac
 
-# git with the token for the server's https remote, when there is one
+# git with the token for the server's https remote, unless the checkout kept its own (a second
+# Authorization header would be refused)
 git_net() {
   local token=${PLUMB_GITHUB_TOKEN:-} server=${GITHUB_SERVER_URL:-https://github.com}
-  if [ -n "$token" ]; then
+  if [ -n "$token" ] && [ -z "$(git config --get-all "http.$server/.extraheader" 2>/dev/null)" ]; then
     local basic
     basic=$(printf 'x-access-token:%s' "$token" | base64 | tr -d '\n')
     echo "::add-mask::$basic"

@@ -573,7 +573,12 @@ fn new_only_since_fetches_the_base_in_a_shallow_clone() {
             ("PLUMB_NEW_ONLY_SINCE", base_sha.as_str()),
             ("PLUMB_FORMAT", "github"),
             ("PLUMB_ANNOTATIONS", "false"),
+            ("PLUMB_GITHUB_TOKEN", "ghs_tokenvalue0123456789"),
         ],
+    );
+    assert!(
+        !stdout.contains("ghs_tokenvalue"),
+        "the token is never printed"
     );
     assert_eq!(output_of(&outputs, "exit-code"), "1", "{stdout}");
     assert!(stdout.contains("file=new.yaml"), "{stdout}");
