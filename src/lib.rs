@@ -34,6 +34,7 @@ pub mod rules;
 pub mod source;
 pub(crate) mod suppress;
 
-/// Where the project lives; rule pages link here.
-pub const REPOSITORY: &str = "https://github.com/plumb-dev/plumb";
+/// Where the project lives; rule pages, SARIF and `plumb init` link here. The one place it is
+/// written is `repository` in Cargo.toml.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -83,6 +83,33 @@ fn baseline_survives_moved_lines_and_catches_new_findings() {
     std::fs::remove_file(root.join("pod0.yaml")).unwrap();
     let (_, _, err) = plumb(root, &[SELECT[0], SELECT[1], "--baseline", "base.json"]);
     assert!(err.contains("3 baseline entries now fixed"), "{err}");
+
+    // a run on some files (a pre-commit hook's) counts only their entries as fixed
+    let (_, _, err) = plumb(
+        root,
+        &[
+            SELECT[0],
+            SELECT[1],
+            "--baseline",
+            "base.json",
+            "pod1.yaml",
+            "pod2.yaml",
+        ],
+    );
+    assert!(err.contains("6 findings baselined"), "{err}");
+    assert!(err.contains("0 baseline entries now fixed"), "{err}");
+    let (_, _, err) = plumb(
+        root,
+        &[
+            SELECT[0],
+            SELECT[1],
+            "--baseline",
+            "base.json",
+            "pod0.yaml",
+            "pod1.yaml",
+        ],
+    );
+    assert!(err.contains("3 baseline entries now fixed"), "{err}");
 }
 
 fn git(dir: &Path, args: &[&str]) {

@@ -137,7 +137,11 @@ fn every_top_level_module_has_a_layer() {
         .expect("lib.rs");
     let declared: Vec<&str> = lib
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub mod "))
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("pub mod ")
+                .or_else(|| l.strip_prefix("pub(crate) mod "))
+        })
         .map(|l| l.trim_end_matches(';'))
         .collect();
     assert!(declared.len() >= 10, "{declared:?}");

@@ -175,7 +175,12 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut gating_notes = Vec::new();
     if let Some(path) = &args.baseline {
         let baseline = gate::baseline::load(path)?;
-        let stats = gate::baseline::apply(&mut report, &baseline);
+        let scope = gate::baseline::Scope::of_paths(
+            &opts.root,
+            &opts.paths,
+            opts.stdin.as_ref().map(|(name, _)| name.as_path()),
+        );
+        let stats = gate::baseline::apply(&mut report, &baseline, &scope);
         gating_notes.push(format!(
             "{} findings baselined in {}, {} baseline entries now fixed",
             stats.baselined,

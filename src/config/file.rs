@@ -375,8 +375,11 @@ impl Parser<'_> {
 }
 
 /// The starter config `plumb init` writes.
-pub(crate) const STARTER: &str = r#"# plumb configuration: https://github.com/plumb-dev/plumb
-# Every key is optional. `plumb rules` lists rule ids and packs.
+pub const STARTER: &str = concat!(
+    "# plumb configuration: ",
+    env!("CARGO_PKG_REPOSITORY"),
+    "\n",
+    r#"# Every key is optional. `plumb rules` lists rule ids and packs.
 
 # Run only these packs (default: every rule that is on by default).
 # packs: [non-root, healthchecks, resource-limits, tls, secrets, supply-chain]
@@ -410,4 +413,5 @@ exclude:
 
 # Exit 1 when a finding at or above this severity remains: error, warning, note, never.
 # fail-on: warning
-"#;
+"#
+);

@@ -18,7 +18,7 @@ use crate::api::{Rule, RuleOptions, Severity};
 use crate::rules::REGISTRY;
 use crate::source::Kind;
 
-pub(crate) use file::STARTER;
+pub use file::STARTER;
 
 /// The names plumb looks for, walking up from the scanned path.
 pub const CONFIG_NAMES: &[&str] = &[".plumb.yml", ".plumb.yaml"];

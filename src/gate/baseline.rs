@@ -6,7 +6,7 @@
 //! diffs well in review.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -48,8 +48,49 @@ pub fn render(report: &Report) -> String {
     s
 }
 
-/// Read a baseline: fingerprint -> how many findings it stands for.
-pub fn load(path: &Path) -> Result<HashMap<String, usize>, String> {
+/// A baseline read from its file.
+#[derive(Debug, Default, Clone)]
+pub struct Baseline {
+    /// Fingerprint -> how many findings it stands for.
+    pub counts: HashMap<String, usize>,
+    /// Fingerprint -> the file its findings were in.
+    pub files: HashMap<String, String>,
+}
+
+/// The files a run looked at, as repository-relative prefixes (`None`: everything), so a
+/// baseline entry of a file the run did not check is not counted as fixed.
+#[derive(Debug, Default, Clone)]
+pub struct Scope(Option<Vec<String>>);
+
+impl Scope {
+    /// The paths given on the command line (and the name standing for standard input).
+    pub fn of_paths(root: &Path, paths: &[PathBuf], stdin_name: Option<&Path>) -> Scope {
+        let mut prefixes = Vec::new();
+        for p in paths.iter().map(PathBuf::as_path).chain(stdin_name) {
+            let rel = crate::paths::rel_path(root, p);
+            if rel == "." {
+                return Scope(None);
+            }
+            prefixes.push(rel);
+        }
+        Scope(Some(prefixes))
+    }
+
+    pub fn contains(&self, file: &str) -> bool {
+        match &self.0 {
+            None => true,
+            Some(prefixes) => prefixes.iter().any(|p| {
+                file == p
+                    || file
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            }),
+        }
+    }
+}
+
+/// Read a baseline.
+pub fn load(path: &Path) -> Result<Baseline, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| {
@@ -66,22 +107,26 @@ pub fn load(path: &Path) -> Result<HashMap<String, usize>, String> {
             path.display()
         ));
     }
-    let mut out = HashMap::new();
+    let mut out = Baseline::default();
     for f in doc
         .get("findings")
         .and_then(Value::as_array)
         .ok_or_else(|| format!("{}: baseline has no findings list", path.display()))?
     {
         if let Some(fp) = f.get("fingerprint").and_then(Value::as_str) {
-            *out.entry(fp.to_string()).or_insert(0) += 1;
+            *out.counts.entry(fp.to_string()).or_insert(0) += 1;
+            if let Some(file) = f.get("file").and_then(Value::as_str) {
+                out.files.insert(fp.to_string(), file.to_string());
+            }
         }
     }
     Ok(out)
 }
 
-/// Drop the findings the baseline records.
-pub fn apply(report: &mut Report, baseline: &HashMap<String, usize>) -> BaselineStats {
-    let mut left = baseline.clone();
+/// Drop the findings the baseline records. Entries left over count as fixed only when their
+/// file is in `scope` (a pre-commit run on three files says nothing of the others).
+pub fn apply(report: &mut Report, baseline: &Baseline, scope: &Scope) -> BaselineStats {
+    let mut left = baseline.counts.clone();
     let before = report.findings.len();
     report
         .findings
@@ -92,8 +137,18 @@ pub fn apply(report: &mut Report, baseline: &HashMap<String, usize>) -> Baseline
             }
             _ => true,
         });
+    let stale = left
+        .iter()
+        .filter(|(fp, _)| {
+            baseline
+                .files
+                .get(fp.as_str())
+                .is_none_or(|file| scope.contains(file))
+        })
+        .map(|(_, n)| n)
+        .sum();
     BaselineStats {
         baselined: before - report.findings.len(),
-        stale: left.values().sum(),
+        stale,
     }
 }

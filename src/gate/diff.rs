@@ -43,7 +43,39 @@ pub fn changes_since(root: &Path, base_ref: &str) -> Result<Changes, String> {
     if base_ref.starts_with('-') {
         return Err(format!("--new-only-since: \"{base_ref}\" is not a git ref"));
     }
-    let base = git(root, &["merge-base", base_ref, "HEAD"])?;
+    // a CI checkout is shallow and has one branch: say what is missing and how to get it
+    let shallow = git(root, &["rev-parse", "--is-shallow-repository"])?.trim() == "true";
+    let clone = if shallow {
+        "this shallow clone (CI checkouts are shallow by default)"
+    } else {
+        "this clone"
+    };
+    let branch = base_ref
+        .strip_prefix("refs/remotes/")
+        .unwrap_or(base_ref)
+        .strip_prefix("origin/")
+        .unwrap_or(base_ref);
+    let commit = format!("{base_ref}^{{commit}}");
+    if git(root, &["rev-parse", "--verify", "--quiet", &commit]).is_err() {
+        return Err(format!(
+            "--new-only-since: the ref \"{base_ref}\" is not in {clone}: check out with \
+             `fetch-depth: 0` (actions/checkout), or fetch it \
+             (`git fetch origin +refs/heads/{branch}:refs/remotes/origin/{branch}`)"
+        ));
+    }
+    let base = git(root, &["merge-base", base_ref, "HEAD"]).map_err(|e| {
+        if shallow {
+            format!(
+                "--new-only-since: \"{base_ref}\" and HEAD have no merge-base in {clone}: \
+                 check out with `fetch-depth: 0` (actions/checkout), or fetch the history \
+                 (`git fetch --unshallow origin`)"
+            )
+        } else if e.ends_with("failed: ") {
+            format!("--new-only-since: \"{base_ref}\" and HEAD share no history (no merge-base)")
+        } else {
+            e
+        }
+    })?;
     let base = base.trim();
     let diff = git(
         root,
