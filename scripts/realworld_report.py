@@ -4,6 +4,7 @@
   absent-blobs GITDIR COMMIT      paths (NUL-separated) whose blobs the mirror lacks
   list   --results DIR REPO=COMMIT...                 file counts per kind per repository
   report --results DIR --verdicts TSV REPO=COMMIT...  counts, error findings, precision
+  peers  --out DIR                                    summary of scripts/realworld_peers.sh output
 
 Verdicts file: tab-separated, `#` comments, header line
 `repo  path  line  rule  verdict  why` with verdict one of true, false, debatable.
@@ -232,6 +233,104 @@ def cmd_report(args):
             print(f"- [{verdicts[k][0]}] {k[0]} {k[1]}:{k[2]} {k[3]}")
 
 
+def cmd_peers(args):
+    out = args.out
+    files_w = files_a = 0
+    for name in sorted(os.listdir(os.path.join(out, "files"))):
+        with open(os.path.join(out, "files", name), encoding="utf-8") as f:
+            n = sum(1 for line in f if line.strip())
+        if name.endswith(".workflows"):
+            files_w += n
+        else:
+            files_a += n
+    print(f"# Peers on the real-world workflows\n\nfiles: {files_w} workflows, {files_a} actions\n")
+
+    audits = collections.defaultdict(collections.Counter)
+    zfiles = collections.defaultdict(set)
+    zdir = os.path.join(out, "zizmor")
+    failed = []
+    for name in sorted(os.listdir(zdir)):
+        path = os.path.join(zdir, name)
+        if name.endswith(".rc"):
+            with open(path) as f:
+                rc = f.read().strip()
+            if rc not in ("0", "10", "11", "12", "13", "14"):  # 10-14: findings by severity
+                failed.append(("zizmor", name[:-3], rc))
+            continue
+        if not name.endswith(".json"):
+            continue
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if not text.strip():
+            continue
+        for fd in json.loads(text):
+            det = fd.get("determinations", {})
+            audits[fd["ident"]][det.get("severity", "?")] += 1
+            for loc in fd.get("locations", [])[:1]:
+                key = loc.get("symbolic", {}).get("key", {})
+                vp = (key.get("Local") or {}).get("verbatim_path")
+                if vp:
+                    zfiles[fd["ident"]].add((name, vp))
+    skipped = 0
+    for name in os.listdir(zdir):
+        if name.endswith(".stderr"):
+            with open(os.path.join(zdir, name), encoding="utf-8", errors="replace") as f:
+                skipped += sum(1 for line in f if "failed to parse input" in line
+                               or "failed to validate" in line)
+    print("## zizmor --offline: findings per audit\n")
+    print(f"inputs zizmor skipped (could not parse or validate): {skipped}\n")
+    sevs = ["High", "Medium", "Low", "Informational", "Unknown"]
+    print("| audit | " + " | ".join(sevs) + " | total | files |")
+    print("|---|" + "---:|" * (len(sevs) + 2))
+    tot = collections.Counter()
+    for ident, c in sorted(audits.items(), key=lambda kv: -sum(kv[1].values())):
+        tot.update(c)
+        print(f"| {ident} | " + " | ".join(str(c[s_]) for s_ in sevs)
+              + f" | {sum(c.values())} | {len(zfiles[ident])} |")
+    print("| **all** | " + " | ".join(str(tot[s_]) for s_ in sevs) + f" | {sum(tot.values())} | |")
+
+    kinds = collections.Counter()
+    kfiles = collections.defaultdict(set)
+    adir = os.path.join(out, "actionlint")
+    for name in sorted(os.listdir(adir)):
+        path = os.path.join(adir, name)
+        if name.endswith(".rc"):
+            with open(path) as f:
+                rc = f.read().strip()
+            if rc not in ("0", "1"):
+                failed.append(("actionlint", name[:-3], rc))
+            continue
+        if not name.endswith(".json"):
+            continue
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if not text.strip():
+            continue
+        for e in json.loads(text):
+            kinds[e["kind"]] += 1
+            kfiles[e["kind"]].add((name, e["filepath"]))
+    print("\n## actionlint -shellcheck= -pyflakes=: errors per kind\n")
+    print("| kind | errors | files |")
+    print("|---|---:|---:|")
+    for kind, n in kinds.most_common():
+        print(f"| {kind} | {n} | {len(kfiles[kind])} |")
+    print(f"| **all** | {sum(kinds.values())} | |")
+
+    tpath = os.path.join(out, "timings.tsv")
+    if os.path.exists(tpath):
+        zt = at = 0.0
+        with open(tpath) as f:
+            for line in f:
+                _, _, _, z, a = line.rstrip("\n").split("\t")
+                zt += float(z)
+                at += float(a)
+        print(f"\nwall time, summed over repositories: zizmor {zt:.1f} s, actionlint {at:.1f} s")
+    if failed:
+        print("\nruns that failed (not findings):")
+        for tool, repo, rc in failed:
+            print(f"- {tool} {repo}: exit {rc} (see {tool}/{repo}.stderr)")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -248,11 +347,15 @@ def main():
     r.add_argument("--corpus")
     r.add_argument("--plumb-version")
     r.add_argument("repos", nargs="+")
+    pe = sub.add_parser("peers")
+    pe.add_argument("--out", required=True)
     args = p.parse_args()
     if args.cmd == "absent-blobs":
         absent_blobs(args.gitdir, args.commit)
     elif args.cmd == "list":
         cmd_list(args)
+    elif args.cmd == "peers":
+        cmd_peers(args)
     else:
         cmd_report(args)
 
