@@ -17,6 +17,7 @@ use crate::paths::rel_path;
 use crate::project::{ParsedFile, Project, TfDirs};
 use crate::report::{Notice, Report, Reported, ToolError};
 use crate::rules::plumb;
+use crate::source::Kind;
 use crate::suppress::{self, Suppressed};
 
 /// What to check and how.
@@ -30,6 +31,9 @@ pub struct CheckOptions {
     pub no_ignore: bool,
     pub exclude: Vec<String>,
     pub max_file_size: u64,
+    /// The config file `config` was read from (`None`: defaults). Any other `.plumb.yml`
+    /// the walk meets is reported as not read.
+    pub config_file: Option<PathBuf>,
 }
 
 /// Discover, parse and check. Errors are per file and land in the report.
@@ -45,10 +49,12 @@ pub fn check(opts: &CheckOptions) -> Report {
         &opts.exclude,
         opts.no_ignore,
         opts.max_file_size,
+        opts.config_file.as_deref(),
     );
     let mut report = Report {
         notices,
         errors: walk_errors,
+        config: opts.config_file.as_ref().map(|p| rel_path(&opts.root, p)),
         ..Report::default()
     };
 
@@ -58,16 +64,16 @@ pub fn check(opts: &CheckOptions) -> Report {
         let rel = rel_path(&opts.root, name);
         let kind = match discover::kind_of(&rel, &opts.config) {
             Some(k) => Ok(Some(k)),
-            None => discover::classify(&rel, text),
+            None => discover::classify(&rel, text, discover::in_helm_chart(name)),
         };
         match kind {
             Err(notice) => report.notices.push(notice),
-            Ok(Some(kind)) => loaded.push(Loaded::File(Box::new(ParsedFile::load(
+            Ok(Some(kind)) => loaded.push(parsed(ParsedFile::load(
                 name.clone(),
                 rel,
                 kind,
                 text.clone().into_bytes(),
-            )))),
+            ))),
             Ok(None) => report.notices.push(Notice {
                 file: rel,
                 message: "not a file kind plumb checks: skipped".into(),
@@ -156,19 +162,26 @@ fn load_candidate(c: &Candidate) -> Loaded {
         None => {
             // a YAML file of no known name: Kubernetes if a document has apiVersion and kind
             let text = String::from_utf8_lossy(&bytes);
-            match discover::classify(&c.rel, &text) {
+            match discover::classify(&c.rel, &text, discover::in_helm_chart(&c.path)) {
                 Ok(Some(k)) => k,
                 Ok(None) => return Loaded::Skipped(None),
                 Err(notice) => return Loaded::Skipped(Some(notice)),
             }
         }
     };
-    Loaded::File(Box::new(ParsedFile::load(
-        c.path.clone(),
-        c.rel.clone(),
-        kind,
-        bytes,
-    )))
+    parsed(ParsedFile::load(c.path.clone(), c.rel.clone(), kind, bytes))
+}
+
+/// A loaded file, or the notice for a manifest outside a chart that holds `{{` and does not
+/// parse: a template, left alone.
+fn parsed(file: ParsedFile) -> Loaded {
+    if file.src.kind == Kind::K8s
+        && file.load_errors.iter().any(|e| e.fatal)
+        && discover::is_helm_template(&file.src.text)
+    {
+        return Loaded::Skipped(Some(discover::template_notice(&file.src.rel)));
+    }
+    Loaded::File(Box::new(file))
 }
 
 /// What checking one file gave.

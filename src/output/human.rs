@@ -529,7 +529,7 @@ mod tests {
                 notices: self.notices.clone(),
                 files_scanned: self.files_scanned,
                 sources: self.sources.clone(),
-                suppressed: Vec::new(),
+                ..Report::default()
             }
         }
     }
