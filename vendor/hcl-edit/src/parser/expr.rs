@@ -90,6 +90,10 @@ fn expr_inner<'i>(
 
         expr_term_inner(state).parse_next(input)?;
 
+        // Where a chain of binary operations stopped because the operation after it did not
+        // parse, and that error (see `binary_ops`).
+        let stopped = RefCell::new(None);
+
         loop {
             let checkpoint = input.checkpoint();
             // Parse the next whitespace sequence and only add it as decor suffix to the expression
@@ -123,8 +127,16 @@ fn expr_inner<'i>(
                                 '!', '<', '>', '+', '-', '*', '/', '%', '&', '|',
                             ])) =>
                 {
+                    // The chain parsed before stopped right here, on an operation that did not
+                    // parse: parsing it again would fail the same way, after redoing all the
+                    // work of its operand, at every nesting level (exponential time). Fail as
+                    // that second attempt would.
+                    if let Some((failed_at, err)) = stopped.borrow_mut().take() {
+                        input.reset(&failed_at);
+                        return Err(ErrMode::Backtrack(err));
+                    }
                     input.reset(&checkpoint);
-                    binary_ops(state)
+                    binary_ops(state, &stopped)
                         .span()
                         .map(|span| state.borrow_mut().on_span(start..span.end))
                         .parse_next(input)?;
@@ -324,9 +336,14 @@ fn unary_operator(input: &mut Input) -> ModalResult<UnaryOperator> {
     .parse_next(input)
 }
 
-fn binary_ops<'i>(
-    state: &RefCell<ExprParseState>,
-) -> impl ModalParser<Input<'i>, (), ContextError> + '_ {
+/// Where a chain of binary operations stopped on an operation that did not parse, and the
+/// error it failed with.
+type Stopped<'i> = RefCell<Option<(<Input<'i> as Stream>::Checkpoint, ContextError)>>;
+
+fn binary_ops<'i, 's>(
+    state: &'s RefCell<ExprParseState>,
+    stopped: &'s Stopped<'i>,
+) -> impl ModalParser<Input<'i>, (), ContextError> + 's {
     move |input: &mut Input<'i>| {
         let mut ops = Vec::new();
 
@@ -336,7 +353,8 @@ fn binary_ops<'i>(
             match binary_op(state, input, ops.len() + 1) {
                 Ok(op) => ops.push(op),
                 // No further binary operation follows, rewind to the end of the last one.
-                Err(ErrMode::Backtrack(_)) if !ops.is_empty() => {
+                Err(ErrMode::Backtrack(err)) if !ops.is_empty() => {
+                    *stopped.borrow_mut() = Some((input.checkpoint(), err));
                     input.reset(&checkpoint);
                     break;
                 }

@@ -24,14 +24,51 @@ pub(super) const MAX_NESTING_DEPTH: usize = 64;
 /// tree that overflows the stack when traversed.
 pub(super) const MAX_OPERATOR_DEPTH: usize = 128;
 
+/// Nested levels the parser may enter per byte of input, on top of
+/// [`WORK_BUDGET_BASE`], before it gives up (see [`NestingState::budget`]).
+pub(super) const WORK_BUDGET_PER_BYTE: usize = 64;
+
+/// Nested levels the parser may enter whatever the input's length.
+pub(super) const WORK_BUDGET_BASE: usize = 1 << 16;
+
 /// Nesting state of the parser, tracked as part of the parser input state.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct NestingState {
     /// The number of nested levels the parser is currently in.
     depth: usize,
     /// The maximum operator depth of the expressions parsed within the current operator depth
     /// scope.
     operator_depth: usize,
+    /// How many nested levels the parser has entered so far, backtracking included: a measure
+    /// of its work, which is linear in the input unless the grammar makes it backtrack over
+    /// the same text again and again.
+    entered: usize,
+    /// The most nested levels the parser may enter: past it, parsing fails with a cut error
+    /// instead of running for exponential time on input that makes it backtrack.
+    budget: usize,
+}
+
+impl Default for NestingState {
+    fn default() -> Self {
+        NestingState {
+            depth: 0,
+            operator_depth: 0,
+            entered: 0,
+            budget: usize::MAX,
+        }
+    }
+}
+
+impl NestingState {
+    /// The state for parsing an input of `len` bytes, with a work budget in proportion.
+    pub(super) fn for_input_len(len: usize) -> Self {
+        NestingState {
+            budget: len
+                .saturating_mul(WORK_BUDGET_PER_BYTE)
+                .saturating_add(WORK_BUDGET_BASE),
+            ..NestingState::default()
+        }
+    }
 }
 
 /// Runs `parser` one nesting level deeper within its own operator depth scope (see
@@ -50,6 +87,17 @@ where
 
     move |input: &mut Input<'i>| {
         let depth = input.state.depth;
+
+        input.state.entered += 1;
+        if input.state.entered > input.state.budget {
+            // Keep the description in sync with `WORK_BUDGET_PER_BYTE`.
+            return cut_err(fail)
+                .context(StrContext::Label("parse work budget"))
+                .context(StrContext::Expected(StrContextValue::Description(
+                    "input that parses without backtracking over it again and again (at most 64 nested levels entered per byte)",
+                )))
+                .parse_next(input);
+        }
 
         if depth >= MAX_NESTING_DEPTH {
             // Keep the description in sync with `MAX_NESTING_DEPTH`.
