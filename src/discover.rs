@@ -245,7 +245,7 @@ impl Ignores {
         if !meta.is_file() {
             return None;
         }
-        let shown = crate::paths::display(file);
+        let shown = rel_path(&self.root, file);
         if meta.len() > MAX_IGNORE_FILE_BYTES {
             self.notices.push(Notice {
                 file: shown,

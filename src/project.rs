@@ -358,6 +358,23 @@ impl<'a> TfDirs<'a> {
         TfDirs { dirs }
     }
 
+    /// The directories (display paths, sorted) whose module answered `Unknown` for a value
+    /// past the evaluation limits.
+    pub fn limited(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .dirs
+            .values()
+            .filter(|d| d.module.hit_limits())
+            .filter_map(|d| d.files.first())
+            .map(|f| match f.src.rel.rsplit_once('/') {
+                Some((dir, _)) => dir.to_string(),
+                None => ".".to_string(),
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The module `file` belongs to, with variable defaults and locals resolvable across
     /// its files.
     pub fn module_of(&'a self, file: &ParsedFile) -> Option<TfModule<'a>> {

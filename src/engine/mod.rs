@@ -101,6 +101,17 @@ pub fn check(opts: &CheckOptions) -> Report {
         .map(|i| check_file(&project.files[i], &project, &tf, &opts.config))
         .collect();
 
+    for dir in tf.limited() {
+        report.notices.push(Notice {
+            file: dir,
+            message: format!(
+                "Terraform values past the evaluation limits ({} steps, {} bytes built, {} bytes per value) were taken as unknown",
+                crate::source::terraform::MAX_EVAL_STEPS,
+                crate::source::terraform::MAX_EVAL_BYTES,
+                crate::source::terraform::MAX_VALUE_BYTES,
+            ),
+        });
+    }
     let mut out = Vec::new();
     for (i, checked) in per_file.into_iter().enumerate() {
         let file = &project.files[i];
