@@ -195,7 +195,7 @@ pub const MAX_IGNORE_FILE_BYTES: u64 = 1 << 20;
 /// Patterns read from one ignore file; the rest are not used (a notice says so).
 pub const MAX_IGNORE_PATTERNS: usize = 10_000;
 /// Patterns read from all ignore files of a run together.
-pub const MAX_IGNORE_PATTERNS_TOTAL: usize = 50_000;
+pub const MAX_IGNORE_PATTERNS_TOTAL: usize = 20_000;
 
 /// One directory's ignore files, compiled.
 #[derive(Default)]

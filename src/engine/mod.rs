@@ -5,6 +5,7 @@
 mod resolve;
 mod walk;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -282,26 +283,42 @@ fn check_file<'p>(
 /// value (its span or a secret it marks). Runs after suppressions: a suppressed finding
 /// supersedes nothing.
 fn supersede(mut findings: Vec<Finding>) -> Vec<Finding> {
-    let covers: Vec<(&'static str, crate::source::Span)> = findings
-        .iter()
-        .filter(|f| !f.rule.supersedes.is_empty())
-        .flat_map(|f| {
-            f.rule.supersedes.iter().flat_map(move |id| {
-                f.secrets
-                    .iter()
-                    .copied()
-                    .chain([f.span])
-                    .map(move |s| (*id, s))
-            })
-        })
-        .collect();
+    // per superseded rule: the covering spans sorted by start, with the largest end so far,
+    // so each finding is one binary search (a scan per finding made thousands of secrets in
+    // one manifest quadratic)
+    let mut covers: HashMap<&'static str, Vec<(usize, usize)>> = HashMap::new();
+    for f in findings.iter().filter(|f| !f.rule.supersedes.is_empty()) {
+        for id in f.rule.supersedes {
+            let spans = covers.entry(*id).or_default();
+            spans.extend(f.secrets.iter().chain([&f.span]).map(|s| (s.start, s.end)));
+        }
+    }
     if covers.is_empty() {
         return findings;
     }
+    let covers: HashMap<&'static str, (Vec<usize>, Vec<usize>)> = covers
+        .into_iter()
+        .map(|(id, mut spans)| {
+            spans.sort_unstable();
+            let starts = spans.iter().map(|s| s.0).collect();
+            let max_ends = spans
+                .iter()
+                .scan(0, |m, s| {
+                    *m = (*m).max(s.1);
+                    Some(*m)
+                })
+                .collect();
+            (id, (starts, max_ends))
+        })
+        .collect();
     findings.retain(|f| {
-        !covers
-            .iter()
-            .any(|(id, s)| *id == f.rule.id && s.start < f.span.end && f.span.start < s.end)
+        let Some((starts, max_ends)) = covers.get(f.rule.id) else {
+            return true;
+        };
+        // the covering spans that start before this one ends; one of them overlaps it when
+        // the largest end among them is past its start
+        let n = starts.partition_point(|&s| s < f.span.end);
+        !(n > 0 && max_ends[n - 1] > f.span.start)
     });
     findings
 }

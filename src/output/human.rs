@@ -215,6 +215,21 @@ fn position(loc: &Location) -> String {
 /// A file's terminal-safe text and its line index, made once per file.
 type Prepared = (Arc<str>, Arc<LineIndex>);
 
+/// Snippets are shown only for spans on lines up to this long and covering at most this
+/// many bytes: a finding on a line of megabytes would print the whole line (20,000
+/// findings on one 4 MB line: gigabytes of log). Past it the finding says `at file:line:col`.
+const MAX_SNIPPET_BYTES: usize = 2_000;
+
+/// Whether a location's lines are short enough to show.
+fn showable(text: &str, lines: &LineIndex, loc: &Location) -> bool {
+    let (start, len) = clamp(text, loc);
+    let first = lines.line_of(start);
+    let last = lines.line_of(start + len);
+    let from = lines.line_start(first).min(text.len());
+    let to = lines.line_start(last + 1).min(text.len());
+    len <= MAX_SNIPPET_BYTES && to.saturating_sub(from) <= 2 * MAX_SNIPPET_BYTES
+}
+
 fn diag<'r>(report: &'r Report, f: &Reported, prepared: &mut HashMap<&'r str, Prepared>) -> Diag {
     let mut source = report
         .sources
@@ -237,14 +252,16 @@ fn diag<'r>(report: &'r Report, f: &Reported, prepared: &mut HashMap<&'r str, Pr
                 lines,
                 known: Vec::new(),
             }
-        });
+        })
+        .filter(|s| showable(&s.text, &s.lines, &f.location));
     let mut labels = Vec::new();
     if let Some(source) = &mut source {
         labels.push(label(source, &f.location, "here", true));
+        let (text, lines) = (Arc::clone(&source.text), Arc::clone(&source.lines));
         for r in f
             .related
             .iter()
-            .filter(|r| r.location.file == f.location.file)
+            .filter(|r| r.location.file == f.location.file && showable(&text, &lines, &r.location))
         {
             labels.push(label(source, &r.location, &printable(&r.label), false));
         }

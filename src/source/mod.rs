@@ -110,18 +110,48 @@ impl fmt::Display for Kind {
 pub struct LineIndex {
     /// Byte offset at which each line starts.
     starts: Vec<usize>,
+    /// Characters before each block of [`COLUMN_BLOCK`] bytes: a column is counted from the
+    /// nearest block start, not from the line's start, so thousands of positions on one long
+    /// line cost linear time, not quadratic.
+    blocks: Vec<usize>,
 }
+
+/// Bytes per block of [`LineIndex`]'s character counts.
+const COLUMN_BLOCK: usize = 256;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        let mut blocks = Vec::with_capacity(text.len() / COLUMN_BLOCK + 1);
         starts.push(0);
+        let mut chars = 0;
         for (i, b) in text.bytes().enumerate() {
+            if i % COLUMN_BLOCK == 0 {
+                blocks.push(chars);
+            }
             if b == b'\n' {
                 starts.push(i + 1);
             }
+            chars += usize::from(b & 0xC0 != 0x80);
         }
-        LineIndex { starts }
+        if text.len() % COLUMN_BLOCK == 0 {
+            blocks.push(chars); // the end of the text starts a block too
+        }
+        LineIndex { starts, blocks }
+    }
+
+    /// Characters of `text` before byte `offset` (a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / COLUMN_BLOCK;
+        let Some(&before) = self.blocks.get(block) else {
+            return text.get(..offset).map_or(0, |t| t.chars().count());
+        };
+        let from = block * COLUMN_BLOCK;
+        before
+            + text.as_bytes()[from..offset]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count()
     }
 
     pub fn line_count(&self) -> usize {
@@ -160,11 +190,14 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let mut col_text = text.get(start..offset).unwrap_or("");
-        if line == 0 {
-            col_text = col_text.strip_prefix('\u{feff}').unwrap_or(col_text);
+        if start > offset || !text.is_char_boundary(offset) || !text.is_char_boundary(start) {
+            return (line + 1, 1);
         }
-        (line + 1, col_text.chars().count() + 1)
+        let mut column = self.chars_before(text, offset) - self.chars_before(text, start);
+        if line == 0 && offset >= 3 && text.starts_with('\u{feff}') {
+            column -= 1; // a BOM is column-transparent
+        }
+        (line + 1, column + 1)
     }
 }
 
@@ -249,6 +282,33 @@ mod tests {
         assert_eq!(idx.line_span(text, 2).text(text), "");
         assert_eq!(idx.position(text, text.len() + 10), (4, 5)); // clamped to the end
         assert_eq!(idx.line_of(x), 1);
+    }
+
+    #[test]
+    fn columns_on_long_lines_match_counting_from_the_line_start() {
+        let line: String = (0..3000)
+            .map(|i| if i % 7 == 0 { "é${{ x }}" } else { "ab" })
+            .collect();
+        let text = format!("\u{feff}{line}\nz{line}\n");
+        let idx = LineIndex::new(&text);
+        for offset in (0..=text.len())
+            .filter(|o| text.is_char_boundary(*o))
+            .step_by(37)
+        {
+            let line = idx.line_of(offset);
+            let start = idx.line_start(line);
+            let mut before = &text[start..offset];
+            if line == 0 {
+                before = before.strip_prefix('\u{feff}').unwrap_or(before);
+            }
+            assert_eq!(
+                idx.position(&text, offset),
+                (line + 1, before.chars().count() + 1),
+                "{offset}"
+            );
+        }
+        let text = "a".repeat(2048);
+        assert_eq!(LineIndex::new(&text).position(&text, 2048), (1, 2049));
     }
 
     #[test]

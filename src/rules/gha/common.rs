@@ -1,6 +1,7 @@
 //! What several workflow rules share: the `run:` scripts of a file with their offset maps,
 //! which commands run tests, which deploy, and where the repository root is.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::api::Cx;
@@ -10,6 +11,7 @@ use crate::source::workflow::{Job, Step, Workflow};
 
 /// One `run:` script: its step, node, and commands (lexed once when the file was loaded,
 /// with file spans).
+#[derive(Clone, Copy)]
 pub struct RunScript<'a> {
     pub job: Option<Job<'a>>,
     pub step: Step<'a>,
@@ -29,6 +31,27 @@ pub fn run_scripts<'a>(cx: &Cx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
             })
         })
         .collect()
+}
+
+/// The scripts of each job, by job id, in order: rules that look at one job's scripts take
+/// them from here (filtering the whole list per job made a workflow of thousands of jobs
+/// quadratic). Composite-action steps have no job and are not here.
+pub fn by_job<'a>(scripts: &[RunScript<'a>]) -> HashMap<&'a str, Vec<RunScript<'a>>> {
+    let mut out: HashMap<&'a str, Vec<RunScript<'a>>> = HashMap::new();
+    for r in scripts {
+        if let Some(j) = r.job {
+            out.entry(j.id).or_default().push(*r);
+        }
+    }
+    out
+}
+
+/// The scripts of one job (see [`by_job`]).
+pub fn of_job<'m, 'a>(
+    by_job: &'m HashMap<&'a str, Vec<RunScript<'a>>>,
+    job: &str,
+) -> &'m [RunScript<'a>] {
+    by_job.get(job).map_or(&[], Vec::as_slice)
 }
 
 /// The repository root for a workflow: the directory holding `.github/workflows/x.yml`,

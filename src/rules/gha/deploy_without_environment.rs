@@ -2,7 +2,7 @@
 
 use crate::api::{Cx, Finding, Rule};
 use crate::rule;
-use crate::rules::gha::common::{job_deploys, run_scripts};
+use crate::rules::gha::common::{by_job, job_deploys, of_job, run_scripts};
 use crate::source::workflow::Workflow;
 
 pub static RULE: Rule = rule!("gha/deploy-without-environment")
@@ -15,11 +15,12 @@ pub static RULE: Rule = rule!("gha/deploy-without-environment")
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let scripts = run_scripts(cx, wf);
+    let by_job = by_job(&scripts);
     for j in wf.jobs() {
         if j.environment().is_some() {
             continue;
         }
-        let Some((what, at)) = job_deploys(&scripts, &j) else {
+        let Some((what, at)) = job_deploys(of_job(&by_job, j.id), &j) else {
             continue;
         };
         out.push(

@@ -1,10 +1,10 @@
 //! gha/deploy-without-tests: a deploying job that does not need a job that runs tests.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
-use crate::rules::gha::common::{job_deploys, job_tests, run_scripts};
+use crate::rules::gha::common::{by_job, job_deploys, job_tests, of_job, run_scripts};
 use crate::source::workflow::{Job, Workflow};
 
 pub static RULE: Rule = rule!("gha/deploy-without-tests")
@@ -33,14 +33,28 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         return; // gated by the workflow that triggers it
     }
     let scripts = run_scripts(cx, wf);
+    let by_job = by_job(&scripts);
     let jobs = wf.jobs();
-    let tests = |j: &Job<'_>| job_tests(&scripts, j.id).is_some() || calls_tests(j);
+    // each job's tests found once, jobs indexed once: searching per deploying job and per
+    // need made a workflow of thousands of jobs cubic
+    let index: HashMap<&str, usize> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.id, i))
+        .rev()
+        .collect();
+    let tests: Vec<bool> = jobs
+        .iter()
+        .map(|j| job_tests(of_job(&by_job, j.id), j.id).is_some() || calls_tests(j))
+        .collect();
+    let testing: Vec<usize> = (0..jobs.len()).filter(|&i| tests[i]).take(2).collect();
     for job in &jobs {
-        let Some((what, at)) = job_deploys(&scripts, job) else {
+        let own = of_job(&by_job, job.id);
+        let Some((what, at)) = job_deploys(own, job) else {
             continue;
         };
         // tests earlier in the same job count
-        if let Some(t) = job_tests(&scripts, job.id) {
+        if let Some(t) = job_tests(own, job.id) {
             if t.start < at.start {
                 continue;
             }
@@ -52,19 +66,19 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             if !seen.insert(id) {
                 continue;
             }
-            let Some(j) = jobs.iter().find(|j| j.id == id) else {
+            let Some(&i) = index.get(id) else {
                 continue;
             };
-            if tests(j) {
+            if tests[i] {
                 tested = true;
                 break;
             }
-            stack.extend(j.needs().into_iter().map(|(n, _)| n));
+            stack.extend(jobs[i].needs().into_iter().map(|(n, _)| n));
         }
         if tested {
             continue;
         }
-        let candidate = jobs.iter().find(|j| j.id != job.id && tests(j));
+        let candidate = testing.iter().map(|&i| &jobs[i]).find(|j| j.id != job.id);
         let msg = match candidate {
             Some(t) => format!(
                 "job \"{}\" deploys ({what}) without needing the tests: add `needs: [{}]` so it runs only after they pass",
