@@ -48,6 +48,9 @@ pub struct LoadError {
     /// Whether the file could not be checked (a syntax error), or only part of it is
     /// suspect (a duplicate key).
     pub fatal: bool,
+    /// Spans of words the message does not quote (they could be secrets): masked wherever
+    /// the file is shown.
+    pub hidden: Vec<Span>,
 }
 
 #[derive(Debug)]
@@ -75,6 +78,7 @@ impl ParsedFile {
                     span: Span::empty(at),
                     message: "file is not valid UTF-8: not checked".to_string(),
                     fatal: true,
+                    hidden: Vec::new(),
                 });
                 (text, false)
             }
@@ -85,6 +89,7 @@ impl ParsedFile {
                     span: Span::empty(at),
                     message: "file holds a NUL byte and looks binary: not checked".to_string(),
                     fatal: true,
+                    hidden: Vec::new(),
                 });
                 false
             } else {
@@ -102,6 +107,7 @@ impl ParsedFile {
                         span: e.span,
                         message: e.message.clone(),
                         fatal: true,
+                        hidden: e.hidden.clone(),
                     }));
                     Model::Dockerfile(d)
                 }
@@ -112,6 +118,7 @@ impl ParsedFile {
                             span: e.span,
                             message: e.message,
                             fatal: true,
+                            hidden: Vec::new(),
                         });
                         Model::Terraform(None)
                     }
@@ -122,6 +129,7 @@ impl ParsedFile {
                         span: e.span,
                         message: e.message.clone(),
                         fatal: e.fatal,
+                        hidden: e.hidden.clone(),
                     }));
                     Model::Yaml(y)
                 }

@@ -436,3 +436,183 @@ fn symlinked_directories_are_not_followed_out() {
         "dockerfile\tcanary/Dockerfile\n"
     );
 }
+
+// ---- 12, 13, 14: secrets never reach the output -------------------------------------------
+
+const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "gitlab"];
+
+/// Every format's output, the baseline and stderr, for `args`.
+fn every_output(root: &Path, args: &[&str]) -> String {
+    let mut all = String::new();
+    for format in FORMATS {
+        let out = plumb(root, &[&["check", "--format", format][..], args].concat());
+        all.push_str(&String::from_utf8_lossy(&out.stdout));
+        all.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    let base = root.join("plumb-baseline.json");
+    plumb(
+        root,
+        &[
+            &["check", "--write-baseline", base.to_str().unwrap()][..],
+            args,
+        ]
+        .concat(),
+    );
+    all.push_str(&std::fs::read_to_string(&base).unwrap_or_default());
+    std::fs::remove_file(&base).ok();
+    all
+}
+
+fn assert_absent(output: &str, secrets: &[&str]) {
+    for s in secrets {
+        assert!(!output.contains(s), "{s:?} leaked:\n{output}");
+    }
+}
+
+/// Parse errors quoted the word that started an unknown Dockerfile line (a pasted token, a
+/// continuation-split `-p<password>`) and a duplicate YAML key (a token, `NAME=value`).
+#[test]
+fn parse_errors_quote_no_secret() {
+    let gh = format!("ghp_{}", "a1B2".repeat(9));
+    let gl = format!("glpat-{}", "Xy9".repeat(7));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Dockerfile",
+        &format!("FROM alpine:3.20\n{gh}\nRUN mysql -u root\n-pS3cretPw77 app\nMySecretWord\n"),
+    );
+    write(
+        root,
+        "cm.yaml",
+        &format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  {gl}: a\n  {gl}: b\n  API_KEY=abc123xyz: a\n  API_KEY=abc123xyz: b\n"
+        ),
+    );
+    let all = every_output(root, &["--select", "plumb/parse-error"]);
+    assert!(all.contains("unknown instruction"), "{all}");
+    assert!(all.contains("duplicate key"), "{all}");
+    assert_absent(
+        &all,
+        &[
+            &gh[4..],
+            &gl[6..],
+            "S3cretPw77",
+            "MySecretWord",
+            "abc123xyz",
+        ],
+    );
+}
+
+/// Snippets showed a private key's body lines, a token in a file whose secret findings
+/// were suppressed or deselected, a token on a line of a file that does not parse, a
+/// variable's default in another `.tf`; and masking a multi-line value shifted the lines
+/// after it.
+#[test]
+fn snippets_mask_every_secret_whatever_the_selection() {
+    let gh = format!("ghp_{}", "Zq7".repeat(12));
+    let body1 = format!("MIIEpAIBAAK{}", "Qw3".repeat(10));
+    let body2 = format!("xBody2{}", "Er5".repeat(10));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // a key block in a ConfigMap, and a container below it that other rules report on
+    write(
+        root,
+        "cm.yaml",
+        &format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    key: |\n      -----BEGIN RSA PRIVATE KEY-----\n      {body1}\n      {body2}\n      -----END RSA PRIVATE KEY-----\nspec:\n  containers:\n    - name: app\n      image: example/app:1.0.0\n"
+        ),
+    );
+    // a token on the line another rule reports, its own rule suppressed
+    write(
+        root,
+        "Dockerfile",
+        &format!(
+            "FROM alpine:3.20\n# plumb: ignore[secrets/hardcoded-token] -- a test\nUSER root # {gh}\n"
+        ),
+    );
+    // a file that does not parse
+    write(
+        root,
+        "broken.tf",
+        &format!("locals {{\n  x = \"{gh}\"\n  y = [\n"),
+    );
+    // a variable default in another file, shown by another rule's snippet
+    write(
+        root,
+        "vars.tf",
+        "variable \"db_password\" { default = \"Hunter2Default9\" }\nresource \"aws_db_instance\" \"b\" {\n  storage_encrypted = true\n}\n",
+    );
+    write(
+        root,
+        "main.tf",
+        "resource \"aws_db_instance\" \"db\" {\n  password = var.db_password\n}\n",
+    );
+    for args in [
+        &["--select", "all"][..],
+        &["--select", "all", "--ignore", "secrets"][..],
+    ] {
+        let out = plumb(root, &[&["check", "--format", "human"][..], args].concat());
+        let human = String::from_utf8_lossy(&out.stdout);
+        assert_absent(
+            &human,
+            &[&gh[4..], &body1[4..], &body2[4..], "nter2Default9"],
+        );
+        // the snippet under the masked block still shows the right line numbers
+        assert!(
+            human.contains("14 │       image: example/app:1.0.0"),
+            "{human}"
+        );
+        let all = every_output(root, args);
+        assert_absent(&all, &[&gh[4..], &body1[4..], &body2[4..], "nter2Default9"]);
+    }
+}
+
+/// Passwords in URLs and on command lines in Dockerfiles were not detected, and the
+/// fingerprint of a finding whose text held one hashed the raw password (a dictionary
+/// recovers it from the SARIF in a few hundred guesses).
+#[test]
+fn passwords_in_dockerfiles_are_found_and_never_fingerprinted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let dockerfile = |pw: &str| {
+        format!(
+            "FROM alpine:3.20\nRUN curl -fsSL http://deploy:{pw}@repo.example.com/i.sh | sh\nENV DATABASE_URL=postgres://app:{pw}@db/app\nRUN mysql -u root -p{pw} app\n"
+        )
+    };
+    write(root, "Dockerfile", &dockerfile("Kx7Passw0rd"));
+    let sarif = |root: &Path| {
+        json(&plumb(
+            root,
+            &["check", "--format", "sarif", "--select", "all"],
+        ))
+    };
+    let v = sarif(root);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let found: Vec<(&str, u64)> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "secrets/hardcoded-token")
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(!v.to_string().contains("7Passw0rd"));
+    // the fingerprints do not change with the password (same length, same first two)
+    let prints = |v: &serde_json::Value| -> Vec<String> {
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"].to_string())
+            .collect()
+    };
+    let before = prints(&v);
+    write(root, "Dockerfile", &dockerfile("Kx9Other0ne"));
+    assert_eq!(prints(&sarif(root)), before);
+}

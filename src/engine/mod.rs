@@ -113,9 +113,35 @@ pub fn check(opts: &CheckOptions) -> Report {
             ),
         });
     }
+    // secrets marked in other files than the finding's (a variable default another file
+    // uses): masked there
+    let mut marked_in: HashMap<PathBuf, Vec<crate::source::Span>> = HashMap::new();
+    for checked in &per_file {
+        for f in checked
+            .findings
+            .iter()
+            .chain(checked.suppressed.iter().map(|s| &s.finding))
+            .chain(checked.mask_findings.iter())
+        {
+            for (path, span) in &f.secrets_in {
+                marked_in
+                    .entry(crate::paths::normalize(path))
+                    .or_default()
+                    .push(*span);
+            }
+        }
+    }
     let mut out = Vec::new();
     for (i, checked) in per_file.into_iter().enumerate() {
         let file = &project.files[i];
+        let mut marked: Vec<crate::source::Span> = checked
+            .mask_findings
+            .iter()
+            .flat_map(|f| f.secrets.iter().copied())
+            .collect();
+        if let Some(m) = marked_in.get(&crate::paths::normalize(&file.src.path)) {
+            marked.extend_from_slice(m);
+        }
         for msg in checked.panics {
             report.errors.push(ToolError {
                 file: Some(file.src.rel.clone()),
@@ -128,6 +154,7 @@ pub fn check(opts: &CheckOptions) -> Report {
             &project,
             checked.findings,
             checked.suppressed,
+            &marked,
             &mut out,
             &mut report,
         );
@@ -201,6 +228,9 @@ struct Checked {
     findings: Vec<Finding>,
     suppressed: Vec<Suppressed>,
     panics: Vec<String>,
+    /// Findings of the secret rules the selection left out, run only for the secrets they
+    /// mark: masked in snippets and fingerprints all the same.
+    mask_findings: Vec<Finding>,
 }
 
 /// Run every enabled rule on the file in one walk, then apply suppressions and
@@ -215,11 +245,14 @@ fn check_file<'p>(
         .load_errors
         .iter()
         .map(|e| {
-            Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(if e.fatal {
-                Severity::Error
-            } else {
-                Severity::Warning
-            })
+            let f =
+                Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(if e.fatal {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                });
+            // a word the message would not quote is not shown in a snippet either
+            e.hidden.iter().fold(f, |f, s| f.secret(*s))
         })
         .collect();
     let selection = config.rules_for(&file.src.rel, file.src.kind);
@@ -272,10 +305,44 @@ fn check_file<'p>(
             }
         }
     }
+    // a secret is masked whatever the selection: the secret rules left out run for the
+    // spans they mark, when something of this file is reported
+    let mut mask_findings = Vec::new();
+    if file.checkable() && !(findings.is_empty() && applied.suppressed.is_empty()) {
+        let cxs: Vec<(Cx<'p>, Option<Severity>)> = crate::rules::REGISTRY
+            .iter()
+            .copied()
+            .filter(|r| {
+                !r.engine
+                    && r.packs.contains(&"secrets")
+                    && r.applies_to(file.src.kind)
+                    && !enabled(r.id)
+            })
+            .map(|rule| {
+                (
+                    Cx {
+                        rule,
+                        file,
+                        project,
+                        options: config.rule_options(rule),
+                        secret_names: &config.secret_names,
+                        tf_dirs,
+                    },
+                    None,
+                )
+            })
+            .collect();
+        if !cxs.is_empty() {
+            let mut runner = walk::Runner::new(cxs);
+            runner.walk(file);
+            mask_findings = runner.findings;
+        }
+    }
     Checked {
         findings,
         suppressed: applied.suppressed,
         panics,
+        mask_findings,
     }
 }
 

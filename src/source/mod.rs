@@ -51,6 +51,52 @@ impl Span {
     }
 }
 
+/// The leading letters of `word` when they could be a name written by hand (a mistyped
+/// instruction, a config key): up to 20 ASCII letters and `_`/`-`, in one case or
+/// capitalised. Otherwise "": a token, a password, a mixed-case run of letters is not
+/// quoted in a message. Parsers quote words of the file only through this.
+pub fn instruction_like(word: &str) -> &str {
+    let end = word
+        .find(|c: char| !(c.is_ascii_alphabetic() || c == '_' || c == '-'))
+        .unwrap_or(word.len());
+    let name = &word[..end];
+    // a name ends where the word does or at punctuation (`=`, `:`), not inside a run of
+    // letters and digits (`ghp_a1B2...`, `hunter2`)
+    if word[end..].starts_with(|c: char| c.is_alphanumeric()) {
+        return "";
+    }
+    let letters = name.trim_matches(|c| c == '_' || c == '-');
+    let one_case = letters.chars().all(|c| !c.is_ascii_lowercase())
+        || letters.chars().all(|c| !c.is_ascii_uppercase())
+        || letters
+            .char_indices()
+            .all(|(i, c)| (i == 0) == c.is_ascii_uppercase() || !c.is_ascii_alphabetic());
+    if letters.is_empty()
+        || name.len() > 20
+        || !name.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !one_case
+    {
+        return "";
+    }
+    name
+}
+
+/// A name of the file as a message may quote it: `"name"` when [`instruction_like`] takes
+/// all of it, else its first two characters and its length (`"gh…(40 chars)"`), the form
+/// secrets are shown in.
+pub fn quoted_name(name: &str) -> String {
+    if !name.is_empty() && instruction_like(name) == name {
+        return format!("\"{name}\"");
+    }
+    let n = name.chars().count();
+    let head: String = if n <= 4 {
+        String::new()
+    } else {
+        name.chars().take(2).collect()
+    };
+    format!("{head}…({n} chars)")
+}
+
 /// The kinds of file plumb reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -309,6 +355,30 @@ mod tests {
         }
         let text = "a".repeat(2048);
         assert_eq!(LineIndex::new(&text).position(&text, 2048), (1, 2049));
+    }
+
+    #[test]
+    fn only_plausible_names_are_quoted() {
+        for w in ["RUNN", "copy", "Exposee", "MAINTAINER", "my-key", "db_host"] {
+            assert_eq!(instruction_like(w), w, "{w}");
+        }
+        assert_eq!(instruction_like("PASSWORD=hunter2"), "PASSWORD");
+        for w in [
+            "ghp_a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2",
+            "-pS3cretPw",
+            "SuperSecretPass",
+            "AKIAIOSFODNN7EXAMPLE",
+            "hunter2",
+            "x7Gq",
+        ] {
+            assert_eq!(instruction_like(w), "", "{w}");
+        }
+        assert_eq!(quoted_name("replicas"), "\"replicas\"");
+        assert_eq!(
+            quoted_name("ghp_a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2"),
+            "gh…(40 chars)"
+        );
+        assert_eq!(quoted_name("API_KEY=abc123xyz"), "AP…(17 chars)");
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub struct YamlError {
     pub span: Span,
     /// A syntax error; rules still run on documents completed before it.
     pub fatal: bool,
+    /// Spans of words the message does not quote (they could be secrets): masked wherever
+    /// the file is shown.
+    pub hidden: Vec<Span>,
 }
 
 /// A loaded YAML stream: one arena, one root per document.
@@ -141,6 +144,7 @@ impl YamlFile {
                         message: e.info().to_string(),
                         span: Span::new(at, at),
                         fatal: true,
+                        hidden: Vec::new(),
                     });
                     break;
                 }
@@ -168,6 +172,7 @@ impl YamlFile {
                             message: "alias refers to an unknown anchor".into(),
                             span,
                             fatal: false,
+                            hidden: Vec::new(),
                         });
                     }
                     let id = file.push(NodeKind::Alias(target), span, None);
@@ -198,6 +203,7 @@ impl YamlFile {
                             message: format!("nesting deeper than {MAX_DEPTH} levels"),
                             span,
                             fatal: true,
+                            hidden: Vec::new(),
                         });
                         break;
                     }
@@ -294,16 +300,23 @@ impl YamlFile {
                 if value == "<<" {
                     continue;
                 }
-                if let Some(_first) = seen.insert(value.as_str(), k) {
-                    dups.push((value.clone(), self.nodes[k].span));
+                if let Some(first) = seen.insert(value.as_str(), k) {
+                    dups.push((value.clone(), self.nodes[k].span, self.nodes[first].span));
                 }
             }
         }
-        for (key, span) in dups {
+        for (key, span, first) in dups {
+            // a key is quoted only when it reads as a name: a duplicated token or
+            // `NAME=value` key is shown redacted, and masked where it appears
+            let plain = crate::source::instruction_like(&key) == key;
             self.errors.push(YamlError {
-                message: format!("duplicate key \"{key}\": only the last value is used"),
+                message: format!(
+                    "duplicate key {}: only the last value is used",
+                    crate::source::quoted_name(&key)
+                ),
                 span,
                 fatal: false,
+                hidden: if plain { Vec::new() } else { vec![first, span] },
             });
         }
     }
