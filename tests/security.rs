@@ -616,3 +616,90 @@ fn passwords_in_dockerfiles_are_found_and_never_fingerprinted() {
     write(root, "Dockerfile", &dockerfile("Kx9Other0ne"));
     assert_eq!(prints(&sarif(root)), before);
 }
+
+// ---- 16: no workflow command, control or bidi character from a file's name or text ----------
+
+/// The github format's overflow list printed file names raw: a file named
+/// `::stop-commands::x.yaml` stopped the runner's command processing, one holding a line
+/// break and `::error` wrote an annotation; ESC, BEL and U+202E reached the log and the
+/// terminal through every human-facing format and `--list-files`.
+#[cfg(unix)]
+#[test]
+fn file_names_and_texts_inject_no_command_or_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let hostile_names = [
+        "::stop-commands::tok.yaml",
+        "a\n::error title=pwned::x.yaml",
+        "bell\u{7}esc\u{1b}[2J.yaml",
+        "evil\u{202e}lmy.yaml",
+    ];
+    // enough findings per file for the github format to list the rest plainly
+    let pod = format!("{POD}      securityContext: {{privileged: true}}\n");
+    for n in hostile_names {
+        write(root, n, &pod);
+    }
+    // a manifest whose text carries the same (a name quoted in a message)
+    write(
+        root,
+        "text.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"x\\n::error::in-name\\u001b]0;t\\u0007\\u202e\"\nspec:\n  containers:\n    - name: \"c\\u202e\\n::warning::c\"\n      image: example/app:1.0.0\n",
+    );
+    let commands = ["::error ", "::warning ", "::notice "];
+    for format in ["github", "human"] {
+        let out = plumb(root, &["check", "--select", "all", "--format", format]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        for line in text.lines() {
+            if line.starts_with("::") {
+                assert!(
+                    format == "github"
+                        && commands.iter().any(|c| line.starts_with(c))
+                        && (line.contains(" file=") || line.contains(" title=plumb::")),
+                    "{format}: a line plumb did not write as a command: {line:?}"
+                );
+                assert!(!line.starts_with("::stop-commands"), "{line:?}");
+            }
+        }
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!text.contains(bad), "{format}: raw {bad:?} in\n{text}");
+        }
+    }
+    let list = plumb(root, &["check", "--list-files"]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(text.lines().count(), 5, "{text}");
+    for line in text.lines() {
+        assert!(!line.starts_with("::"), "{line:?}");
+    }
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(!text.contains(bad), "--list-files: raw {bad:?}");
+    }
+}
+
+// ---- 15: the allow list is never dropped ------------------------------------------------------
+
+/// Each `allow` pattern compiled alone, but the set over the size limit was dropped
+/// silently, so nothing was allowed... or everything: now the config is refused with the
+/// line.
+#[test]
+fn an_allow_list_too_large_together_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let pattern = format!("'[a-z]{{{}}}x'", 400);
+    let patterns: Vec<String> = (0..60)
+        .map(|i| pattern.replace('x', &format!("x{i}")))
+        .collect();
+    write(
+        root,
+        ".plumb.yml",
+        &format!(
+            "rules:\n  secrets/hardcoded-token:\n    allow: [{}]\n",
+            patterns.join(", ")
+        ),
+    );
+    write(root, "Dockerfile", ROOT_DOCKERFILE);
+    let out = plumb(root, &["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(".plumb.yml:3"), "{err}");
+}

@@ -93,11 +93,13 @@ impl SourceCode for Source {
 }
 
 /// Text from scanned files made safe for a terminal: control characters (escape
-/// sequences, backspace, a lone carriage return, C1 controls) become `?`, one `?` per
-/// byte, so byte offsets into the text stay valid. Newlines, tabs and CRLF stay.
+/// sequences, backspace, a lone carriage return, C1 controls) and the characters that
+/// reorder or hide text (bidi overrides, zero-width marks) become `?`, one `?` per byte, so
+/// byte offsets into the text stay valid. Newlines, tabs and CRLF stay.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char, next: Option<char>| {
-        c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+        (c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n')))
+            || crate::paths::is_misleading(c)
     };
     let mut chars = text.chars().peekable();
     let mut clean = true;
