@@ -210,6 +210,10 @@ struct DirIgnores {
 /// to compile), plus `.git/info/exclude` and the user's global excludes.
 struct Ignores {
     enabled: bool,
+    /// What git tracks, relative to the root: an ignore pattern never leaves out a tracked
+    /// file (git ignores only untracked ones), so a pull request cannot hide its own
+    /// Dockerfile behind a `.gitignore` it adds.
+    tracked: Option<Tracked>,
     /// Ignore files above the walked directory are read up to here (the repository root).
     root: PathBuf,
     dirs: HashMap<PathBuf, DirIgnores>,
@@ -224,6 +228,7 @@ impl Ignores {
         let root = crate::paths::absolute(root);
         let mut me = Ignores {
             enabled,
+            tracked: None,
             root: root.clone(),
             dirs: HashMap::new(),
             exclude: None,
@@ -232,6 +237,8 @@ impl Ignores {
             notices: Vec::new(),
         };
         if enabled {
+            // (no repository, or no git: ignore files apply to every file)
+            me.tracked = Tracked::read(&root);
             me.exclude = me.read(&root.join(".git/info/exclude"), &root);
             let (global, _) = Gitignore::global();
             me.global = (!global.is_empty()).then_some(global);
@@ -301,6 +308,11 @@ impl Ignores {
         if !self.enabled {
             return false;
         }
+        if let Some(t) = &self.tracked {
+            if t.holds(&self.root, path, is_dir) {
+                return false;
+            }
+        }
         let stop = if top.starts_with(&self.root) {
             self.root.clone()
         } else {
@@ -340,6 +352,75 @@ impl Ignores {
             .or_else(|| pick(&self.global))
             .unwrap_or(false)
     }
+}
+
+/// The files git tracks (and their directories), as raw paths relative to the repository
+/// root.
+struct Tracked {
+    files: std::collections::HashSet<Vec<u8>>,
+    dirs: std::collections::HashSet<Vec<u8>>,
+}
+
+impl Tracked {
+    /// `git ls-files` of the repository at `root` (its top level), or `None` when `root`
+    /// is not one or git cannot say.
+    fn read(root: &Path) -> Option<Tracked> {
+        if !root.join(".git").exists() {
+            return None;
+        }
+        let top = crate::git::run(root, &["rev-parse", "--show-toplevel"]).ok()?;
+        let top = String::from_utf8(top).ok()?;
+        let same = std::fs::canonicalize(top.trim_end_matches(['\n', '\r'])).ok()?
+            == std::fs::canonicalize(root).ok()?;
+        if !same {
+            return None;
+        }
+        let out = crate::git::run(root, &["ls-files", "-z", "--cached", "--full-name"]).ok()?;
+        let mut files = std::collections::HashSet::new();
+        let mut dirs = std::collections::HashSet::new();
+        for path in out.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+            let mut end = path.len();
+            while let Some(i) = path[..end].iter().rposition(|&b| b == b'/') {
+                if !dirs.insert(path[..i].to_vec()) {
+                    break;
+                }
+                end = i;
+            }
+            files.insert(path.to_vec());
+        }
+        Some(Tracked { files, dirs })
+    }
+
+    /// Whether git tracks `path` (absolute, under `root`) or, for a directory, a file in it.
+    fn holds(&self, root: &Path, path: &Path, is_dir: bool) -> bool {
+        let Ok(rel) = path.strip_prefix(root) else {
+            return false;
+        };
+        let key = rel_bytes(rel);
+        if is_dir {
+            self.dirs.contains(&key)
+        } else {
+            self.files.contains(&key)
+        }
+    }
+}
+
+/// A relative path as git lists it: raw bytes joined with `/`.
+fn rel_bytes(rel: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            out.extend_from_slice(c.as_os_str().as_bytes());
+        }
+        #[cfg(not(unix))]
+        out.extend_from_slice(c.as_os_str().to_string_lossy().as_bytes());
+    }
+    out
 }
 
 /// Walk `paths` and return what to check. `config_file` is the config in use: any other

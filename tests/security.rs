@@ -703,3 +703,37 @@ fn an_allow_list_too_large_together_is_refused_with_its_line() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(".plumb.yml:3"), "{err}");
 }
+
+/// A `.gitignore` the pull request adds left its own Dockerfile out of the walk, though git
+/// tracks it (git's ignore rules apply only to untracked files).
+#[test]
+fn an_ignore_file_does_not_hide_a_tracked_file() {
+    if !has_git() {
+        return;
+    }
+    let dir = repo(|root| {
+        write(root, ".gitignore", "Dockerfile\ndeploy/\n");
+        write(root, "Dockerfile", ROOT_DOCKERFILE);
+        write(root, "deploy/Dockerfile", ROOT_DOCKERFILE);
+    });
+    let root = dir.path();
+    git(root, &["add", "-f", "Dockerfile", "deploy/Dockerfile"]);
+    git(root, &["commit", "-q", "-m", "tracked though ignored"]);
+    // an untracked file the patterns match stays out, as before
+    write(root, "deploy/extra/Dockerfile", ROOT_DOCKERFILE);
+    let out = plumb(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "docker/non-root-user",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        files_with_findings(&json(&out)),
+        ["Dockerfile", "deploy/Dockerfile"]
+    );
+}

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::report::Report;
 
@@ -26,45 +26,8 @@ pub type Changes = BTreeMap<String, Option<Vec<(usize, usize)>>>;
 /// memory in edits squared.
 pub const MAX_DIFF_EDITS: usize = 3_000;
 
-/// The git command: nothing configured by the repository or the user may run a program or
-/// change what is read (no fsmonitor hook, no hooks, no external diff, no pager, no
-/// replace objects, no lazy fetch from a promisor remote).
-fn git_command(root: &Path) -> Command {
-    let mut c = Command::new("git");
-    c.arg("-C")
-        .arg(root)
-        .args([
-            "-c",
-            "core.fsmonitor=false",
-            "-c",
-            "core.hooksPath=/dev/null",
-            "-c",
-            "diff.external=",
-            "-c",
-            "core.pager=cat",
-            "--no-pager",
-            "--no-replace-objects",
-        ])
-        .env("GIT_NO_LAZY_FETCH", "1")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env_remove("GIT_EXTERNAL_DIFF");
-    c
-}
-
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = git_command(root)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(out.stdout)
+    crate::git::run(root, args)
 }
 
 fn git_text(root: &Path, args: &[&str]) -> Result<String, String> {
@@ -171,7 +134,7 @@ fn blobs(root: &Path, oids: &[&str]) -> Result<HashMap<String, Vec<u8>>, String>
     if oids.is_empty() {
         return Ok(out);
     }
-    let mut child = git_command(root)
+    let mut child = crate::git::command(root)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
