@@ -41,6 +41,7 @@ fn finding(rule: &'static str, severity: Severity, message: &str, location: Loca
         location,
         related: Vec::new(),
         fingerprint: format!("{rule}-fp"),
+        fix: None,
     }
 }
 
