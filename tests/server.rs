@@ -24,9 +24,14 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path) -> Client {
+        Client::start_with(dir, &[])
+    }
+
+    fn start_with(dir: &Path, env: &[(&str, &str)]) -> Client {
         let stderr = dir.join("server.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
             .arg("server")
+            .envs(env.iter().copied())
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -480,4 +485,53 @@ fn unknown_documents_and_requests_do_not_stall_others() {
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert!(c.child.wait().expect("wait").success());
+}
+
+/// A check that panics and one that takes 5 s (debug-build hooks of the server) hold up
+/// nobody: another document's diagnostics come at once, the panic is logged, and the server
+/// shuts down cleanly with the slow check still running.
+#[test]
+fn a_slow_or_panicking_check_stalls_no_other_document() {
+    let dir = project();
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join("slow.Dockerfile"), DOCKERFILE).expect("write");
+    std::fs::write(root.join("panic.Dockerfile"), DOCKERFILE).expect("write");
+    let mut c = Client::start_with(
+        &root,
+        &[
+            ("PLUMB_TEST_SLOW_ON", "slow.Dockerfile"),
+            ("PLUMB_TEST_PANIC_ON", "panic.Dockerfile"),
+        ],
+    );
+    initialize(&mut c, &root);
+    let slow = uri(&root.join("slow.Dockerfile"));
+    let panics = uri(&root.join("panic.Dockerfile"));
+    let docker = uri(&root.join("Dockerfile"));
+    let started = Instant::now();
+    c.open(&slow, "dockerfile", DOCKERFILE);
+    c.open(&panics, "dockerfile", DOCKERFILE);
+    c.open(&docker, "dockerfile", DOCKERFILE);
+    let log = c.wait(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("panic.Dockerfile") && t.contains("a test panic"))
+    });
+    assert_eq!(log["params"]["type"], 1, "an error");
+    assert_eq!(c.diagnostics(&docker, 1).len(), 1);
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(4),
+        "waited {took:?} behind the slow check"
+    );
+    // the document whose check panicked is served again when it changes
+    // (the hook panics again: still logged, still no stall)
+    c.change(&panics, 2, "FROM alpine:3.20\n");
+    c.change(&docker, 2, FIXED);
+    assert!(c.diagnostics(&docker, 2).is_empty());
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().expect("wait").success());
+    // the slow one finished in the meantime or was still running: either way no hang
+    assert!(started.elapsed() < WAIT);
 }

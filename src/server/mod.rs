@@ -499,6 +499,7 @@ impl<'c> Server<'c> {
                     no_inline_ignores: false,
                 };
                 catch_unwind(AssertUnwindSafe(|| {
+                    test_hooks(&path);
                     engine::check_buffers(&opts, std::slice::from_ref(&path), &buffers)
                 }))
                 .map_err(|p| panic_message(&*p))
@@ -886,6 +887,23 @@ impl<'c> Server<'c> {
         }
     }
 }
+
+/// Debug builds only (what `cargo test` runs): make the check of a file whose name ends with
+/// `PLUMB_TEST_PANIC_ON` panic, or of one ending with `PLUMB_TEST_SLOW_ON` take 5 s, so
+/// tests/server.rs can show that neither stalls the other documents.
+#[cfg(debug_assertions)]
+fn test_hooks(path: &Path) {
+    let hit = |var: &str| std::env::var_os(var).is_some_and(|v| path.ends_with(v));
+    if hit("PLUMB_TEST_SLOW_ON") {
+        std::thread::sleep(Duration::from_secs(5));
+    }
+    if hit("PLUMB_TEST_PANIC_ON") {
+        panic!("a test panic");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn test_hooks(_: &Path) {}
 
 fn parse<P: serde::de::DeserializeOwned>(params: Value) -> Result<P, (i32, String)> {
     serde_json::from_value(params).map_err(|e| (ErrorCode::InvalidParams as i32, e.to_string()))
