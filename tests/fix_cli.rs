@@ -139,3 +139,24 @@ fn standard_input_is_never_written() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--diff"));
 }
+
+/// A diff shows whole lines: a token on a fixed line is masked, even with no secrets rule
+/// selected.
+#[test]
+fn a_diff_never_shows_a_secret() {
+    let dir = project();
+    let token = format!(
+        "ghp_{}",
+        "a1B2c3D4e5F6g7H8i9J0".repeat(2).get(..36).unwrap_or("")
+    );
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM python:3.12-slim\nRUN GITHUB_TOKEN={token} pip install flask\nUSER app\n"),
+    )
+    .expect("write");
+    let out = plumb(dir.path(), &["--diff"]);
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(diff.contains("+RUN GITHUB_TOKEN=gh"), "{diff}");
+    assert!(diff.contains("pip install --no-cache-dir flask"), "{diff}");
+    assert!(!diff.contains(&token), "{diff}");
+}

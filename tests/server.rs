@@ -535,3 +535,48 @@ fn a_slow_or_panicking_check_stalls_no_other_document() {
     // the slow one finished in the meantime or was still running: either way no hang
     assert!(started.elapsed() < WAIT);
 }
+
+/// A workflow is checked again when the coverage config its tests read changes: unsaved in
+/// the editor, then saved and reported by the client as changed on disk.
+#[test]
+fn a_workflow_follows_the_coverage_config_it_reads() {
+    let dir = project();
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join(".plumb.yml"), "select: [gha/coverage-gate]\n").expect("config");
+    let wf = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv run pytest\n";
+    let path = root.join(".github/workflows/test.yml");
+    std::fs::write(&path, wf).expect("write");
+    std::fs::write(root.join("setup.cfg"), "[metadata]\nname = app\n").expect("write");
+    let mut c = Client::start(&root);
+    initialize(&mut c, &root);
+    let test = uri(&path);
+    c.open(&test, "yaml", wf);
+    let d = c.diagnostics(&test, 1);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0]["code"], "gha/coverage-gate");
+    // the config opened and given a threshold, not saved
+    let cfg = uri(&root.join("setup.cfg"));
+    c.open(&cfg, "dosini", "[metadata]\nname = app\n");
+    c.change(
+        &cfg,
+        2,
+        "[metadata]\nname = app\n\n[tool:pytest]\naddopts =\n    --cov=app\n    --cov-fail-under=90\n",
+    );
+    let d = c.diagnostics_where(&test, |d| d.is_empty());
+    assert!(d.is_empty());
+    // closed unsaved: the disk's text again, once the client says the file changed
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": cfg}}),
+    );
+    c.backlog.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": cfg, "type": 2}]}),
+    );
+    let d = c.diagnostics_where(&test, |d| !d.is_empty());
+    assert_eq!(d[0]["code"], "gha/coverage-gate");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().expect("wait").success());
+}

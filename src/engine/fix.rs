@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use super::{Buffers, CheckOptions, check_buffers, check_files, order};
 use crate::api::{Applicability, Edit, apply_edits};
+use crate::detect::secrets::{find_tokens, mask_secrets};
 use crate::report::{Notice, Report, Reported, ReportedFix};
 use crate::source::Span;
 
@@ -115,10 +116,10 @@ pub fn fix(opts: &CheckOptions, level: Applicability) -> FixOutcome {
             files.push(FixedFile {
                 path,
                 rel,
+                masked_before: mask_tokens(&masked_before),
+                masked_after: mask_tokens(&masked),
                 before,
                 after: text,
-                masked_before,
-                masked_after: masked,
                 applied,
             });
         }
@@ -182,6 +183,16 @@ fn one_round(findings: &[Reported], level: Applicability) -> Vec<(String, Vec<Ed
         out.push((x.title.clone(), edits));
     }
     out
+}
+
+/// A text with every known-format token masked too, whichever rules ran: a diff shows lines
+/// no finding may have looked at.
+fn mask_tokens(text: &str) -> String {
+    let spans: Vec<Span> = find_tokens(text)
+        .iter()
+        .map(|h| Span::new(h.range.0, h.range.1))
+        .collect();
+    mask_secrets(text, &spans)
 }
 
 /// `a` with every byte `b` masks (`*` where `a` has something else) masked too. Both are

@@ -287,8 +287,11 @@ impl<'c> Server<'c> {
             }
             note::DidCloseTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) {
-                    if self.docs.remove(&p.text_document.uri).is_some() {
-                        self.publish(p.text_document.uri, Vec::new(), None);
+                    let uri = p.text_document.uri;
+                    if let Some(doc) = self.docs.remove(&uri) {
+                        // what read its unsaved text reads the disk's now
+                        self.dependents_due(&doc.path, &uri, Instant::now());
+                        self.publish(uri, Vec::new(), None);
                     }
                 }
             }
