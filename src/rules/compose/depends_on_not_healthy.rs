@@ -3,7 +3,7 @@
 
 use crate::api::{Cx, Finding, Fix, Rule, Severity};
 use crate::rule;
-use crate::rules::support::edit::{add_entry, is_flow, line_start};
+use crate::rules::support::edit::{add_entry, is_flow, line_start, newline};
 use crate::source::Kind;
 use crate::source::compose::{Compose, Dependency, Service};
 
@@ -117,6 +117,7 @@ fn healthy_fix(text: &str, svc: &Service<'_>, dep: &Dependency<'_>) -> Option<Fi
     }
     let indent = key.span().start - line_start(text, key.span().start);
     let pad = " ".repeat(indent + 2);
+    let nl = newline(text);
     let mut block = String::new();
     for name in names {
         let condition = if name == dep.name {
@@ -124,7 +125,9 @@ fn healthy_fix(text: &str, svc: &Service<'_>, dep: &Dependency<'_>) -> Option<Fi
         } else {
             "service_started"
         };
-        block.push_str(&format!("\n{pad}{name}:\n{pad}  condition: {condition}"));
+        block.push_str(&format!(
+            "{nl}{pad}{name}:{nl}{pad}  condition: {condition}"
+        ));
     }
     let colon = text[key.span().end..].find(':')? + key.span().end;
     let end = if is_flow(text, list) {

@@ -11,19 +11,30 @@ pub fn line_start(text: &str, offset: usize) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-/// The byte offset of the end of the line holding `offset` (its `\n`, or the end of text).
+/// The byte offset of the end of the line holding `offset` (its `\r\n` or `\n`, or the end
+/// of text).
 pub fn line_end(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    text[offset..].find('\n').map_or(text.len(), |i| offset + i)
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    if end > offset && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// The line break the file uses: `\r\n` when it has one, else `\n`.
+pub fn newline(text: &str) -> &'static str {
+    if text.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
 /// The whole line holding `offset`, with its newline.
 pub fn whole_line(text: &str, offset: usize) -> Span {
-    let end = line_end(text, offset);
-    Span::new(
-        line_start(text, offset),
-        if end < text.len() { end + 1 } else { end },
-    )
+    let offset = offset.min(text.len());
+    let end = text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1);
+    Span::new(line_start(text, offset), end)
 }
 
 /// Whether a node is written in flow style (`{...}` or `[...]`).
@@ -82,7 +93,7 @@ pub fn add_entry(
     let pad = " ".repeat(indent);
     let mut out = String::new();
     for l in block {
-        out.push('\n');
+        out.push_str(newline(text));
         out.push_str(&pad);
         out.push_str(l);
     }
@@ -126,6 +137,15 @@ mod tests {
         assert_eq!(
             add("a: {}\n", &["a"], &[], "e: true").as_deref(),
             Some("a: {e: true}\n")
+        );
+    }
+
+    #[test]
+    fn crlf_files_keep_their_line_breaks() {
+        let text = "a:\r\n  b: 1\r\nc: 2\r\n";
+        assert_eq!(
+            add(text, &["a"], &["e: true"], "").as_deref(),
+            Some("a:\r\n  b: 1\r\n  e: true\r\nc: 2\r\n")
         );
     }
 

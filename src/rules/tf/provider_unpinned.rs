@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::{module, name_span};
 use crate::api::{Cx, Finding, Fix, Rule};
 use crate::rule;
-use crate::rules::support::edit::{line_end, line_start};
+use crate::rules::support::edit::{line_end, line_start, newline};
 use crate::rules::support::providers;
 use crate::source::terraform::{Attribute, Block, ExprKind, TfFile};
 
@@ -179,7 +179,7 @@ fn version_fix(cx: &Cx<'_>, a: &Attribute) -> Option<Fix> {
         let pad = " ".repeat(key_at - line_start(text, key_at));
         fix.insert(
             line_end(text, last.span.end),
-            format!("\n{pad}version = \"{constraint}\""),
+            format!("{}{pad}version = \"{constraint}\"", newline(text)),
         )
     } else {
         fix.insert(last.span.end, format!(", version = \"{constraint}\""))
