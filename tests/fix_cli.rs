@@ -160,3 +160,67 @@ fn a_diff_never_shows_a_secret() {
     assert!(diff.contains("pip install --no-cache-dir flask"), "{diff}");
     assert!(!diff.contains(&token), "{diff}");
 }
+
+/// A fix never edits text other places share: an anchored `condition` merged into several
+/// services (as in getsentry/self-hosted) or an aliased container is left alone, since
+/// changing it would change every service or container that uses it.
+#[test]
+fn shared_yaml_is_never_edited() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect("git");
+    let compose = "x-default: &default\n  condition: service_started\nservices:\n  web:\n    image: ghcr.io/acme/web:1.0.0\n    depends_on:\n      db:\n        <<: *default\n      smtp:\n        <<: *default\n  db:\n    image: postgres:16.4\n    healthcheck:\n      test: [\"CMD\", \"pg_isready\"]\n  smtp:\n    image: ghcr.io/acme/smtp:1.0.0\n";
+    std::fs::write(dir.path().join("compose.yaml"), compose).expect("write");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - &app\n      name: app\n      image: example/app:1.0.0\n";
+    std::fs::write(dir.path().join("pod.yaml"), pod).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_plumb"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--select",
+            "compose/depends-on-not-healthy,k8s/read-only-root-fs",
+            "--diff",
+            "--unsafe-fixes",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty());
+    // the findings are there, without a fix
+    let out = Command::new(env!("CARGO_BIN_EXE_plumb"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--select",
+            "compose/depends-on-not-healthy,k8s/read-only-root-fs",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let found: Vec<(String, bool)> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    (
+                        f["rule"].as_str().unwrap_or("").to_string(),
+                        f["fix"].is_null(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        found,
+        vec![
+            ("compose/depends-on-not-healthy".to_string(), true),
+            ("k8s/read-only-root-fs".to_string(), true)
+        ]
+    );
+}

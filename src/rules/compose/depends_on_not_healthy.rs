@@ -3,9 +3,9 @@
 
 use crate::api::{Cx, Finding, Fix, Rule, Severity};
 use crate::rule;
-use crate::rules::support::edit::{add_entry, is_flow, line_start, newline};
-use crate::source::Kind;
+use crate::rules::support::edit::{add_entry, is_flow, line_start, newline, plain_region};
 use crate::source::compose::{Compose, Dependency, Service};
+use crate::source::{Kind, Span};
 
 pub static RULE: Rule = rule!("compose/depends-on-not-healthy")
     .summary("depends_on that waits only for start on a service with a healthcheck, or for service_healthy on one without")
@@ -81,10 +81,19 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
 /// dependency's health, and does not start when that never comes.
 fn healthy_fix(text: &str, svc: &Service<'_>, dep: &Dependency<'_>) -> Option<Fix> {
     let fix = Fix::unsafe_(format!("wait for \"{}\" to be healthy", dep.name));
+    let (key, list) = svc.node.entry("depends_on")?;
+    // only text that is this service's own: an anchored condition shared by other services
+    // (or one reached through an alias) would change them too
+    let own = Span::new(key.span().start, list.span().end);
+    if !plain_region(text, own) {
+        return None;
+    }
     if let Some((_, node)) = dep.condition {
+        if !own.contains(node.span()) {
+            return None;
+        }
         return Some(fix.replace(node.span(), "service_healthy"));
     }
-    let (key, list) = svc.node.entry("depends_on")?;
     if list.is_map() {
         let value = list
             .entries()
@@ -136,5 +145,5 @@ fn healthy_fix(text: &str, svc: &Service<'_>, dep: &Dependency<'_>) -> Option<Fi
         // the last item's end (a block sequence's span may run into the next line)
         list.items().last()?.span().end
     };
-    Some(fix.replace(crate::source::Span::new(colon + 1, end), block))
+    Some(fix.replace(Span::new(colon + 1, end), block))
 }

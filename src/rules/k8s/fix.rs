@@ -2,7 +2,7 @@
 //! `securityContext`, adding the mapping when the container has none.
 
 use crate::api::Fix;
-use crate::rules::support::edit::add_entry;
+use crate::rules::support::edit::{add_entry, plain_region};
 use crate::source::k8s::Container;
 
 /// An unsafe fix setting `securityContext.<key>: <value>` on container `c` (the value
@@ -10,8 +10,14 @@ use crate::source::k8s::Container;
 /// `None` when the manifest's layout is not one the edit can follow.
 pub fn set_security(text: &str, c: &Container<'_>, key: &str, value: &str) -> Option<Fix> {
     let title = format!("set securityContext.{key}: {value}");
+    // only the container's own text: an anchored container or securityContext shared with
+    // others (or one reached through an alias or merge key) would change them too
+    let own = c.node.span();
+    if !plain_region(text, own) {
+        return None;
+    }
     if let Some(s) = c.setting(key) {
-        if s.from_pod {
+        if s.from_pod || !own.contains(s.value.span()) {
             return None;
         }
         return Some(Fix::unsafe_(title).replace(s.value.span(), value));

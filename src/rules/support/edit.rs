@@ -1,8 +1,26 @@
 //! Text edits rules share for their fixes: adding an entry to a YAML mapping in the style it
 //! is written in (block or flow), with the indentation its keys have.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::source::Span;
 use crate::source::yaml::Yaml;
+
+/// An anchor (`&name`), an alias (`*name`) or a merge key (`<<:`), roughly: `&&` in a shell
+/// command is neither, a glob like `*.txt` counts (a fix is then not offered, never wrong).
+static SHARED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|[\s\[{,:-])[&*][A-Za-z0-9_.][A-Za-z0-9_.-]*|<<\s*:").expect("regex")
+});
+
+/// Whether a YAML region can be edited without editing something else too: it holds no
+/// anchor another place may alias, no alias or merge key bringing text from elsewhere.
+/// Fixes edit only such regions, and only nodes whose own text lies inside them.
+pub fn plain_region(text: &str, region: Span) -> bool {
+    text.get(region.start..region.end)
+        .is_some_and(|t| !SHARED.is_match(t))
+}
 
 /// The byte offset where the line holding `offset` starts.
 pub fn line_start(text: &str, offset: usize) -> usize {
@@ -138,6 +156,17 @@ mod tests {
             add("a: {}\n", &["a"], &[], "e: true").as_deref(),
             Some("a: {e: true}\n")
         );
+    }
+
+    #[test]
+    fn anchors_aliases_and_merges_are_not_plain() {
+        let plain = |t: &str| plain_region(t, Span::new(0, t.len()));
+        assert!(plain("a:\n  b: 1\n  c: sh -c 'x && y'\n"));
+        assert!(!plain("a: &base\n  b: 1\n"));
+        assert!(!plain("a: *base\n"));
+        assert!(!plain("a:\n  <<: *base\n"));
+        assert!(!plain("- *base\n"));
+        assert!(!plain("a: [*x]\n"));
     }
 
     #[test]
