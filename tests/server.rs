@@ -482,6 +482,17 @@ fn unknown_documents_and_requests_do_not_stall_others() {
     let docker = uri(&root.join("Dockerfile"));
     c.open(&docker, "dockerfile", DOCKERFILE);
     assert_eq!(c.diagnostics(&docker, 1).len(), 1);
+    // a file the config excludes gets no diagnostics
+    std::fs::write(
+        root.join(".plumb.yml"),
+        "select: [docker/pip-no-cache]\nexclude: [vendor/]\n",
+    )
+    .expect("config");
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    let vendored = uri(&root.join("vendor/Dockerfile"));
+    c.open(&vendored, "dockerfile", DOCKERFILE);
+    assert!(c.diagnostics(&vendored, 1).is_empty());
+    assert_eq!(c.diagnostics_where(&docker, |d| !d.is_empty()).len(), 1);
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert!(c.child.wait().expect("wait").success());

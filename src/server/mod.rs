@@ -583,11 +583,12 @@ impl<'c> Server<'c> {
 
     /// The config for a file: `.plumb.yml` found walking up from it, as `plumb check` does.
     fn config_for(&mut self, path: &Path) -> Result<Arc<Config>, String> {
-        let start = if path.exists() {
-            path.to_path_buf()
-        } else {
-            path.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
+        // a new file may not exist yet, nor its directory: the nearest one that does
+        let start = path
+            .ancestors()
+            .find(|p| p.exists())
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let found = Config::discover(&start);
         self.configs
             .entry(found.clone())
