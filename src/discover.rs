@@ -154,6 +154,12 @@ fn excludes(patterns: &[String]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+/// Whether `rel` (relative to the repository root) is left out by the `exclude` patterns
+/// (config `exclude:` and `--exclude`), as a directory walk leaves it out.
+pub fn is_excluded(rel: &str, patterns: &[String]) -> bool {
+    !patterns.is_empty() && excludes(patterns).is_match(rel)
+}
+
 /// Walk `paths` and return what to check.
 pub fn discover(
     paths: &[PathBuf],

@@ -19,6 +19,8 @@ pub static REGISTRY: &[&Rule] = &[
     &plumb::PARSE_ERROR,
     &plumb::SUPPRESSION_WITHOUT_REASON,
     &plumb::UNUSED_SUPPRESSION,
+    &plumb::EXPIRED_SUPPRESSION,
+    &plumb::BLANKET_SUPPRESSION,
     &docker::non_root_user::RULE,
     &docker::missing_healthcheck::RULE,
     &docker::unpinned_base_image::RULE,

@@ -22,3 +22,15 @@ pub static UNUSED_SUPPRESSION: Rule = rule!("plumb/unused-suppression")
     .packs(&["hygiene"])
     .severity(Severity::Note)
     .engine();
+
+pub static EXPIRED_SUPPRESSION: Rule = rule!("plumb/expired-suppression")
+    .summary("an inline suppression past its until= date, or with an until= that is not a date")
+    .packs(&["hygiene"])
+    .severity(Severity::Warning)
+    .engine();
+
+pub static BLANKET_SUPPRESSION: Rule = rule!("plumb/blanket-suppression")
+    .summary("a file-wide suppression of every rule, which plumb refuses")
+    .packs(&["hygiene"])
+    .severity(Severity::Warning)
+    .engine();

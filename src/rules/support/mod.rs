@@ -2,4 +2,6 @@
 //! and where coverage thresholds live in a repository's config files.
 
 pub mod coverage;
+pub mod edit;
 pub mod images;
+pub mod providers;
