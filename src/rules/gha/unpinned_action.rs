@@ -7,7 +7,7 @@ use regex::Regex;
 
 use crate::api::{Cx, Finding, Opt, Rule, Severity, StrList};
 use crate::rule;
-use crate::source::workflow::Workflow;
+use crate::source::workflow::{Workflow, local_uses};
 use crate::source::yaml::Yaml;
 
 const ALLOW_TAGS_FOR: Opt<StrList> = Opt::list(
@@ -45,8 +45,8 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for node in uses {
         let Some(value) = node.as_str() else { continue };
         let value = value.trim();
-        if value.starts_with("./") || value.starts_with(".\\") {
-            continue; // local action or workflow: versioned with the repository
+        if local_uses(value).is_some() {
+            continue; // local action or workflow (`./x`, `$/x`): versioned with the repository
         }
         if let Some(image) = value.strip_prefix("docker://") {
             if !DIGEST.is_match(image) {
