@@ -267,6 +267,11 @@ impl Project {
             .clone()
     }
 
+    /// Whether `path` is one of the files this check checks (not one read on demand).
+    pub fn checks(&self, path: &Path) -> bool {
+        self.index.contains_key(&normalize(path))
+    }
+
     /// A file already parsed, whatever its kind: one of the checked files, or one a rule
     /// loaded through [`Project::file`]. Never reads or parses anything.
     pub fn parsed(&self, path: &Path) -> Option<Arc<ParsedFile>> {

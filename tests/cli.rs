@@ -471,11 +471,14 @@ fn plumb_passes_its_own_rules() {
 
 #[test]
 fn related_locations_in_unchecked_files_resolve_from_their_text() {
-    // pyproject.toml is no kind plumb checks: its related location comes from its text
+    // pyproject.toml is no kind plumb checks: its related location comes from its text.
+    // The fixture's workflows sit below the repository root, where GitHub (and plumb) read
+    // none: fixtures/kinds.plumb.yml maps them, as for every fixture.
     let out = plumb(Path::new(env!("CARGO_MANIFEST_DIR")))
         .args([
             "check",
-            "--no-config",
+            "--config",
+            "fixtures/kinds.plumb.yml",
             "--select",
             "gha/coverage-gate",
             "--format",

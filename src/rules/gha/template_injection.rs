@@ -1,17 +1,24 @@
 //! gha/template-injection: `${{ }}` expanding attacker-controlled data inside a script.
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Opt, Rule, Severity};
 use crate::rule;
 use crate::source::OffsetMap;
 use crate::source::expr::{self, ContextRef, Node, path_matches};
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
 
+const INDIRECT: Opt<bool> = Opt::bool(
+    "indirect",
+    false,
+    "also report values a caller or an earlier step chose (inputs.*, steps.*.outputs.*, needs.*.outputs.*), which may carry untrusted text",
+);
+
 pub static RULE: Rule = rule!("gha/template-injection")
     .summary("a ${{ }} expression expands attacker-controlled data into a script")
     .packs(&["injection"])
     .severity(Severity::Error)
     .security(8.8)
+    .options(&[INDIRECT.decl])
     .on_workflow(check)
     .on_action(check);
 
@@ -262,7 +269,7 @@ fn report(
             )
             .help(help),
         );
-    } else if indirect(path) {
+    } else if indirect(path) && cx.opt(&INDIRECT) {
         out.push(
             cx.finding(
                 span,

@@ -7,6 +7,7 @@ use regex::Regex;
 
 use crate::api::{Cx, Finding, Opt, Rule, Severity, StrList};
 use crate::rule;
+use crate::rules::gha::common::repo_root;
 use crate::source::workflow::{Workflow, local_uses};
 use crate::source::yaml::Yaml;
 
@@ -27,6 +28,30 @@ pub static RULE: Rule = rule!("gha/unpinned-action")
 static SHA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9a-f]{40}$").expect("sha regex"));
 static DIGEST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"@sha256:[0-9a-f]{64}$").expect("digest regex"));
+
+/// Whether `owner/repo/path@ref` names an action or reusable workflow of this repository:
+/// the path exists here. A repository that calls its own reusable workflows from other
+/// repositories must name its actions this way (`./` would resolve in the caller's
+/// checkout); the ref is the repository's own release process, not a third party's
+/// (GitHub's `$/path` self-repository syntax now does this at the running commit).
+fn own_action(cx: &Cx<'_>, value: &str) -> bool {
+    let target = value.split('@').next().unwrap_or(value);
+    let mut parts = target.splitn(3, '/');
+    let (Some(_), Some(_), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    if path.is_empty() || path.contains("..") {
+        return false;
+    }
+    let root = repo_root(cx);
+    let p = root.join(path);
+    if path.ends_with(".yml") || path.ends_with(".yaml") {
+        return cx.project().read_text(&p).is_some();
+    }
+    ["action.yml", "action.yaml"]
+        .iter()
+        .any(|n| cx.project().read_text(&p.join(n)).is_some())
+}
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let mut allow = GlobSetBuilder::new();
@@ -59,6 +84,9 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 );
             }
             continue;
+        }
+        if own_action(cx, value) {
+            continue; // this repository's own action or workflow, named by owner/repo
         }
         let Some((target, reference)) = value.rsplit_once('@') else {
             out.push(

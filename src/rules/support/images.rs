@@ -23,3 +23,26 @@ pub fn is_nonroot_image(image: &ImageRef) -> bool {
         || name.ends_with("/nginx-unprivileged")
         || name.contains("nginxinc/nginx-unprivileged")
 }
+
+/// How a message names a stage's base image: `FROM nginx:1.27`, or, when a build argument
+/// chooses it (`FROM ${BASE_IMAGE}`), the argument: `FROM ${BASE_IMAGE}, chosen by ARG
+/// BASE_IMAGE`, never an empty `FROM `.
+pub fn from_label(image: &ImageRef, text: &str) -> String {
+    let written = image.span.text(text).trim();
+    if !image.unresolved && !image.raw.is_empty() {
+        return format!("FROM {}", image.raw);
+    }
+    let arg: String = written
+        .trim_start_matches('$')
+        .trim_start_matches('{')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if written.starts_with('$') && !arg.is_empty() {
+        format!("FROM {written}, chosen by ARG {arg}")
+    } else if written.is_empty() {
+        "FROM".to_string()
+    } else {
+        format!("FROM {written}")
+    }
+}
