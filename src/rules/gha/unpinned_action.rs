@@ -29,6 +29,19 @@ static SHA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9a-f]{40}$").exp
 static DIGEST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"@sha256:[0-9a-f]{64}$").expect("digest regex"));
 
+/// Reusable workflows that must be referenced by a release tag: they verify their own ref,
+/// and a SHA fails that check. Source: slsa-github-generator's README, "Referencing SLSA
+/// builders and generators" (2025-06); OpenSSF Scorecard's Pinned-Dependencies check makes
+/// the same exception.
+const TAG_REQUIRED: &[&str] = &["slsa-framework/slsa-github-generator/.github/workflows/"];
+
+fn tag_required(target: &str, reference: &str) -> bool {
+    static SEMVER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^v\d+\.\d+\.\d+$").expect("semver regex"));
+    let t = target.to_ascii_lowercase();
+    TAG_REQUIRED.iter().any(|p| t.starts_with(p)) && SEMVER.is_match(reference)
+}
+
 /// Whether `owner/repo/path@ref` names an action or reusable workflow of this repository:
 /// the path exists here. A repository that calls its own reusable workflows from other
 /// repositories must name its actions this way (`./` would resolve in the caller's
@@ -95,7 +108,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             );
             continue;
         };
-        if SHA.is_match(reference) {
+        if SHA.is_match(reference) || tag_required(target, reference) {
             continue;
         }
         let repo: String = target.split('/').take(2).collect::<Vec<_>>().join("/");

@@ -10,8 +10,9 @@ pub fn is_root_user(user: &str) -> bool {
 
 /// Base images that run as a non-root user without a `USER` instruction: distroless
 /// `:nonroot` tags, Chainguard images, `-nonroot` tags, Bitnami images (but minideb, their
-/// root base), and nginx-unprivileged. Taken from each vendor's image documentation
-/// (2025-11).
+/// root base), nginx-unprivileged, and Gitpod workspace images (user `gitpod`, uid 33333).
+/// Taken from each vendor's image documentation (2025-11; Gitpod: "Workspace images",
+/// 2025-06).
 pub fn is_nonroot_image(image: &ImageRef) -> bool {
     let name = image.name.to_ascii_lowercase();
     let tag = image.tag.as_deref().unwrap_or("").to_ascii_lowercase();
@@ -22,6 +23,7 @@ pub fn is_nonroot_image(image: &ImageRef) -> bool {
         || name.contains("bitnami/") && !name.contains("bitnami/minideb")
         || name.ends_with("/nginx-unprivileged")
         || name.contains("nginxinc/nginx-unprivileged")
+        || name.starts_with("gitpod/workspace-")
 }
 
 /// How a message names a stage's base image: `FROM nginx:1.27`, or, when a build argument

@@ -3,3 +3,4 @@
 
 pub mod coverage;
 pub mod images;
+pub mod node_agent;
