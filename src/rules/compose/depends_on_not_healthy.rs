@@ -3,6 +3,7 @@
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
+use crate::rules::support::anchors::{at_use, place};
 use crate::source::Kind;
 use crate::source::compose::{Compose, Service};
 
@@ -37,10 +38,21 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
             match dep.condition {
                 None | Some(("service_started", _)) if health == Some(true) => {
                     let span = dep.condition.map_or(dep.span, |(_, n)| n.span());
+                    let owner = svc.node.span();
+                    let fallback = if place(dep.span, owner, svc.key.span()).1.is_none() {
+                        dep.span
+                    } else {
+                        svc.key.span()
+                    };
                     out.push(
-                        cx.finding(
+                        at_use(
+                            |at| cx.finding(
+                                at,
+                                format!("service \"{}\" waits only for \"{}\" to start, though it has a healthcheck: use condition: service_healthy", svc.name, dep.name),
+                            ),
                             span,
-                            format!("service \"{}\" waits only for \"{}\" to start, though it has a healthcheck: use condition: service_healthy", svc.name, dep.name),
+                            owner,
+                            fallback,
                         )
                         .help(format!("depends_on: {{{}: {{condition: service_healthy}}}}", dep.name)),
                     );
@@ -56,10 +68,21 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
                             "it has no healthcheck here; unless its image defines a HEALTHCHECK, compose fails to start",
                         ),
                     };
+                    let owner = svc.node.span();
+                    let fallback = if place(dep.span, owner, svc.key.span()).1.is_none() {
+                        dep.span
+                    } else {
+                        svc.key.span()
+                    };
                     out.push(
-                        cx.finding(
+                        at_use(
+                            |at| cx.finding(
+                                at,
+                                format!("service \"{}\" waits for \"{}\" to be healthy, but {why}: add a healthcheck to \"{}\"", svc.name, dep.name, dep.name),
+                            ),
                             node.span(),
-                            format!("service \"{}\" waits for \"{}\" to be healthy, but {why}: add a healthcheck to \"{}\"", svc.name, dep.name, dep.name),
+                            owner,
+                            fallback,
                         )
                         .severity(sev)
                         .related(target.key.span(), "the service with no healthcheck"),

@@ -29,10 +29,7 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
                 .map(|x| x.value.clone());
             let hint = match dir {
                 // WORKDIR takes a path, not a glob or an expansion the shell would resolve
-                Some(d)
-                    if d.starts_with('/')
-                        && !d.contains(['*', '?', '[', '$', '`', '{']) =>
-                {
+                Some(d) if d.starts_with('/') && !d.contains(['*', '?', '[', '$', '`', '{']) => {
                     format!("WORKDIR {d}")
                 }
                 _ => "WORKDIR <absolute path>".to_string(),

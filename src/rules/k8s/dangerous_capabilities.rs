@@ -13,7 +13,9 @@ const REQUIRE_DROP_ALL: Opt<bool> = Opt::bool(
 );
 
 pub static RULE: Rule = rule!("k8s/dangerous-capabilities")
-    .summary("a container that adds a dangerous Linux capability, or (when asked) does not drop ALL")
+    .summary(
+        "a container that adds a dangerous Linux capability, or (when asked) does not drop ALL",
+    )
     .packs(&["least-privilege"])
     .severity(Severity::Error)
     .security(7.5)
