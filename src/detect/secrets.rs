@@ -128,6 +128,8 @@ const QUALIFIERS: &[&str] = &[
     "rw",
     "readonly",
     "readwrite",
+    // Terraform's write-only arguments (`password_wo`)
+    "wo",
 ];
 
 /// Words that, before the secret word, make the name a switch or a rule about it

@@ -82,8 +82,20 @@ fn serves(words: &[String]) -> bool {
     })
 }
 
+/// Base images that are a server already (their EXPOSE and CMD come with them).
+const SERVER_IMAGES: &[&str] = &[
+    "nginx", "nginx-unprivileged", "httpd", "caddy", "traefik", "haproxy", "envoy",
+    "openresty", "tomcat", "jetty", "postgres", "mysql", "mariadb", "redis", "valkey", "mongo",
+    "rabbitmq", "memcached", "elasticsearch", "opensearch", "keycloak", "grafana",
+];
+
 /// Whether the stage (and the stages it is built on) exposes a port or starts a server.
 fn service_stage(df: &Dockerfile, stage: &Stage) -> bool {
+    let root = df.root_image(stage);
+    let base = root.name.rsplit('/').next().unwrap_or(&root.name);
+    if SERVER_IMAGES.contains(&base) {
+        return true;
+    }
     let mut cur = Some(stage);
     let mut guard = 0;
     while let Some(s) = cur {

@@ -698,7 +698,7 @@ pub fn deploy_command(cmd: &Command) -> Option<String> {
                 ["rollout", op @ ("restart" | "undo" | "resume"), ..] => {
                     format!("{prog} rollout {op}")
                 }
-                ["set", "image" | "env", ..] => format!("{prog} set"),
+                ["set", what @ ("image" | "env"), ..] => format!("{prog} set {what}"),
                 _ => return None,
             }
         }
@@ -805,8 +805,13 @@ pub fn deploy_command(cmd: &Command) -> Option<String> {
             "wrangler deploy".into()
         }
         "ansible-playbook" => "ansible-playbook".into(),
-        "docker" | "podman" if positionals(&args, &[]).first() == Some(&"push") => {
-            format!("{prog} push")
+        "docker" | "podman" => match positionals(&args, &["-f", "--file", "-p", "--project-name"]).as_slice() {
+            ["push", ..] => format!("{prog} push"),
+            ["compose", "push", ..] => format!("{prog} compose push"),
+            _ => return None,
+        },
+        "docker-compose" if positionals(&args, &["-f", "--file", "-p", "--project-name"]).first() == Some(&"push") => {
+            "docker-compose push".into()
         }
         "skaffold" if matches!(positionals(&args, &[]).first(), Some(&"run" | &"deploy")) => {
             "skaffold".into()
