@@ -70,7 +70,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             "a service container that never becomes healthy can hold the job for 6 hours".into()
         } else if let Some(d) = job_deploys(cx, wf, &j) {
             format!(
-                "a deploy ({}) that waits on a rollout can hang for 6 hours",
+                "a deploy ({}) that waits on a remote system can hang for 6 hours",
                 d.what
             )
         } else if all {
