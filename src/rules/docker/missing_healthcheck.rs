@@ -84,9 +84,28 @@ fn serves(words: &[String]) -> bool {
 
 /// Base images that are a server already (their EXPOSE and CMD come with them).
 const SERVER_IMAGES: &[&str] = &[
-    "nginx", "nginx-unprivileged", "httpd", "caddy", "traefik", "haproxy", "envoy",
-    "openresty", "tomcat", "jetty", "postgres", "mysql", "mariadb", "redis", "valkey", "mongo",
-    "rabbitmq", "memcached", "elasticsearch", "opensearch", "keycloak", "grafana",
+    "nginx",
+    "nginx-unprivileged",
+    "httpd",
+    "caddy",
+    "traefik",
+    "haproxy",
+    "envoy",
+    "openresty",
+    "tomcat",
+    "jetty",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "redis",
+    "valkey",
+    "mongo",
+    "rabbitmq",
+    "memcached",
+    "elasticsearch",
+    "opensearch",
+    "keycloak",
+    "grafana",
 ];
 
 /// Whether the stage (and the stages it is built on) exposes a port or starts a server.

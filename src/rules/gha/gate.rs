@@ -805,12 +805,17 @@ pub fn deploy_command(cmd: &Command) -> Option<String> {
             "wrangler deploy".into()
         }
         "ansible-playbook" => "ansible-playbook".into(),
-        "docker" | "podman" => match positionals(&args, &["-f", "--file", "-p", "--project-name"]).as_slice() {
-            ["push", ..] => format!("{prog} push"),
-            ["compose", "push", ..] => format!("{prog} compose push"),
-            _ => return None,
-        },
-        "docker-compose" if positionals(&args, &["-f", "--file", "-p", "--project-name"]).first() == Some(&"push") => {
+        "docker" | "podman" => {
+            match positionals(&args, &["-f", "--file", "-p", "--project-name"]).as_slice() {
+                ["push", ..] => format!("{prog} push"),
+                ["compose", "push", ..] => format!("{prog} compose push"),
+                _ => return None,
+            }
+        }
+        "docker-compose"
+            if positionals(&args, &["-f", "--file", "-p", "--project-name"]).first()
+                == Some(&"push") =>
+        {
             "docker-compose push".into()
         }
         "skaffold" if matches!(positionals(&args, &[]).first(), Some(&"run" | &"deploy")) => {

@@ -105,6 +105,69 @@ const UNPRIVILEGED: &[&str] = &[
     "merge_group",
 ];
 
+/// The events whose payload carries a path's attacker text (`github.head_ref` only exists for
+/// pull request events; `head_commit` only for pushes). `None`: unknown, any event.
+fn carriers(path: &str) -> Option<&'static [&'static str]> {
+    const PR: &[&str] = &[
+        "pull_request",
+        "pull_request_target",
+        "pull_request_review",
+        "pull_request_review_comment",
+    ];
+    let table: &[(&str, &'static [&str])] = &[
+        ("github.head_ref", PR),
+        ("github.event.pull_request", PR),
+        ("github.event.review", &["pull_request_review"]),
+        (
+            "github.event.review_comment",
+            &["pull_request_review_comment"],
+        ),
+        ("github.event.issue", &["issues", "issue_comment"]),
+        (
+            "github.event.comment",
+            &[
+                "issue_comment",
+                "pull_request_review_comment",
+                "commit_comment",
+                "discussion_comment",
+            ],
+        ),
+        (
+            "github.event.discussion",
+            &["discussion", "discussion_comment"],
+        ),
+        ("github.event.head_commit", &["push"]),
+        ("github.event.commits", &["push"]),
+        ("github.event.workflow_run", &["workflow_run"]),
+        ("github.event.pages", &["gollum"]),
+    ];
+    table
+        .iter()
+        .find(|(p, _)| path == *p || path.starts_with(&format!("{p}.")))
+        .map(|(_, events)| *events)
+}
+
+/// Why the path's text cannot reach a privileged run of this workflow, if it cannot: no
+/// trigger carries it, or only triggers where forks get no secrets and a read-only token do.
+fn unprivileged_reason(path: &str, triggers: &[&str]) -> Option<&'static str> {
+    if triggers.is_empty() {
+        return None;
+    }
+    let carrying: Vec<&&str> = match carriers(path) {
+        Some(events) => triggers.iter().filter(|t| events.contains(t)).collect(),
+        None => triggers.iter().collect(),
+    };
+    if carrying.is_empty() {
+        Some("no trigger of this workflow carries it, so it is empty when this runs")
+    } else if carrying.iter().all(|t| UNPRIVILEGED.contains(t)) {
+        Some(
+            "only pull request and merge-queue events carry it here: no secrets, a read-only token for forks",
+        )
+    } else {
+        None
+    }
+}
+
 /// The context references whose value an expression turns into text through `toJSON`
 /// (where an object renders in full; elsewhere it renders as `Object` or `Array`).
 fn through_tojson<'a>(n: &'a Node, inside: bool, out: &mut Vec<&'a ContextRef>) {
@@ -172,12 +235,8 @@ fn indirect(path: &str) -> bool {
 }
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    // a workflow that only pull requests and the merge queue start (an action's callers are
-    // unknown, so never)
-    let triggers = wf.triggers();
-    let unprivileged = cx.kind() == crate::source::Kind::Workflow
-        && !triggers.is_empty()
-        && triggers.iter().all(|t| UNPRIVILEGED.contains(t));
+    // the workflow's triggers (an action's callers are unknown: `None`)
+    let triggers = (cx.kind() == crate::source::Kind::Workflow).then(|| wf.triggers());
     for (job, step) in wf.all_steps() {
         // env names fed from attacker-controlled data, step over job over workflow
         let mut tainted: Vec<String> = Vec::new();
@@ -232,6 +291,9 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                         continue;
                     }
                     let shown = c.span.text(value);
+                    let unprivileged = triggers
+                        .as_ref()
+                        .and_then(|t| unprivileged_reason(&c.path, t));
                     report(cx, out, &map, c, shown, place, &tainted, unprivileged);
                 }
             }
@@ -247,16 +309,16 @@ fn report(
     shown: &str,
     place: &str,
     tainted: &[String],
-    unprivileged: bool,
+    unprivileged: Option<&str>,
 ) {
     let path = c.path.as_str();
     let span = map.span(c.span);
     let help = "pass it through an environment variable: `env: { VALUE: ${{ ... }} }` on the step, then use \"$VALUE\" (quoted) in the script";
-    if attacker(path) && unprivileged {
+    if let (true, Some(why)) = (attacker(path), unprivileged) {
         out.push(
             cx.finding(
                 span,
-                format!("`{shown}` is attacker-controlled and is pasted into the {place} script before it runs (only pull requests start this workflow: no secrets, a read-only token for forks): pass it through env: and use \"$VAR\""),
+                format!("`{shown}` is attacker-controlled and is pasted into the {place} script before it runs ({why}): pass it through env: and use \"$VAR\""),
             )
             .severity(Severity::Warning)
             .help(help),
