@@ -25,7 +25,6 @@ fn pinned_version(cx: &Cx<'_>, step: &Step<'_>) -> Option<(u32, u32)> {
         let line = rest.split('\n').next()?;
         line.split_once('#')?
             .1
-            .trim()
             .split_whitespace()
             .next()?
             .to_string()

@@ -294,23 +294,35 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     let unprivileged = triggers
                         .as_ref()
                         .and_then(|t| unprivileged_reason(&c.path, t));
-                    report(cx, out, &map, c, shown, place, &tainted, unprivileged);
+                    let at = Site {
+                        map: &map,
+                        place,
+                        tainted: &tainted,
+                    };
+                    report(cx, out, &at, c, shown, unprivileged);
                 }
             }
         }
     }
 }
 
+/// Where an expression sits: its script's offset map, what kind of script, and the env names
+/// fed from attacker-controlled data there.
+struct Site<'s> {
+    map: &'s OffsetMap,
+    place: &'s str,
+    tainted: &'s [String],
+}
+
 fn report(
     cx: &Cx<'_>,
     out: &mut Vec<Finding>,
-    map: &OffsetMap,
+    at: &Site<'_>,
     c: &ContextRef,
     shown: &str,
-    place: &str,
-    tainted: &[String],
     unprivileged: Option<&str>,
 ) {
+    let (map, place, tainted) = (at.map, at.place, at.tainted);
     let path = c.path.as_str();
     let span = map.span(c.span);
     let help = "pass it through an environment variable: `env: { VALUE: ${{ ... }} }` on the step, then use \"$VALUE\" (quoted) in the script";
