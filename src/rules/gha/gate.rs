@@ -17,6 +17,7 @@ use regex::Regex;
 
 use super::common::{RunScript, prog_args, root_of, run_scripts_of, test_tool};
 use crate::api::Cx;
+use crate::paths::absolute;
 use crate::project::{ParsedFile, Project};
 use crate::source::shell::{Command, parse_script};
 use crate::source::workflow::{Job, Step, Workflow, local_uses};
@@ -106,7 +107,12 @@ impl<'p> Reader<'p> {
         if rel.is_empty() || rel.contains('$') || rel.starts_with('/') {
             return None;
         }
-        self.project.read_text(&self.root.join(dir).join(rel))
+        // only files of this repository
+        let path = absolute(&self.root.join(dir).join(rel));
+        if !path.starts_with(absolute(&self.root)) {
+            return None;
+        }
+        self.project.read_text(&path)
     }
 }
 
