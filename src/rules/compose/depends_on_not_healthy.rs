@@ -97,7 +97,6 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-
 /// Make `dep` wait for `service_healthy`: the condition's value replaced, the condition
 /// added to its entry, or a list `depends_on` rewritten in the long form (the others keep
 /// `service_started`, what the list form means). Unsafe: the service now waits for its
