@@ -51,6 +51,9 @@ pub struct LoadError {
     /// Spans of words the message does not quote (they could be secrets): masked wherever
     /// the file is shown.
     pub hidden: Vec<Span>,
+    /// For a duplicate key (a finding of its own, not a parse error): where the same key is
+    /// written before.
+    pub duplicate_of: Option<Span>,
 }
 
 #[derive(Debug)]
@@ -79,6 +82,7 @@ impl ParsedFile {
                     message: "file is not valid UTF-8: not checked".to_string(),
                     fatal: true,
                     hidden: Vec::new(),
+                    duplicate_of: None,
                 });
                 (text, false)
             }
@@ -90,6 +94,7 @@ impl ParsedFile {
                     message: "file holds a NUL byte and looks binary: not checked".to_string(),
                     fatal: true,
                     hidden: Vec::new(),
+                    duplicate_of: None,
                 });
                 false
             } else {
@@ -108,6 +113,7 @@ impl ParsedFile {
                         message: e.message.clone(),
                         fatal: true,
                         hidden: e.hidden.clone(),
+                        duplicate_of: None,
                     }));
                     Model::Dockerfile(d)
                 }
@@ -119,6 +125,7 @@ impl ParsedFile {
                             message: e.message,
                             fatal: true,
                             hidden: Vec::new(),
+                            duplicate_of: None,
                         });
                         Model::Terraform(None)
                     }
@@ -130,6 +137,7 @@ impl ParsedFile {
                         message: e.message.clone(),
                         fatal: e.fatal,
                         hidden: e.hidden.clone(),
+                        duplicate_of: e.duplicate_of,
                     }));
                     Model::Yaml(y)
                 }
@@ -192,6 +200,14 @@ impl ParsedFile {
         }))
     }
 
+    /// The YAML model of a workflow, action, compose file or manifest.
+    pub fn yaml(&self) -> Option<&YamlFile> {
+        match &self.model {
+            Model::Yaml(y) => Some(y),
+            _ => None,
+        }
+    }
+
     pub fn dockerfile(&self) -> Option<&Dockerfile> {
         match &self.model {
             Model::Dockerfile(d) => Some(d),
@@ -210,6 +226,10 @@ impl ParsedFile {
 /// Files read on demand, by path and the kind they were read as.
 type LoadedFiles = HashMap<(PathBuf, Kind), Option<Arc<ParsedFile>>>;
 
+/// Texts held in memory for some paths (an editor's unsaved buffers), by normalised path:
+/// project reads take them before the disk.
+pub type Overlay = HashMap<PathBuf, Arc<str>>;
+
 /// Every file of one check, for rules that reason across files.
 pub struct Project {
     /// The repository root: output paths are relative to it.
@@ -219,10 +239,21 @@ pub struct Project {
     extra: Mutex<LoadedFiles>,
     texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
     max_file_size: u64,
+    overlay: Overlay,
 }
 
 impl Project {
     pub fn new(root: PathBuf, files: Vec<Arc<ParsedFile>>, max_file_size: u64) -> Project {
+        Project::with_overlay(root, files, max_file_size, Overlay::new())
+    }
+
+    /// A project whose reads of other files take `overlay`'s texts before the disk.
+    pub fn with_overlay(
+        root: PathBuf,
+        files: Vec<Arc<ParsedFile>>,
+        max_file_size: u64,
+        overlay: Overlay,
+    ) -> Project {
         let index = files
             .iter()
             .enumerate()
@@ -235,7 +266,39 @@ impl Project {
             extra: Mutex::default(),
             texts: Mutex::default(),
             max_file_size,
+            overlay,
         }
+    }
+
+    /// The bytes of a file that is not one of the checked files: the overlay's, else the
+    /// disk's (at most `max_file_size`).
+    fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
+        match self.overlay.get(path) {
+            Some(t) => Some(t.as_bytes().to_vec()),
+            None => read_limited(path, self.max_file_size),
+        }
+    }
+
+    /// Every path read through [`Project::file`] or [`Project::read_text`] so far (whether
+    /// or not it existed): what this check's findings depend on besides its own files.
+    pub fn reads(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self
+            .extra
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .map(|(p, _)| p.clone())
+            .collect();
+        out.extend(
+            self.texts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .keys()
+                .cloned(),
+        );
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The parsed file at `path` read as `kind`: one of the checked files, or loaded (once)
@@ -252,11 +315,16 @@ impl Project {
         extra
             .entry((path.clone(), kind))
             .or_insert_with(|| {
-                let bytes = read_limited(&path, self.max_file_size)?;
+                let bytes = self.read_bytes(&path)?;
                 let rel = self.rel(&path);
                 Some(Arc::new(ParsedFile::load(path.clone(), rel, kind, bytes)))
             })
             .clone()
+    }
+
+    /// Whether `path` is one of the files this check checks (not one read on demand).
+    pub fn checks(&self, path: &Path) -> bool {
+        self.index.contains_key(&normalize(path))
     }
 
     /// A file already parsed, whatever its kind: one of the checked files, or one a rule
@@ -283,6 +351,9 @@ impl Project {
         texts
             .entry(path.clone())
             .or_insert_with(|| {
+                if let Some(t) = self.overlay.get(&path) {
+                    return Some(t.clone());
+                }
                 let bytes = read_limited(&path, self.max_file_size)?;
                 String::from_utf8(bytes).ok().map(Arc::from)
             })

@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         exclude: Vec::new(),
         max_file_size: 10 << 20,
         config_file: None,
+        no_inline_ignores: false,
     });
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     for format in Format::ALL {

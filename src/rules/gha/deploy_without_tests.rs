@@ -2,38 +2,28 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Rule};
 use crate::rule;
-use crate::rules::gha::common::{by_job, job_deploys, job_tests, of_job, run_scripts};
+use crate::rules::gha::gate::{job_deploys, job_tests};
 use crate::source::workflow::{Job, Workflow};
 
 pub static RULE: Rule = rule!("gha/deploy-without-tests")
     .summary("a job deploys without depending, through needs, on a job that runs tests")
     .packs(&["coverage-gates"])
-    .severity(Severity::Error)
+    // one misdetected job is one finding: this one, not also "without an environment"
+    .supersedes(&["gha/deploy-without-environment"])
     .on_workflow(check);
 
-/// A reusable-workflow call that reads like a test suite (`./.github/workflows/test.yml`).
-fn calls_tests(job: &Job<'_>) -> bool {
-    job.uses().and_then(|u| u.as_str()).is_some_and(|u| {
-        let file = u
-            .split('@')
-            .next()
-            .unwrap_or(u)
-            .rsplit('/')
-            .next()
-            .unwrap_or(u);
-        let l = file.to_ascii_lowercase();
-        l.contains("test") || l.starts_with("ci.") || l.contains("check")
-    })
-}
-
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    if wf.triggers().contains(&"workflow_run") {
+    let triggers = wf.triggers();
+    if triggers.contains(&"workflow_run") {
         return; // gated by the workflow that triggers it
     }
-    let scripts = run_scripts(cx, wf);
-    let by_job = by_job(&scripts);
+    if !triggers.is_empty() && triggers.iter().all(|t| *t == "workflow_call") {
+        // a reusable workflow runs when a caller calls it: the caller's `needs:` gate it, and
+        // a local caller's deploy is judged there, where the missing `needs:` goes
+        return;
+    }
     let jobs = wf.jobs();
     // each job's tests found once, jobs indexed once: searching per deploying job and per
     // need made a workflow of thousands of jobs cubic
@@ -43,21 +33,14 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         .map(|(i, j)| (j.id, i))
         .rev()
         .collect();
-    let tests: Vec<bool> = jobs
-        .iter()
-        .map(|j| job_tests(of_job(&by_job, j.id), j.id).is_some() || calls_tests(j))
-        .collect();
-    let testing: Vec<usize> = (0..jobs.len()).filter(|&i| tests[i]).take(2).collect();
-    for job in &jobs {
-        let own = of_job(&by_job, job.id);
-        let Some((what, at)) = job_deploys(own, job) else {
+    let tests: Vec<Option<_>> = jobs.iter().map(|j| job_tests(cx, wf, j)).collect();
+    for (k, job) in jobs.iter().enumerate() {
+        let Some(deploy) = job_deploys(cx, wf, job) else {
             continue;
         };
         // tests earlier in the same job count
-        if let Some(t) = job_tests(own, job.id) {
-            if t.start < at.start {
-                continue;
-            }
+        if tests[k].is_some_and(|t| t.start < deploy.span.start) {
+            continue;
         }
         let mut seen = BTreeSet::new();
         let mut stack: Vec<&str> = job.needs().into_iter().map(|(n, _)| n).collect();
@@ -69,7 +52,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             let Some(&i) = index.get(id) else {
                 continue;
             };
-            if tests[i] {
+            if tests[i].is_some() {
                 tested = true;
                 break;
             }
@@ -78,7 +61,12 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if tested {
             continue;
         }
-        let candidate = testing.iter().map(|&i| &jobs[i]).find(|j| j.id != job.id);
+        let candidate: Option<&Job<'_>> = jobs
+            .iter()
+            .zip(&tests)
+            .find(|(j, t)| j.id != job.id && t.is_some())
+            .map(|(j, _)| j);
+        let what = &deploy.what;
         let msg = match candidate {
             Some(t) => format!(
                 "job \"{}\" deploys ({what}) without needing the tests: add `needs: [{}]` so it runs only after they pass",
@@ -91,7 +79,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         };
         let mut f = cx
             .finding(job.key.span(), msg)
-            .related(at, "the deployment");
+            .related(deploy.span, "the deployment");
         if let Some(t) = candidate {
             f = f.related(t.key.span(), "the test job it should need");
         }

@@ -69,6 +69,8 @@ pub struct YamlError {
     /// Spans of words the message does not quote (they could be secrets): masked wherever
     /// the file is shown.
     pub hidden: Vec<Span>,
+    /// For a duplicate key: where the same key is written before.
+    pub duplicate_of: Option<Span>,
 }
 
 /// A loaded YAML stream: one arena, one root per document.
@@ -145,6 +147,7 @@ impl YamlFile {
                         span: Span::new(at, at),
                         fatal: true,
                         hidden: Vec::new(),
+                        duplicate_of: None,
                     });
                     break;
                 }
@@ -173,6 +176,7 @@ impl YamlFile {
                             span,
                             fatal: false,
                             hidden: Vec::new(),
+                            duplicate_of: None,
                         });
                     }
                     let id = file.push(NodeKind::Alias(target), span, None);
@@ -204,6 +208,7 @@ impl YamlFile {
                             span,
                             fatal: true,
                             hidden: Vec::new(),
+                            duplicate_of: None,
                         });
                         break;
                     }
@@ -317,6 +322,7 @@ impl YamlFile {
                 span,
                 fatal: false,
                 hidden: if plain { Vec::new() } else { vec![first, span] },
+                duplicate_of: Some(first),
             });
         }
     }
