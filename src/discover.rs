@@ -186,6 +186,75 @@ pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
     if api && kind { Some(Kind::K8s) } else { None }
 }
 
+/// The kind of a text of no name at all (standard input without `--stdin-filename`), from
+/// its content: a Kubernetes manifest (`apiVersion` and `kind`), a workflow (top-level `on`
+/// and `jobs`), an action (`runs` with `using`), a compose file (top-level `services`),
+/// Terraform (a top-level block such as `resource "..."`), or a Dockerfile (its first
+/// instruction `FROM`, or `ARG` before one). `None` when it is none of these.
+pub fn sniff_content(text: &str) -> Option<Kind> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if sniff("-", text).is_some() {
+        return Some(Kind::K8s);
+    }
+    let top_keys: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-']) && !l.trim().is_empty())
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+        })
+        .collect();
+    let has = |k: &str| top_keys.contains(&k);
+    if has("jobs") && (has("on") || has("true")) {
+        return Some(Kind::Workflow);
+    }
+    if has("runs") && text.lines().any(|l| l.trim_start().starts_with("using:")) {
+        return Some(Kind::Action);
+    }
+    if has("services") {
+        return Some(Kind::Compose);
+    }
+    let mut arg_seen = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with("//") {
+            continue;
+        }
+        let first = t.split_whitespace().next().unwrap_or("");
+        let word = first.trim_end_matches('{');
+        let is_tf_block = matches!(
+            word,
+            "resource"
+                | "data"
+                | "module"
+                | "variable"
+                | "output"
+                | "provider"
+                | "terraform"
+                | "locals"
+                | "moved"
+                | "import"
+                | "check"
+                | "removed"
+        ) && (t.contains('"') || t.ends_with('{'))
+            && !t.contains(':');
+        if is_tf_block {
+            return Some(Kind::Terraform);
+        }
+        match first.to_ascii_uppercase().as_str() {
+            "FROM" => return Some(Kind::Dockerfile),
+            "ARG" => arg_seen = true,
+            _ if arg_seen => return None,
+            _ => {}
+        }
+        if !arg_seen {
+            // the first instruction is neither FROM nor ARG: not a Dockerfile
+            return None;
+        }
+    }
+    None
+}
+
 /// The kind of a YAML file of no known name, from its text: `Ok(Some(K8s))` for manifests,
 /// `Ok(None)` for other YAML, `Err(notice)` for a Helm template, which plumb leaves alone.
 /// A template is a manifest holding `{{` inside a chart (`in_chart`: under a `templates/`
@@ -196,7 +265,7 @@ pub fn classify(rel: &str, text: &str, in_chart: bool) -> Result<Option<Kind>, N
     match sniff(rel, text) {
         Some(_) if in_chart && is_helm_template(text) => Err(Notice {
             file: rel.to_string(),
-            message: "Helm template (holds `{{` in a chart's templates/): skipped; check the rendered output with `helm template | plumb check -`".into(),
+            message: "Helm template (holds `{{` in a chart's templates/): skipped; check the rendered output with `helm template CHART | plumb check -`".into(),
         }),
         k => Ok(k),
     }
@@ -212,7 +281,7 @@ pub fn is_helm_template(text: &str) -> bool {
 pub fn template_notice(rel: &str) -> Notice {
     Notice {
         file: rel.to_string(),
-        message: "holds `{{` and does not parse as YAML: taken for a template and skipped; check the rendered output with `helm template | plumb check -`".into(),
+        message: "holds `{{` and does not parse as YAML: taken for a template and skipped; check the rendered output with `helm template CHART | plumb check -`".into(),
     }
 }
 
@@ -771,6 +840,40 @@ impl Walk<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unnamed_text_is_sniffed_by_content() {
+        use super::sniff_content as k;
+        assert_eq!(k("apiVersion: v1\nkind: Pod\n"), Some(Kind::K8s));
+        assert_eq!(
+            k("# Source: chart/templates/d.yaml\n---\napiVersion: apps/v1\nkind: Deployment\n"),
+            Some(Kind::K8s)
+        );
+        assert_eq!(
+            k("name: ci\non: push\njobs:\n  a: {}\n"),
+            Some(Kind::Workflow)
+        );
+        assert_eq!(k("\"on\": [push]\njobs: {}\n"), Some(Kind::Workflow));
+        assert_eq!(
+            k("name: a\nruns:\n  using: composite\n  steps: []\n"),
+            Some(Kind::Action)
+        );
+        assert_eq!(k("services:\n  web:\n    image: x\n"), Some(Kind::Compose));
+        assert_eq!(
+            k("# syntax=docker/dockerfile:1\nARG V=1\nFROM alpine:$V\n"),
+            Some(Kind::Dockerfile)
+        );
+        assert_eq!(k("from alpine\nrun true\n"), Some(Kind::Dockerfile));
+        assert_eq!(
+            k("// x\nresource \"aws_s3_bucket\" \"b\" {\n}\n"),
+            Some(Kind::Terraform)
+        );
+        assert_eq!(k("terraform {\n}\n"), Some(Kind::Terraform));
+        assert_eq!(k("key: value\nother: 1\n"), None);
+        assert_eq!(k("RUN echo\nFROM x\n"), None);
+        assert_eq!(k("ARG x\nRUN y\n"), None);
+        assert_eq!(k(""), None);
+    }
+
     use super::*;
 
     #[test]

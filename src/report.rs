@@ -134,7 +134,8 @@ impl Report {
     }
 
     /// The summary line: `2 errors, 1 warning, 0 notes in 2 files (5 files scanned)`, with
-    /// `, 3 suppressed` inside the parentheses when inline suppressions silenced findings.
+    /// `, 3 suppressed` inside the parentheses when inline suppressions silenced findings;
+    /// `no findings (5 files scanned)` when nothing was found.
     pub fn summary_line(&self) -> String {
         fn plural(n: usize, word: &str) -> String {
             if n == 1 {
@@ -148,6 +149,12 @@ impl Report {
         } else {
             format!(", {} suppressed", self.suppressed.len())
         };
+        if self.findings.is_empty() {
+            return format!(
+                "no findings ({} scanned{suppressed})",
+                plural(self.files_scanned, "file")
+            );
+        }
         format!(
             "{}, {}, {} in {} ({} scanned{suppressed})",
             plural(self.count(Severity::Error), "error"),

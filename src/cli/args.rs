@@ -6,13 +6,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
 
+/// The exit codes, shown under `--help`.
+pub const EXIT_CODES: &str = "Exit codes:\n  0  nothing at or above --fail-on (default: warning)\n  1  findings at or above --fail-on (parse errors count as errors); --diff: there is a fix\n  2  a usage, config or I/O error of plumb itself (a file it could not read included)";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "plumb",
     version,
     about = "Policy linter and CI gatekeeper for GitHub Actions, Dockerfiles, docker-compose, Kubernetes and Terraform",
     propagate_version = true,
-    args_override_self = true
+    args_override_self = true,
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -22,6 +26,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check files and directories (default: the current directory)
+    #[command(after_help = EXIT_CODES)]
     Check(Box<CheckArgs>),
     /// List the rules
     Rules(RulesArgs),
@@ -65,6 +70,9 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Print how many findings each rule made instead of the findings (human, concise, json)
+    #[arg(long)]
+    pub statistics: bool,
     /// Write the report to this file instead of standard output
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
@@ -98,7 +106,8 @@ pub struct CheckArgs {
     /// Do not honour .gitignore and .ignore files
     #[arg(long)]
     pub no_ignore: bool,
-    /// Colors in human output (NO_COLOR is honoured with auto)
+    /// Colors in human output; with auto: NO_COLOR turns them off, FORCE_COLOR or
+    /// CLICOLOR_FORCE on, else a terminal other than TERM=dumb gets them
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
     /// Skip files larger than this many bytes

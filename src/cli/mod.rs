@@ -60,15 +60,23 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         paths.push(PathBuf::from("."));
     }
     let mut stdin = None;
+    let mut stdin_kind = None;
     if paths.iter().any(|p| p == Path::new("-")) {
-        let name = args
-            .stdin_filename
-            .clone()
-            .ok_or("reading standard input (`-`) needs --stdin-filename to know the file's kind")?;
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
+        let name = match args.stdin_filename.clone() {
+            Some(name) => name,
+            None => {
+                // no name: the kind from the content, shown as `-`
+                let kind = crate::discover::sniff_content(&text).ok_or(
+                    "cannot tell the kind of standard input from its content: name it with --stdin-filename (deploy.yaml, Dockerfile, main.tf...)",
+                )?;
+                stdin_kind = Some(kind);
+                PathBuf::from("-")
+            }
+        };
         stdin = Some((name, text));
         paths.retain(|p| p != Path::new("-"));
     }
@@ -101,6 +109,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 .and_then(Selector::not_parse_error)
                 .map_err(|e| format!("--ignore: {e}"))?,
         );
+    }
+    if let Some(kind) = stdin_kind {
+        // the unnamed buffer's kind, as a `kinds:` entry for its name only
+        let rel = crate::paths::rel_path(&root, Path::new("-"));
+        let glob = globset::Glob::new(&globset::escape(&rel))
+            .map_err(|e| format!("standard input: {e}"))?
+            .compile_matcher();
+        config.kinds.insert(0, (glob, kind));
     }
     let fail_on: Option<Severity> = match args.fail_on {
         Some(FailOn::Error) => Some(Severity::Error),
@@ -253,37 +269,45 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     }
 
     let format = args.format;
+    if args.statistics && output::write_statistics(&report, format, &mut std::io::sink()).is_none()
+    {
+        return Err(format!(
+            "--statistics works with --format human, concise or json, not {}",
+            format.name()
+        ));
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
+    let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
     let human = HumanOptions {
-        color,
-        width: if to_terminal { 100 } else { 120 },
+        color: use_color(args.color, to_terminal, env),
+        width: output_width(to_terminal, env),
+    };
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        if args.statistics {
+            output::write_statistics(&report, format, out).unwrap_or(Ok(()))
+        } else {
+            output::write(&report, format, &human, out)
+        }
     };
     match &args.output {
         Some(path) => {
             let mut file = std::fs::File::create(path)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            output::write(&report, format, &human, &mut file)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            write(&mut file).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             // the summary still reaches the person running it
-            if format != Format::Human {
+            if !matches!(format, Format::Human | Format::Concise) {
                 eprintln!("{}", report.summary_line());
             }
         }
         None => {
             let mut out = std::io::stdout().lock();
-            output::write(&report, format, &human, &mut out)
-                .map_err(|e| format!("cannot write output: {e}"))?;
+            write(&mut out).map_err(|e| format!("cannot write output: {e}"))?;
         }
     }
     for note in &gating_notes {
         eprintln!("plumb: {note}");
     }
-    if !report.errors.is_empty() && format != Format::Human {
+    if !report.errors.is_empty() && !matches!(format, Format::Human | Format::Concise) {
         for e in &report.errors {
             eprintln!(
                 "plumb: {}{}",
@@ -297,6 +321,48 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     }
 
     Ok(ExitCode::from(gate::outcome(&report, fail_on).code()))
+}
+
+/// Whether human output gets colours. `--color always|never` decides; with `auto`, a
+/// non-empty `NO_COLOR` turns them off, then a `FORCE_COLOR` or `CLICOLOR_FORCE` other than
+/// empty or `0` turns them on (a CI log that renders ANSI), then `CLICOLOR=0` turns them
+/// off, else a terminal gets them unless `TERM` is `dumb`. (The order of anstream's, which
+/// cargo and ruff use.)
+fn use_color(arg: ColorArg, to_terminal: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else if set("FORCE_COLOR") || set("CLICOLOR_FORCE") {
+                true
+            } else if env("CLICOLOR").as_deref() == Some("0") {
+                false
+            } else {
+                to_terminal && env("TERM").as_deref() != Some("dumb")
+            }
+        }
+    }
+}
+
+/// The width human output wraps at: `COLUMNS` when set to a number, else the terminal's
+/// width, else 120 columns (a log or a file).
+fn output_width(to_terminal: bool, env: impl Fn(&str) -> Option<String>) -> usize {
+    if let Some(n) = env("COLUMNS").and_then(|v| v.trim().parse::<usize>().ok()) {
+        if n > 0 {
+            return n.clamp(40, 1000);
+        }
+    }
+    if to_terminal {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            if w > 0 {
+                return usize::from(w).clamp(40, 1000);
+            }
+        }
+    }
+    120
 }
 
 fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
@@ -361,4 +427,57 @@ fn init(path: &Path, force: bool) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_string())
+        }
+    }
+
+    #[test]
+    fn colour_follows_the_conventions() {
+        use ColorArg::*;
+        // a terminal gets colour, a pipe none
+        assert!(use_color(Auto, true, env(&[])));
+        assert!(!use_color(Auto, false, env(&[])));
+        // TERM=dumb: a terminal that cannot show it
+        assert!(!use_color(Auto, true, env(&[("TERM", "dumb")])));
+        assert!(use_color(Auto, true, env(&[("TERM", "xterm-256color")])));
+        // forced into a pipe (a CI log that renders ANSI), even with TERM=dumb
+        assert!(use_color(Auto, false, env(&[("FORCE_COLOR", "1")])));
+        assert!(use_color(Auto, false, env(&[("CLICOLOR_FORCE", "1")])));
+        assert!(use_color(
+            Auto,
+            true,
+            env(&[("FORCE_COLOR", "1"), ("TERM", "dumb")])
+        ));
+        assert!(!use_color(Auto, false, env(&[("FORCE_COLOR", "0")])));
+        assert!(!use_color(Auto, false, env(&[("CLICOLOR_FORCE", "")])));
+        // NO_COLOR wins over forcing; the flag wins over both
+        assert!(!use_color(
+            Auto,
+            true,
+            env(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")])
+        ));
+        assert!(use_color(Auto, true, env(&[("NO_COLOR", "")])));
+        assert!(!use_color(Auto, true, env(&[("CLICOLOR", "0")])));
+        assert!(use_color(Always, false, env(&[("NO_COLOR", "1")])));
+        assert!(!use_color(Never, true, env(&[("FORCE_COLOR", "1")])));
+    }
+
+    #[test]
+    fn width_from_columns_else_a_log_width() {
+        assert_eq!(output_width(false, env(&[])), 120);
+        assert_eq!(output_width(false, env(&[("COLUMNS", "80")])), 80);
+        assert_eq!(output_width(true, env(&[("COLUMNS", "200")])), 200);
+        assert_eq!(output_width(false, env(&[("COLUMNS", "5")])), 40);
+        assert_eq!(output_width(false, env(&[("COLUMNS", "wide")])), 120);
+    }
 }

@@ -164,9 +164,20 @@ fn check_files(opts: &CheckOptions) -> (Report, Project) {
     let mut loaded: Vec<Loaded> = candidates.par_iter().map(load_candidate).collect();
     if let Some((name, text)) = &opts.stdin {
         let rel = rel_path(&opts.root, name);
-        let kind = match discover::kind_of(&rel, &opts.config) {
-            Some(k) => Ok(Some(k)),
-            None => discover::classify(&rel, text, discover::in_helm_chart(name)),
+        let mut excludes = opts.config.exclude.clone();
+        excludes.extend(opts.exclude.iter().cloned());
+        let kind = if discover::is_excluded(&rel, &excludes) {
+            // as a walk would leave the file out (ruff's --force-exclude): an editor or a
+            // hook piping an excluded file gets nothing, and a notice says why
+            Err(Notice {
+                file: rel.clone(),
+                message: "excluded (`exclude:` in the config or --exclude): not checked".into(),
+            })
+        } else {
+            match discover::kind_of(&rel, &opts.config) {
+                Some(k) => Ok(Some(k)),
+                None => discover::classify(&rel, text, discover::in_helm_chart(name)),
+            }
         };
         match kind {
             Err(notice) => report.notices.push(notice),

@@ -219,7 +219,7 @@ mod tests {
         let text = testing::render(|b| write(&report, b));
         assert_eq!(
             text,
-            "::error title=plumb::bad config%0Aline 2\n0 errors, 0 warnings, 0 notes in 0 files (3 files scanned)\n"
+            "::error title=plumb::bad config%0Aline 2\nno findings (3 files scanned)\n"
         );
     }
 

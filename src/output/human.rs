@@ -96,7 +96,7 @@ impl SourceCode for Source {
 /// sequences, backspace, a lone carriage return, C1 controls) and the characters that
 /// reorder or hide text (bidi overrides, zero-width marks) become `?`, one `?` per byte, so
 /// byte offsets into the text stay valid. Newlines, tabs and CRLF stay.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char, next: Option<char>| {
         (c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n')))
             || crate::paths::is_misleading(c)
@@ -293,6 +293,44 @@ impl Paint {
     }
 }
 
+/// plumb's own errors and the notices, one line each, then a blank line when there was one.
+pub(crate) fn write_errors_and_notices(
+    report: &Report,
+    color: bool,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let paint = Paint { color };
+    for e in &report.errors {
+        let mut place = String::new();
+        if let Some(file) = &e.file {
+            place.push_str(&printable(file));
+            if let Some((line, column)) = e.position {
+                place.push_str(&format!(":{line}:{column}"));
+            }
+            place.push_str(": ");
+        }
+        writeln!(
+            out,
+            "{}: {place}{}",
+            paint.paint("1;31", "error"),
+            printable(&e.message)
+        )?;
+    }
+    for n in &report.notices {
+        writeln!(
+            out,
+            "{}: {}: {}",
+            paint.paint("1;36", "note"),
+            printable(&n.file),
+            printable(&n.message)
+        )?;
+    }
+    if !report.errors.is_empty() || !report.notices.is_empty() {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// Write the findings, plumb's own errors and notices, and the summary line.
 pub fn write<'r>(
     report: &'r Report,
@@ -308,7 +346,6 @@ pub fn write<'r>(
         .with_width(opts.width.max(20))
         .with_links(false)
         .with_context_lines(1);
-    let paint = Paint { color: opts.color };
 
     // one finding's text, ending with its blank line
     let render = |f: &Reported, prepared: &mut HashMap<&'r str, Prepared>| -> String {
@@ -363,34 +400,7 @@ pub fn write<'r>(
         }
     }
 
-    for e in &report.errors {
-        let mut place = String::new();
-        if let Some(file) = &e.file {
-            place.push_str(&printable(file));
-            if let Some((line, column)) = e.position {
-                place.push_str(&format!(":{line}:{column}"));
-            }
-            place.push_str(": ");
-        }
-        writeln!(
-            out,
-            "{}: {place}{}",
-            paint.paint("1;31", "error"),
-            printable(&e.message)
-        )?;
-    }
-    for n in &report.notices {
-        writeln!(
-            out,
-            "{}: {}: {}",
-            paint.paint("1;36", "note"),
-            printable(&n.file),
-            printable(&n.message)
-        )?;
-    }
-    if !report.errors.is_empty() || !report.notices.is_empty() {
-        writeln!(out)?;
-    }
+    write_errors_and_notices(report, opts.color, out)?;
     writeln!(out, "{}", report.summary_line())?;
     let safe = report.fixable(crate::api::Applicability::Safe);
     let all = report.fixable(crate::api::Applicability::Unsafe);
@@ -455,10 +465,7 @@ mod tests {
 
     #[test]
     fn nothing_found_is_just_the_summary() {
-        assert_eq!(
-            render(&testing::empty()),
-            "0 errors, 0 warnings, 0 notes in 0 files (3 files scanned)\n"
-        );
+        assert_eq!(render(&testing::empty()), "no findings (3 files scanned)\n");
     }
 
     #[test]

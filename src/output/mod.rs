@@ -4,6 +4,7 @@
 //! `Report::sources`, where secrets are already masked) and the same report always gives
 //! the same bytes.
 
+pub mod concise;
 pub mod diff;
 pub mod github;
 pub mod gitlab;
@@ -11,6 +12,7 @@ pub mod human;
 pub mod json;
 pub mod rules;
 pub mod sarif;
+pub mod statistics;
 
 pub use rules::{rules_json, rules_markdown, rules_table};
 
@@ -23,6 +25,8 @@ use crate::report::{Location, Report, Reported};
 pub enum Format {
     /// Graphical diagnostics with source snippets, for terminals.
     Human,
+    /// One line per finding: `path:line:col: rule-id message`.
+    Concise,
     /// plumb's own versioned JSON (see `docs/json-output.md`).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
@@ -34,8 +38,9 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Human,
+        Format::Concise,
         Format::Json,
         Format::Sarif,
         Format::Github,
@@ -45,6 +50,7 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
+            Format::Concise => "concise",
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Github => "github",
@@ -55,6 +61,7 @@ impl Format {
     pub fn from_name(s: &str) -> Option<Format> {
         Some(match s {
             "human" | "text" => Format::Human,
+            "concise" => Format::Concise,
             "json" => Format::Json,
             "sarif" => Format::Sarif,
             "github" => Format::Github,
@@ -91,11 +98,28 @@ pub fn write(
 ) -> io::Result<()> {
     match format {
         Format::Human => human::write(report, opts, &mut NoCommands::new(out)),
+        Format::Concise => concise::write(report, &mut NoCommands::new(out)),
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
         Format::Gitlab => gitlab::write(report, out),
     }
+}
+
+/// Write `report`'s counts per rule (`--statistics`) in `format`: a table for `human` and
+/// `concise`, an array for `json`. `None` for a format with no statistics form.
+pub fn write_statistics(
+    report: &Report,
+    format: Format,
+    out: &mut dyn io::Write,
+) -> Option<io::Result<()>> {
+    Some(match format {
+        Format::Human | Format::Concise => {
+            statistics::write_text(report, &mut NoCommands::new(out))
+        }
+        Format::Json => statistics::write_json(report, out),
+        Format::Sarif | Format::Github | Format::Gitlab => return None,
+    })
 }
 
 /// A writer whose lines never start with `:`: GitHub's runner takes a log line starting with
