@@ -247,3 +247,79 @@ fn help_gives_the_exit_codes() {
         assert!(text.contains("  2  a usage, config or I/O error"), "{text}");
     }
 }
+
+#[test]
+fn config_errors_reach_json_and_sarif() {
+    let dir = repo();
+    write(dir.path(), ".plumb.yml", "select: [all]\nbogus: 1\n");
+    let out = plumb(dir.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {:?}", stdout(&out)));
+    let e = &v["errors"][0];
+    assert_eq!(e["file"], ".plumb.yml");
+    assert_eq!(e["line"], 2);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown key \"bogus\"")
+    );
+    assert!(stderr(&out).contains(".plumb.yml:2:1"), "{}", stderr(&out));
+    let out = plumb(dir.path())
+        .args(["check", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inv = &v["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    assert!(
+        inv["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("bogus"),
+        "{inv}"
+    );
+    // a bad --select too, with no file to name
+    std::fs::remove_file(dir.path().join(".plumb.yml")).unwrap();
+    let out = plumb(dir.path())
+        .args(["check", "--format", "json", "--select", "nosuch"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["errors"][0]["file"].is_null());
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("--select:")
+    );
+}
+
+#[test]
+fn misspellings_get_a_did_you_mean() {
+    let dir = repo();
+    let err = |args: &[&str]| {
+        let out = plumb(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        stderr(&out)
+    };
+    assert!(
+        err(&["explain", "gha/template-injectoin"])
+            .contains("did you mean \"gha/template-injection\"")
+    );
+    assert!(
+        err(&["check", "--select", "template-injection"])
+            .contains("did you mean \"gha/template-injection\"")
+    );
+    let packs = err(&["rules", "--pack", "supply-chian"]);
+    assert!(packs.contains("did you mean \"supply-chain\""), "{packs}");
+    assert!(packs.contains("packs are: "), "{packs}");
+    write(dir.path(), ".plumb.yml", "selct: [all]\n");
+    assert!(err(&["check"]).contains("did you mean \"select\""));
+}

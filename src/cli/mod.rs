@@ -95,20 +95,43 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .find(|p| p.is_file())
     };
     let mut config = match &config_path {
-        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+        Some(p) => match Config::load(p) {
+            Ok(c) => c,
+            Err(e) => {
+                let error = crate::report::ToolError {
+                    file: Some(crate::paths::rel_path(&root, &e.file)),
+                    position: Some((e.line, e.column)),
+                    message: e.message.clone(),
+                };
+                return config_failure(&args, &root, config_path.as_deref(), error);
+            }
+        },
         None => Config::default(),
+    };
+    let cli_error = |message: String| crate::report::ToolError {
+        file: None,
+        position: None,
+        message,
     };
     if !args.select.is_empty() {
         let sel: Result<Vec<Selector>, String> =
             args.select.iter().map(|s| Selector::parse(s)).collect();
-        config.selection.select = Some(sel.map_err(|e| format!("--select: {e}"))?);
+        match sel {
+            Ok(sel) => config.selection.select = Some(sel),
+            Err(e) => {
+                let error = cli_error(format!("--select: {e}"));
+                return config_failure(&args, &root, config_path.as_deref(), error);
+            }
+        }
     }
     for s in &args.ignore {
-        config.selection.ignore.push(
-            Selector::parse(s)
-                .and_then(Selector::not_parse_error)
-                .map_err(|e| format!("--ignore: {e}"))?,
-        );
+        match Selector::parse(s).and_then(Selector::not_parse_error) {
+            Ok(sel) => config.selection.ignore.push(sel),
+            Err(e) => {
+                let error = cli_error(format!("--ignore: {e}"));
+                return config_failure(&args, &root, config_path.as_deref(), error);
+            }
+        }
     }
     if let Some(kind) = stdin_kind {
         // the unnamed buffer's kind, as a `kinds:` entry for its name only
@@ -323,6 +346,48 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::from(gate::outcome(&report, fail_on).code()))
 }
 
+/// A config or selection error, before anything was checked: exit 2. The machine formats
+/// (json, sarif, github, gitlab) still write their document, the error in its documented
+/// place (JSON `errors`, SARIF `toolExecutionNotifications`), so a pipeline reading them
+/// sees why; every format says it on standard error too.
+fn config_failure(
+    args: &CheckArgs,
+    root: &Path,
+    config_path: Option<&Path>,
+    error: crate::report::ToolError,
+) -> Result<ExitCode, String> {
+    let shown = format!(
+        "{}{}",
+        error
+            .file
+            .as_deref()
+            .map_or_else(String::new, |f| match error.position {
+                Some((l, c)) => format!("{f}:{l}:{c}: "),
+                None => format!("{f}: "),
+            }),
+        error.message
+    );
+    if matches!(args.format, Format::Human | Format::Concise) || args.statistics {
+        return Err(shown);
+    }
+    let report = crate::report::Report {
+        errors: vec![error],
+        config: config_path.map(|p| crate::paths::rel_path(root, p)),
+        ..crate::report::Report::default()
+    };
+    let human = HumanOptions::default();
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|mut f| output::write(&report, args.format, &human, &mut f)),
+        None => output::write(&report, args.format, &human, &mut std::io::stdout().lock()),
+    };
+    eprintln!("plumb: {shown}");
+    if let Err(e) = written {
+        eprintln!("plumb: cannot write output: {e}");
+    }
+    Ok(ExitCode::from(2))
+}
+
 /// Whether human output gets colours. `--color always|never` decides; with `auto`, a
 /// non-empty `NO_COLOR` turns them off, then a `FORCE_COLOR` or `CLICOLOR_FORCE` other than
 /// empty or `0` turns them on (a CI log that renders ANSI), then `CLICOLOR=0` turns them
@@ -375,7 +440,18 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
     };
     if let Some(p) = &args.pack {
         if !crate::api::PACKS.iter().any(|(n, _)| n == p) {
-            return Err(format!("unknown pack \"{p}\""));
+            return Err(format!(
+                "unknown pack \"{p}\"{}; packs are: {}",
+                rules::suggest::hint(rules::suggest::closest(
+                    p,
+                    crate::api::PACKS.iter().map(|(n, _)| *n)
+                )),
+                crate::api::PACKS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
     }
     let selected: Vec<&Rule> = REGISTRY
@@ -398,8 +474,12 @@ fn list_rules(args: RulesArgs) -> Result<ExitCode, String> {
 }
 
 fn explain(id: &str) -> Result<ExitCode, String> {
-    let rule =
-        rules::find(id).ok_or_else(|| format!("unknown rule \"{id}\" (see `plumb rules`)"))?;
+    let rule = rules::find(id).ok_or_else(|| {
+        format!(
+            "unknown rule \"{id}\"{} (see `plumb rules`)",
+            rules::suggest::hint(rules::suggest::rule_or_pack(id))
+        )
+    })?;
     println!("{}", rule.doc.trim_end());
     if !rule.options.is_empty() && !rule.doc.contains("## Options") {
         println!("\n## Options\n");

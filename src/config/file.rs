@@ -53,7 +53,14 @@ impl Config {
                         if !PACKS.iter().any(|(n, _)| *n == s) {
                             return Err(p.err(
                                 span,
-                                format!("unknown pack \"{s}\"; packs are: {}", pack_names()),
+                                format!(
+                                    "unknown pack \"{s}\"{}; packs are: {}",
+                                    crate::rules::suggest::hint(crate::rules::suggest::closest(
+                                        s,
+                                        PACKS.iter().map(|(n, _)| *n)
+                                    )),
+                                    pack_names()
+                                ),
                             ));
                         }
                         select.push(Selector::Pack(s.to_string()));
@@ -117,7 +124,12 @@ impl Config {
                     return Err(p.err(
                         k.span(),
                         format!(
-                            "unknown key \"{other}\"; known keys: packs, select, ignore, severity, exclude, kinds, overrides, rules, fail-on, secret-names"
+                            "unknown key \"{other}\"{}; known keys: {}",
+                            crate::rules::suggest::hint(crate::rules::suggest::closest(
+                                other,
+                                TOP_KEYS.iter().copied()
+                            )),
+                            TOP_KEYS.join(", ")
                         ),
                     ));
                 }
@@ -129,6 +141,20 @@ impl Config {
         Ok(config)
     }
 }
+
+/// The keys of a config file's top level.
+const TOP_KEYS: [&str; 10] = [
+    "packs",
+    "select",
+    "ignore",
+    "severity",
+    "exclude",
+    "kinds",
+    "overrides",
+    "rules",
+    "fail-on",
+    "secret-names",
+];
 
 fn pack_names() -> String {
     PACKS.iter().map(|(p, _)| *p).collect::<Vec<_>>().join(", ")
@@ -268,7 +294,7 @@ impl Parser<'_> {
                 "ignore" => o.ignore = self.ignores(v)?,
                 "severity" => o.severity = self.severities(v)?,
                 other => {
-                    return Err(self.err(k.span(), format!("unknown key \"{other}\" in override; known keys: files, select, ignore, severity")));
+                    return Err(self.err(k.span(), format!("unknown key \"{other}\" in override{}; known keys: files, select, ignore, severity", crate::rules::suggest::hint(crate::rules::suggest::closest(other, ["files", "select", "ignore", "severity"])))));
                 }
             }
         }
@@ -292,7 +318,10 @@ impl Parser<'_> {
             let rule = rules::find(id).ok_or_else(|| {
                 self.err(
                     k.span(),
-                    format!("unknown rule \"{id}\" (see `plumb rules`)"),
+                    format!(
+                        "unknown rule \"{id}\"{} (see `plumb rules`)",
+                        crate::rules::suggest::hint(crate::rules::suggest::rule_or_pack(id))
+                    ),
                 )
             })?;
             self.map(opts)?;

@@ -39,7 +39,8 @@ impl Selector {
             format!("{s}/*")
         } else {
             return Err(format!(
-                "unknown rule, pack or pattern \"{s}\" (see `plumb rules`)"
+                "unknown rule, pack or pattern \"{s}\"{} (see `plumb rules`)",
+                rules::suggest::hint(rules::suggest::rule_or_pack(s))
             ));
         };
         let glob = GlobBuilder::new(&pattern)

@@ -11,6 +11,7 @@ pub mod gha;
 pub mod k8s;
 pub mod plumb;
 pub mod secrets;
+pub mod suggest;
 pub mod support;
 pub mod tf;
 
