@@ -1,6 +1,8 @@
 //! Every output format on one mixed fixture (one file of each kind), as reviewed snapshots,
 //! plus the SARIF checks GitHub code scanning needs.
 
+mod common;
+
 use std::process::Command;
 
 fn run(format: &str) -> String {
@@ -68,10 +70,10 @@ fn sarif() {
         );
     }
     // the whole log, rule help included, against the official schema (when present)
-    let schema_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/sarif/sarif-schema-2.1.0.json");
-    match std::fs::read_to_string(&schema_path) {
-        Ok(schema) => {
+    match common::shared("sarif/sarif-schema-2.1.0.json", "SARIF schema validation")
+        .map(std::fs::read_to_string)
+    {
+        Some(Ok(schema)) => {
             let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
             let validator = jsonschema::draft4::new(&schema).unwrap();
             let errors: Vec<String> = validator
@@ -80,7 +82,8 @@ fn sarif() {
                 .collect();
             assert!(errors.is_empty(), "{errors:#?}");
         }
-        Err(e) => eprintln!("schema validation skipped: {}: {e}", schema_path.display()),
+        Some(Err(e)) => panic!("the SARIF schema cannot be read: {e}"),
+        None => {}
     }
     // the snapshot keeps the results and the rule ids; the rule book has its own tests
     let rules: Vec<&str> = v["runs"][0]["tool"]["driver"]["rules"]

@@ -1,6 +1,8 @@
 //! The SARIF writer's output validates against the OASIS SARIF 2.1.0 schema (draft-04),
-//! kept in `../shared/sarif/` next to the repository. Without that file the test says it
-//! skipped and passes.
+//! kept in `../shared/sarif/` next to the repository. Without that file the test says
+//! loudly that it skipped (`common::shared`).
+
+mod common;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -152,21 +154,8 @@ fn with_fixes_and_suppressions() -> Report {
 }
 
 fn validator() -> Option<jsonschema::Validator> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("shared")
-        .join("sarif")
-        .join("sarif-schema-2.1.0.json");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!(
-                "sarif schema validation skipped: cannot read {}: {e}",
-                path.display()
-            );
-            return None;
-        }
-    };
+    let path = common::shared("sarif/sarif-schema-2.1.0.json", "SARIF schema validation")?;
+    let text = std::fs::read_to_string(&path).expect("the schema is readable");
     let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
     Some(jsonschema::draft4::new(&schema).expect("the schema compiles"))
 }

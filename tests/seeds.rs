@@ -95,13 +95,18 @@ fn extract(seeds: &Path, dir: &Path) -> BTreeMap<String, String> {
 #[test]
 fn seeds_parse_and_match_the_reviewed_findings() {
     // PLUMB_SEEDS=/path/to/seeds for a checkout that is not next to them (a git worktree)
-    let seeds = std::env::var_os("PLUMB_SEEDS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::manifest_dir().join("../shared/seeds"));
-    if !seeds.is_dir() {
-        eprintln!("seed test skipped: {} is not present", seeds.display());
-        return;
-    }
+    let seeds = match std::env::var_os("PLUMB_SEEDS").map(PathBuf::from) {
+        Some(s) => s,
+        None => match common::shared("seeds", "the seed test") {
+            Some(s) => s,
+            None => return,
+        },
+    };
+    assert!(
+        seeds.is_dir(),
+        "PLUMB_SEEDS={} is not a directory",
+        seeds.display()
+    );
     let tmp = tempfile::tempdir().unwrap();
     // PLUMB_SEED_DIR=/some/dir keeps the extracted tree for a look with `plumb check`
     let keep = std::env::var_os("PLUMB_SEED_DIR").map(PathBuf::from);

@@ -199,7 +199,26 @@ fn unknown_descriptor(id: &str, severity: Severity) -> Value {
 }
 
 fn artifact(file: &str) -> Value {
-    json!({"uri": encode_uri(file)})
+    json!({"uri": file_uri(file)})
+}
+
+/// A file's `artifactLocation.uri`: a relative reference for a file under the repository
+/// root (what code scanning maps onto the checkout), a `file://` URI for one outside it,
+/// whose display path is absolute (`/tmp/x/Dockerfile` -> `file:///tmp/x/Dockerfile`,
+/// `C:/x` -> `file:///C:/x`), so no consumer reads it as relative to the root.
+pub fn file_uri(file: &str) -> String {
+    let bytes = file.as_bytes();
+    let drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'/' | b'\\');
+    if drive {
+        format!("file:///{}:{}", &file[..1], encode_uri(&file[2..]))
+    } else if file.starts_with('/') {
+        format!("file://{}", encode_uri(file))
+    } else {
+        encode_uri(file)
+    }
 }
 
 fn physical(loc: &Location) -> Value {
@@ -679,6 +698,13 @@ mod tests {
         assert_eq!(encode_uri("a#b?c"), "a%23b%3Fc");
         assert_eq!(encode_uri("é.yml"), "%C3%A9.yml");
         assert_eq!(encode_uri("a\\b"), "a/b");
+        assert_eq!(file_uri("src/main.tf"), "src/main.tf");
+        assert_eq!(
+            file_uri("/tmp/my dir/Dockerfile"),
+            "file:///tmp/my%20dir/Dockerfile"
+        );
+        assert_eq!(file_uri("C:/work/x.yml"), "file:///C:/work/x.yml");
+        assert_eq!(file_uri("../up/x.yml"), "../up/x.yml");
     }
 
     #[test]

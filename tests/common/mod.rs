@@ -64,3 +64,29 @@ pub fn default_name(prefix: &str) -> &'static str {
         _ => "Dockerfile",
     }
 }
+
+/// `rel` under `../shared` (data kept next to the repository, not in it: the SARIF schema,
+/// the seeds), or `None` after saying loudly that the test is skipped: the line goes straight
+/// to the process's standard error, which the test harness does not capture, so a plain
+/// `cargo test` shows it. `PLUMB_REQUIRE_SHARED=1` turns the skip into a failure (for a
+/// machine that is meant to have it); `PLUMB_SHARED=/path/to/shared` names it for a checkout
+/// that is not next to it (a git worktree).
+pub fn shared(rel: &str, what: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("PLUMB_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("../shared"));
+    let path = base.join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    let message = format!(
+        "SKIPPED: {what}: {} is missing (keep ../shared next to the repository; PLUMB_REQUIRE_SHARED=1 makes this a failure)",
+        path.display()
+    );
+    if std::env::var_os("PLUMB_REQUIRE_SHARED").is_some_and(|v| v == "1") {
+        panic!("{message}");
+    }
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
+    None
+}
