@@ -276,6 +276,8 @@ pub fn apply(
                         None => {
                             e.pattern == f.rule.id
                                 || f.rule.aliases.contains(&&*e.pattern)
+                                || rules::peers::find(&e.pattern)
+                                    .is_some_and(|p| p.rule == f.rule.id)
                                 || (e.pattern == "all" && !d.file_wide)
                         }
                     };

@@ -314,12 +314,69 @@ fn misspellings_get_a_did_you_mean() {
             .contains("did you mean \"gha/template-injection\"")
     );
     assert!(
-        err(&["check", "--select", "template-injection"])
+        err(&["check", "--select", "gha/template-injecton"])
             .contains("did you mean \"gha/template-injection\"")
+    );
+    // a slug without its kind names the rule
+    assert!(
+        err(&["check", "--select", "relative-workdir"])
+            .contains("did you mean \"docker/relative-workdir\"")
     );
     let packs = err(&["rules", "--pack", "supply-chian"]);
     assert!(packs.contains("did you mean \"supply-chain\""), "{packs}");
     assert!(packs.contains("packs are: "), "{packs}");
     write(dir.path(), ".plumb.yml", "selct: [all]\n");
     assert!(err(&["check"]).contains("did you mean \"select\""));
+}
+
+#[test]
+fn peers_ids_are_aliases() {
+    let dir = repo();
+    let out = plumb(dir.path())
+        .args(["explain", "DL3002"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("covered by plumb's docker/non-root-user"),
+        "{text}"
+    );
+    assert!(
+        text.contains("## Peers") && text.contains("hadolint `DL3002`"),
+        "{text}"
+    );
+    let out = plumb(dir.path())
+        .args(["explain", "k8s/host-namespaces"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("checkov `CKV_K8S_17`"));
+    // --select by a checkov id, and a suppression by it
+    let out = plumb(dir.path())
+        .args(["check", "--format", "concise", "--select", "CKV_K8S_10"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("k8s/missing-resource-limits"));
+    write(
+        dir.path(),
+        "k8s/pod.yaml",
+        &BAD_POD.replace(
+            "    - name: app\n",
+            "    - name: app # plumb: ignore[CKV_K8S_10] -- sized by the namespace quota\n",
+        ),
+    );
+    let out = plumb(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "k8s/missing-resource-limits",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v}");
+    assert_eq!(v["suppressed"].as_array().unwrap().len(), 1, "{v}");
 }

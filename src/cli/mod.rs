@@ -480,6 +480,12 @@ fn explain(id: &str) -> Result<ExitCode, String> {
             rules::suggest::hint(rules::suggest::rule_or_pack(id))
         )
     })?;
+    if let Some(p) = rules::peers::find(id).filter(|p| p.rule == rule.id && p.id != rule.id) {
+        println!(
+            "{} ({}) is covered by plumb's {}; its page follows.\n",
+            p.id, p.tool, rule.id
+        );
+    }
     println!("{}", rule.doc.trim_end());
     if !rule.options.is_empty() && !rule.doc.contains("## Options") {
         println!("\n## Options\n");
@@ -491,6 +497,18 @@ fn explain(id: &str) -> Result<ExitCode, String> {
                 o.default.text(),
                 o.help
             );
+        }
+    }
+    let peers: Vec<String> = rules::peers::of(rule.id)
+        .map(|p| format!("- {} `{}` ({}; taken {})", p.tool, p.id, p.source, p.taken))
+        .collect();
+    if !peers.is_empty() {
+        // generated from src/rules/peers.rs, so the page and the table cannot drift
+        println!(
+            "\n## Peers\n\nThe same concept in other linters (these ids work as aliases in `--select`, config and suppressions):\n"
+        );
+        for p in peers {
+            println!("{p}");
         }
     }
     Ok(ExitCode::SUCCESS)

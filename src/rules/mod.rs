@@ -9,6 +9,7 @@ pub mod compose;
 pub mod docker;
 pub mod gha;
 pub mod k8s;
+pub mod peers;
 pub mod plumb;
 pub mod secrets;
 pub mod suggest;
@@ -97,4 +98,9 @@ pub fn find(id: &str) -> Option<&'static Rule> {
         .iter()
         .copied()
         .find(|r| r.id == id || r.aliases.contains(&id))
+        .or_else(|| {
+            // a peer's id (DL3002, artipacked, CKV_K8S_16...) names the rule covering it
+            let peer = peers::find(id)?;
+            REGISTRY.iter().copied().find(|r| r.id == peer.rule)
+        })
 }
