@@ -17,6 +17,7 @@ use crate::rule;
 use crate::rules::gha::common::{
     RunScript, TestTool, prog_args, repo_root, run_scripts, test_tool,
 };
+use crate::rules::gha::gate::job_makes_cluster;
 use crate::rules::support::coverage::{
     Gate, Search, advice, codecov_target, command_gate, coveralls_json, coverlet_props, flag_value,
     fmt_num, gcovr_cfg, jest_configs, kover, mix_cover, node_script, num, python_configs,
@@ -81,8 +82,9 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 /// The directory a step's script runs in, relative to the repository root.
 fn step_dir(wf: &Workflow<'_>, job: Option<&Job<'_>>, step: &Step<'_>) -> PathBuf {
     let lit = |n: Option<crate::source::yaml::Yaml<'_>>| {
-        n.and_then(|n| n.as_str().map(str::to_string))
+        n.and_then(|n| n.as_str())
             .filter(|d| !d.contains("${{"))
+            .map(|d| d.trim_start_matches("./").trim_end_matches('/').to_string())
     };
     let base = lit(job.and_then(|j| j.node.path(&["defaults", "run", "working-directory"])))
         .or_else(|| lit(wf.root.path(&["defaults", "run", "working-directory"])))
@@ -100,6 +102,9 @@ fn extra_tool(c: &Command) -> Option<TestTool> {
     let (prog, args) = prog_args(c)?;
     match (prog, args.first()) {
         ("ctest", _) => Some(TestTool::Other("ctest".into())),
+        ("python" | "python3" | "py", _) if args.windows(2).any(|w| w == ["-m", "unittest"]) => {
+            Some(TestTool::Other("unittest".into()))
+        }
         ("mix", Some(t)) if t.starts_with("coveralls") => {
             Some(TestTool::Other("mix coveralls".into()))
         }
@@ -146,15 +151,17 @@ fn check_group(
     out: &mut Vec<Finding>,
 ) {
     let root = root_for(cx);
+    // a job that makes a throwaway cluster tests against a deployment: coverage is not its
+    if job.is_some_and(|j| job_makes_cluster(cx, wf, j)) {
+        return;
+    }
     // every command the job runs, followed into scripts, Makefiles, package.json, ...
     let mut follow = Follow::new(cx.project(), &root);
     let mut run_texts: Vec<(&str, Span)> = Vec::new();
     for st in steps {
         if let Some(r) = scripts.iter().find(|r| r.step.node.id == st.node.id) {
             let dir = step_dir(wf, job, st);
-            for c in &r.script.commands {
-                follow.command(c, &dir);
-            }
+            follow.commands(&r.script.commands, &dir);
             if let Some(n) = st.run() {
                 if let Some(t) = n.as_str() {
                     run_texts.push((t, n.span()));
@@ -171,6 +178,7 @@ fn check_group(
     let found: Vec<(TestTool, &Ran)> = ran
         .iter()
         .filter(|r| !actions.contains(&r.via))
+        .filter(|r| !against_a_deployment(cx.text(), r))
         .filter_map(|r| {
             test_tool(&r.cmd)
                 .or_else(|| extra_tool(&r.cmd))
@@ -207,6 +215,7 @@ fn check_group(
     tools.insert(0, tool.clone());
     let mut s = Search {
         root: root.clone(),
+        shown: String::new(),
         cx,
         looked: vec!["the job's commands".into()],
         gates: Vec::new(),
@@ -278,56 +287,23 @@ fn check_group(
     if let Some(cfg) = go_coverage_tool {
         testcoverage_yml(&mut s, cfg.trim_start_matches("./"));
     }
-    // config files of the tools
-    for t in &tools {
-        match t {
-            TestTool::Pytest => python_configs(&mut s),
-            // tox and nox run pytest under coverage.py; rake/rails read SimpleCov
-            TestTool::Other(n) if n == "tox" || n == "nox" => python_configs(&mut s),
-            TestTool::Other(n) if n == "rake" || n == "rails" => {
-                simplecov(&mut s, ".simplecov");
-                simplecov(&mut s, "test/test_helper.rb");
-            }
-            TestTool::Other(n) if n == "mix test" => {
-                if let Some(r) = found.iter().find(|(u, _)| u == t).map(|f| f.1) {
-                    if r.cmd.words.iter().any(|w| w.value == "--cover") {
-                        mix_cover(&mut s, r.via);
-                    }
-                }
-            }
-            TestTool::Other(n) if n == "mix coveralls" => coveralls_json(&mut s),
-            TestTool::Other(n) if n == "ctest" || n.starts_with("make ") => {
-                // gcovr reads gcovr.cfg when it runs
-                if ran
-                    .iter()
-                    .any(|r| prog_args(&r.cmd).is_some_and(|(p, _)| p == "gcovr"))
-                {
-                    gcovr_cfg(&mut s);
-                }
-            }
-            TestTool::Other(_) => {}
-            TestTool::NodeScript(name) => node_script(&mut s, name),
-            TestTool::Jest => jest_configs(&mut s),
-            TestTool::Vitest => vitest_configs(&mut s),
-            TestTool::Cargo => {
-                for f in ["tarpaulin.toml", ".tarpaulin.toml"] {
-                    tarpaulin_config(&mut s, f);
-                }
-            }
-            TestTool::Maven => xml_minimum(&mut s, "pom.xml"),
-            TestTool::Gradle => {
-                for f in ["build.gradle", "build.gradle.kts"] {
-                    xml_minimum(&mut s, f);
-                    kover(&mut s, f);
-                }
-            }
-            TestTool::Rspec => {
-                simplecov(&mut s, ".simplecov");
-                simplecov(&mut s, "spec/spec_helper.rb");
-            }
-            TestTool::Dotnet => coverlet_props(&mut s, "Directory.Build.props"),
-            TestTool::Go => {}
-        }
+    // config files of the tools: where the runner runs (a `working-directory`, `make -C`,
+    // a package.json in a subdirectory) first, then the repository root
+    let dir = tool_ran.dir.clone();
+    if !dir.as_os_str().is_empty() {
+        s.root = root.join(&dir);
+        s.shown = format!("{}/", dir.display().to_string().trim_end_matches('/'));
+        tool_configs(&mut s, &tools, &found, &ran);
+        s.root = root.clone();
+        s.shown = String::new();
+    }
+    if dir.as_os_str().is_empty() {
+        tool_configs(&mut s, &tools, &found, &ran);
+    } else if !s.gates.iter().any(|g| g.file.is_some()) {
+        // what the subdirectory's search missed is what the message names
+        let missing = std::mem::take(&mut s.missing);
+        tool_configs(&mut s, &tools, &found, &ran);
+        s.missing = missing;
     }
     if codecov {
         for f in ["codecov.yml", ".codecov.yml", ".github/codecov.yml"] {
@@ -385,6 +361,60 @@ fn check_group(
     out.push(runs_there(cx.finding(at, msg)));
 }
 
+/// Reads the config files the test runners read, under `s.root`.
+fn tool_configs(s: &mut Search<'_>, tools: &[TestTool], found: &[(TestTool, &Ran)], ran: &[Ran]) {
+    for t in tools {
+        match t {
+            TestTool::Pytest => python_configs(s),
+            // tox and nox run pytest under coverage.py; rake/rails read SimpleCov
+            TestTool::Other(n) if n == "tox" || n == "nox" || n == "unittest" => python_configs(s),
+            TestTool::Other(n) if n == "rake" || n == "rails" => {
+                simplecov(s, ".simplecov");
+                simplecov(s, "test/test_helper.rb");
+            }
+            TestTool::Other(n) if n == "mix test" => {
+                if let Some(r) = found.iter().find(|(u, _)| u == t).map(|f| f.1) {
+                    if r.cmd.words.iter().any(|w| w.value == "--cover") {
+                        mix_cover(s, r.via);
+                    }
+                }
+            }
+            TestTool::Other(n) if n == "mix coveralls" => coveralls_json(s),
+            TestTool::Other(n) if n == "ctest" || n.starts_with("make ") => {
+                // gcovr reads gcovr.cfg when it runs
+                if ran
+                    .iter()
+                    .any(|r| prog_args(&r.cmd).is_some_and(|(p, _)| p == "gcovr"))
+                {
+                    gcovr_cfg(s);
+                }
+            }
+            TestTool::Other(_) => {}
+            TestTool::NodeScript(name) => node_script(s, name),
+            TestTool::Jest => jest_configs(s),
+            TestTool::Vitest => vitest_configs(s),
+            TestTool::Cargo => {
+                for f in ["tarpaulin.toml", ".tarpaulin.toml"] {
+                    tarpaulin_config(s, f);
+                }
+            }
+            TestTool::Maven => xml_minimum(s, "pom.xml"),
+            TestTool::Gradle => {
+                for f in ["build.gradle", "build.gradle.kts"] {
+                    xml_minimum(s, f);
+                    kover(s, f);
+                }
+            }
+            TestTool::Rspec => {
+                simplecov(s, ".simplecov");
+                simplecov(s, "spec/spec_helper.rb");
+            }
+            TestTool::Dotnet => coverlet_props(s, "Directory.Build.props"),
+            TestTool::Go => {}
+        }
+    }
+}
+
 /// `go tool cover -func ... ` followed by a comparison with a literal figure, in one run
 /// script: `[ "$total" -lt 80 ]`, `if (( $(echo "$c < 80" | bc) ))`.
 fn go_cover_comparison(text: &str) -> Option<f64> {
@@ -395,6 +425,31 @@ fn go_cover_comparison(text: &str) -> Option<f64> {
     CMP.captures_iter(&text[i..])
         .filter_map(|c| c.get(1)?.as_str().parse::<f64>().ok())
         .find(|v| (1.0..=100.0).contains(v))
+}
+
+/// A test run named for a suite run against a deployed system: its command, the command of
+/// the workflow that led to it, or the file it is in says e2e, integration, smoke,
+/// acceptance, conformance or benchmark.
+fn against_a_deployment(text: &str, r: &Ran) -> bool {
+    let named = |s: &str| {
+        s.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| {
+                matches!(
+                    w,
+                    "e2e"
+                        | "integration"
+                        | "smoke"
+                        | "acceptance"
+                        | "conformance"
+                        | "benchmark"
+                        | "benchmarks"
+                )
+            })
+    };
+    r.cmd.words.iter().any(|w| named(&w.value))
+        || named(r.via.text(text))
+        || r.file.as_ref().is_some_and(|p| named(&p.to_string_lossy()))
 }
 
 /// Smoke, end-to-end, integration and load suites run against deployed systems: coverage is
@@ -432,11 +487,11 @@ fn hint(tool: &TestTool, min: f64) -> String {
         TestTool::Dotnet => "dotnet",
         TestTool::Rspec => "ruby",
         TestTool::Other(name) => match name.as_str() {
-            "tox" | "nox" => "python",
+            "tox" | "nox" | "unittest" => "python",
             "pest" | "phpunit" => "php",
             "mix test" | "mix coveralls" => "elixir",
             "rake" | "rails" => "ruby",
-            "ctest" | "make check" | "make test" | "make tests" => "c",
+            "ctest" => "c",
             _ => "",
         },
     };

@@ -46,8 +46,9 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 
 fn step_dir(job: &Job<'_>, step: &Step<'_>) -> PathBuf {
     let lit = |n: Option<crate::source::yaml::Yaml<'_>>| {
-        n.and_then(|n| n.as_str().map(str::to_string))
+        n.and_then(|n| n.as_str())
             .filter(|d| !d.contains("${{"))
+            .map(|d| d.trim_start_matches("./").trim_end_matches('/').to_string())
     };
     let base = lit(job.node.path(&["defaults", "run", "working-directory"]))
         .map(PathBuf::from)
@@ -71,9 +72,7 @@ fn check_job(
     for st in &steps {
         if let Some(r) = scripts.iter().find(|r| r.step.node.id == st.node.id) {
             let dir = step_dir(job, st);
-            for c in &r.script.commands {
-                follow.command(c, &dir);
-            }
+            follow.commands(&r.script.commands, &dir);
         } else if let Some(path) = st.uses().and_then(|u| u.as_str()).and_then(local_uses) {
             if let Some(u) = st.uses() {
                 follow.action(path, u.span());

@@ -192,6 +192,14 @@ pub fn job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Depl
     steps_deploy(&reader, &steps, 0)
 }
 
+/// Whether a job creates a throwaway cluster on the runner (a kind, k3d or minikube action or
+/// command, directly, in a script or in a local action): what it tests, it tests against a
+/// deployment.
+pub fn job_makes_cluster(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> bool {
+    let reader = Reader::of(cx);
+    makes_cluster(&reader, &Steps::of_job(cx.file(), wf, job), 0)
+}
+
 /// Whether a job runs tests, and where (in the file being checked): a test command, a step
 /// named for its tests, a script under a tests directory, a Makefile target that runs tests,
 /// a local action or reusable workflow that does.

@@ -185,6 +185,8 @@ pub struct Gate {
 
 pub struct Search<'a> {
     pub root: PathBuf,
+    /// How files under `root` are named in the message (`ui/` for a subdirectory).
+    pub shown: String,
     pub cx: &'a Cx<'a>,
     pub looked: Vec<String>,
     pub gates: Vec<Gate>,
@@ -196,8 +198,9 @@ impl Search<'_> {
     pub fn read(&mut self, rel: &str) -> Option<(PathBuf, std::sync::Arc<str>)> {
         let p = self.root.join(rel);
         let t = self.cx.project().read_text(&p);
-        if !self.looked.iter().any(|l| l == rel) {
-            self.looked.push(rel.to_string());
+        let name = format!("{}{rel}", self.shown);
+        if !self.looked.contains(&name) {
+            self.looked.push(name);
         }
         t.map(|t| (p, t))
     }
@@ -325,7 +328,8 @@ pub fn find_span(text: &str, needle: &str) -> Span {
 pub fn node_script(s: &mut Search<'_>, name: &str) {
     let Some((p, text)) = s.read("package.json") else {
         s.missing.push(format!(
-            "no package.json at the repository root to read script \"{name}\" from"
+            "no {}package.json to read script \"{name}\" from",
+            s.shown
         ));
         return;
     };
@@ -478,7 +482,7 @@ pub fn jest_configs(s: &mut Search<'_>) {
     ] {
         literal_block(s, f, "coverageThreshold");
     }
-    if !s.looked.iter().any(|l| l == "package.json") {
+    if !s.looked.contains(&format!("{}package.json", s.shown)) {
         if let Some((p, t)) = s.read("package.json") {
             if let Ok(j) = serde_json::from_str::<serde_json::Value>(&t) {
                 package_json_thresholds(s, &p, &t, &j);

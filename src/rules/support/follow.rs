@@ -44,6 +44,8 @@ pub struct Ran {
     pub via: Span,
     /// 0 for a command of the checked file, 1 for one in a file it runs, ...
     pub depth: usize,
+    /// The directory it runs in, relative to the repository root.
+    pub dir: PathBuf,
 }
 
 impl Ran {
@@ -80,6 +82,16 @@ impl<'p> Follow<'p> {
         self.go(cmd, None, cmd.span, dir, 0);
     }
 
+    /// Follow the commands of a script of the checked file, run from `dir`: a `cd` to a
+    /// literal directory moves the commands after it there.
+    pub fn commands(&mut self, cmds: &[Command], dir: &Path) {
+        let mut here = dir.to_path_buf();
+        for c in cmds {
+            self.go(c, None, c.span, &here, 0);
+            here = after_cd(c, dir, &here);
+        }
+    }
+
     /// Follow the run steps of the local composite action at `path` (`./.github/actions/x`),
     /// reached from `via` in the checked file.
     pub fn action(&mut self, path: &str, via: Span) {
@@ -114,6 +126,7 @@ impl<'p> Follow<'p> {
             file: file.map(Path::to_path_buf),
             via,
             depth,
+            dir: dir.to_path_buf(),
         });
         if depth >= MAX_DEPTH || self.ran.len() > 2000 {
             return;
@@ -180,8 +193,10 @@ impl<'p> Follow<'p> {
             return;
         }
         let script = parse_script(&text);
+        let mut here = dir.to_path_buf();
         for c in &script.commands {
-            self.go(c, Some(&p), via, dir, depth + 1);
+            self.go(c, Some(&p), via, &here, depth + 1);
+            here = after_cd(c, dir, &here);
         }
     }
 
@@ -555,6 +570,37 @@ impl<'p> Follow<'p> {
                 self.go(&c, Some(&p), via, dir, depth + 1);
             }
         }
+    }
+}
+
+/// The directory after `c` runs: `cd x` / `pushd x` with a literal relative `x` moves there,
+/// any other `cd` (home, `-`, a variable, an absolute path) goes back to where the script
+/// started, as the only place plumb can name.
+fn after_cd(c: &Command, start: &Path, here: &Path) -> PathBuf {
+    let Some((prog, args)) = prog_args(c) else {
+        return here.to_path_buf();
+    };
+    if !matches!(prog, "cd" | "pushd") {
+        return here.to_path_buf();
+    }
+    match args.iter().find(|a| !a.starts_with('-')) {
+        Some(d) if !d.contains(['$', '~', '`']) && !d.starts_with('/') => {
+            let d = d.trim_start_matches("./").trim_end_matches('/');
+            let mut out = here.to_path_buf();
+            for part in d.split('/') {
+                match part {
+                    "" | "." => {}
+                    ".." => {
+                        if !out.pop() {
+                            return start.to_path_buf();
+                        }
+                    }
+                    p => out.push(p),
+                }
+            }
+            out
+        }
+        _ => start.to_path_buf(),
     }
 }
 
