@@ -131,15 +131,13 @@ fn deploy_requires_the_configured_categories() {
         "rules:\n  gha/deploy-without-tests:\n    require: [tests, lint, security-scan]\n",
     )
     .expect("config");
-    for pattern in ["**/.github/workflows/*.yml"] {
-        let glob = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .expect("glob");
-        config
-            .kinds
-            .push((glob.compile_matcher(), plumb::source::Kind::Workflow));
-    }
+    let glob = globset::GlobBuilder::new("**/.github/workflows/*.yml")
+        .literal_separator(true)
+        .build()
+        .expect("glob");
+    config
+        .kinds
+        .push((glob.compile_matcher(), plumb::source::Kind::Workflow));
     let report = common::check_with(&root, &[dir], config);
     let found: Vec<_> = report
         .findings

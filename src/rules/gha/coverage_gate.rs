@@ -178,7 +178,7 @@ fn check_group(
     let found: Vec<(TestTool, &Ran)> = ran
         .iter()
         .filter(|r| !actions.contains(&r.via))
-        .filter(|r| !against_a_deployment(cx.text(), r))
+        .filter(|r| !against_a_deployment(cx.text(), r) && !runs_no_test(&r.cmd))
         .filter_map(|r| {
             test_tool(&r.cmd)
                 .or_else(|| extra_tool(&r.cmd))
@@ -425,6 +425,22 @@ fn go_cover_comparison(text: &str) -> Option<f64> {
     CMP.captures_iter(&text[i..])
         .filter_map(|c| c.get(1)?.as_str().parse::<f64>().ok())
         .find(|v| (1.0..=100.0).contains(v))
+}
+
+/// `go test -run '^$'` (or a pattern of underscores) compiles the tests and runs none: the
+/// idiom that primes a build cache or checks that tests build.
+fn runs_no_test(c: &Command) -> bool {
+    let Some((prog, args)) = prog_args(c) else {
+        return false;
+    };
+    if prog != "go" || args.first() != Some(&"test") {
+        return false;
+    }
+    let pattern = flag_value(c, &["-run", "--run"]).map(|(v, _)| v);
+    pattern.is_some_and(|p| {
+        let p = p.trim_matches(['\'', '"']);
+        p == "^$" || p == "$^" || (!p.is_empty() && p.chars().all(|ch| ch == '_'))
+    })
 }
 
 /// A test run named for a suite run against a deployed system: its command, the command of

@@ -842,7 +842,12 @@ pub fn deploy_command(cmd: &Command) -> Option<String> {
         "make" | "gmake" => {
             let t = positionals(&args, &["-C", "-f", "--directory", "--file"])
                 .into_iter()
-                .find(|a| !a.contains('=') && a.to_ascii_lowercase().contains("deploy"))?;
+                // a target named for deploying, not a file it builds (`deployment.zip`)
+                .find(|a| {
+                    !a.contains('=')
+                        && !a.contains('.')
+                        && a.to_ascii_lowercase().contains("deploy")
+                })?;
             format!("make {t}")
         }
         "npm" | "yarn" | "pnpm" | "bun" => {
@@ -1057,8 +1062,7 @@ pub fn command_is(c: &Command, cat: Category) -> bool {
                 || script_named(&["audit", "security", "scan", "vuln", "sast"])
         }
         Category::Build => {
-            (prog == "cargo" && first == "build")
-                || (prog == "go" && first == "build")
+            (matches!(prog, "cargo" | "go") && first == "build")
                 || (matches!(prog, "mvn" | "mvnw")
                     && args
                         .iter()

@@ -809,7 +809,7 @@ mod tests {
                 e.key
             );
         }
-        assert_eq!(advice("maven", 80.0).unwrap().contains("0.8"), true);
+        assert!(advice("maven", 80.0).unwrap().contains("0.8"));
     }
 
     #[test]
