@@ -836,7 +836,7 @@ impl<'t> Makefile<'t> {
                 let mut recipe = Vec::new();
                 if let Some(cmd) = inline {
                     let c = cmd.trim_start();
-                    let at = start + (l.len() - cmd.len()) + (cmd.len() - c.len());
+                    let at = start + (t.len() - cmd.len()) + (cmd.len() - c.len());
                     if !c.is_empty() {
                         recipe.push((c, at));
                     }
@@ -958,7 +958,7 @@ mod tests {
 
     #[test]
     fn makefile_rules_and_variables() {
-        let t = "GO ?= go\nPY := python3\n\nall: lint test\n\ntest: build\n\t@$(GO) test ./... -cover\nlint:\n\t${PY} -m flake8\ncheck: ; pytest -q\n";
+        let t = "GO ?= go\nPY := python3\n\nall: lint test\n\ntest: build\n\t@$(GO) test ./... -cover\nlint:\n\t${PY} -m flake8\ncheck: ; pytest -q  \n";
         let mk = Makefile::parse(t);
         assert_eq!(mk.default_target(), Some("all"));
         let test = mk.rules.iter().find(|r| r.target == "test").unwrap();
