@@ -118,3 +118,40 @@ fn a_low_coverage_threshold_points_at_the_config_file() {
     );
     assert_eq!(r.location.start.line, 6);
 }
+
+/// `gha/deploy-without-tests` with `require: [tests, lint, security-scan]`: a deploy needing
+/// the test and lint jobs (lint read through `make lint`) but no scan is reported for the scan
+/// alone, with the scan job it could need as related location; one needing all three is not.
+#[test]
+fn deploy_requires_the_configured_categories() {
+    let root = common::manifest_dir();
+    let dir = root.join("fixtures/gha/deploy-without-tests/require");
+    let mut config = plumb::config::Config::parse(
+        &dir.join(".plumb.yml"),
+        "rules:\n  gha/deploy-without-tests:\n    require: [tests, lint, security-scan]\n",
+    )
+    .expect("config");
+    let glob = globset::GlobBuilder::new("**/.github/workflows/*.yml")
+        .literal_separator(true)
+        .build()
+        .expect("glob");
+    config
+        .kinds
+        .push((glob.compile_matcher(), plumb::source::Kind::Workflow));
+    let report = common::check_with(&root, &[dir], config);
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "gha/deploy-without-tests")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = found[0];
+    assert!(f.message.contains("job \"deploy\""), "{}", f.message);
+    assert!(f.message.contains("a security scan"), "{}", f.message);
+    assert!(!f.message.contains("lint"), "{}", f.message);
+    assert!(
+        f.related.iter().any(|r| r.label.contains("security scan")),
+        "{:?}",
+        f.related
+    );
+}

@@ -70,6 +70,7 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::template_injection::RULE,
     &gha::excessive_permissions::RULE,
     &gha::deploy_without_tests::RULE,
+    &gha::deploy_without_verification::RULE,
     &gha::coverage_gate::RULE,
     &gha::test_gate_bypass::RULE,
     &gha::dangerous_trigger::RULE,

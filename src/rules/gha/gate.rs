@@ -19,6 +19,7 @@ use super::common::{RunScript, prog_args, root_of, run_scripts_of, run_scripts_o
 use crate::api::Cx;
 use crate::paths::absolute;
 use crate::project::{ParsedFile, Project};
+use crate::rules::support::follow::Follow;
 use crate::source::shell::{Command, parse_script};
 use crate::source::workflow::{Job, Step, Workflow, local_uses};
 use crate::source::{Kind, Span};
@@ -186,6 +187,14 @@ pub fn job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Depl
         return None;
     }
     steps_deploy(&reader, &steps, 0)
+}
+
+/// Whether a job creates a throwaway cluster on the runner (a kind, k3d or minikube action or
+/// command, directly, in a script or in a local action): what it tests, it tests against a
+/// deployment.
+pub fn job_makes_cluster(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> bool {
+    let reader = Reader::of(cx);
+    makes_cluster(&reader, &Steps::of_job(cx.file(), wf, job), 0)
 }
 
 /// Whether a job runs tests, and where (in the file being checked): a test command, a step
@@ -830,7 +839,12 @@ pub fn deploy_command(cmd: &Command) -> Option<String> {
         "make" | "gmake" => {
             let t = positionals(&args, &["-C", "-f", "--directory", "--file"])
                 .into_iter()
-                .find(|a| !a.contains('=') && a.to_ascii_lowercase().contains("deploy"))?;
+                // a target named for deploying, not a file it builds (`deployment.zip`)
+                .find(|a| {
+                    !a.contains('=')
+                        && !a.contains('.')
+                        && a.to_ascii_lowercase().contains("deploy")
+                })?;
             format!("make {t}")
         }
         "npm" | "yarn" | "pnpm" | "bun" => {
@@ -856,4 +870,309 @@ pub fn deploy_command(cmd: &Command) -> Option<String> {
         }
     };
     Some(d)
+}
+
+/// What a deploy may be required to wait for (`gha/deploy-without-tests`' `require`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    Tests,
+    Lint,
+    SecurityScan,
+    Build,
+}
+
+impl Category {
+    pub fn parse(s: &str) -> Option<Category> {
+        Some(match s {
+            "tests" | "test" => Category::Tests,
+            "lint" | "linting" => Category::Lint,
+            "security-scan" | "security" | "scan" => Category::SecurityScan,
+            "build" => Category::Build,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Tests => "tests",
+            Category::Lint => "lint",
+            Category::SecurityScan => "a security scan",
+            Category::Build => "a build",
+        }
+    }
+}
+
+/// Lint actions, taken 2026-12 from each action's README on the GitHub Marketplace.
+const LINT_ACTIONS: &[&str] = &[
+    "golangci/golangci-lint-action",
+    "github/super-linter",
+    "super-linter/super-linter",
+    "wearerequired/lint-action",
+    "pre-commit/action",
+    "astral-sh/ruff-action",
+    "chartboost/ruff-action",
+    "rhysd/actionlint",
+    "raven-actions/actionlint",
+    "hadolint/hadolint-action",
+    "ludeeus/action-shellcheck",
+    "reviewdog/action-eslint",
+    "reviewdog/action-golangci-lint",
+    "dtolnay/rust-toolchain/clippy",
+    "actions-rs/clippy-check",
+    "psf/black",
+    "oxsecurity/megalinter",
+];
+
+/// Security-scan actions, taken 2026-12 from each action's README on the GitHub Marketplace.
+const SCAN_ACTIONS: &[&str] = &[
+    "github/codeql-action/analyze",
+    "aquasecurity/trivy-action",
+    "anchore/scan-action",
+    "snyk/actions",
+    "returntocorp/semgrep-action",
+    "semgrep/semgrep-action",
+    "securego/gosec",
+    "gitleaks/gitleaks-action",
+    "zricethezav/gitleaks-action",
+    "trufflesecurity/trufflehog",
+    "bridgecrewio/checkov-action",
+    "google/osv-scanner-action",
+    "zizmorcore/zizmor-action",
+    "actions/dependency-review-action",
+    "pypa/gh-action-pip-audit",
+    "rustsec/audit-check",
+    "EmbarkStudios/cargo-deny-action",
+    "golang/govulncheck-action",
+    "aquasecurity/tfsec-action",
+    "docker/scout-action",
+];
+
+/// Build actions.
+const BUILD_ACTIONS: &[&str] = &["docker/build-push-action", "gradle/gradle-build-action"];
+
+fn action_in(action: &str, list: &[&str]) -> bool {
+    let a = action.to_ascii_lowercase();
+    list.iter().any(|d| {
+        let d = d.to_ascii_lowercase();
+        a == d || a.starts_with(&format!("{d}/"))
+    })
+}
+
+/// Whether a command does the work of `cat`.
+pub fn command_is(c: &Command, cat: Category) -> bool {
+    let Some((prog, args)) = prog_args(c) else {
+        return false;
+    };
+    let first = args.first().copied().unwrap_or("");
+    let script_named = |words: &[&str]| {
+        // npm run lint, yarn lint, make lint, just lint, tox -e lint, nox -s lint
+        let pos: Vec<&str> = args
+            .iter()
+            .copied()
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        let target = match (prog, pos.as_slice()) {
+            ("npm" | "yarn" | "pnpm" | "bun", ["run" | "run-script", s, ..]) => Some(*s),
+            ("yarn" | "pnpm" | "bun", [s, ..]) => Some(*s),
+            ("make" | "gmake" | "just" | "task" | "mage", [s, ..]) => Some(*s),
+            _ => None,
+        };
+        target.is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            words.iter().any(|w| {
+                t == *w || t.starts_with(&format!("{w}:")) || t.starts_with(&format!("{w}-"))
+            })
+        })
+    };
+    match cat {
+        Category::Tests => test_tool(c).is_some() || test_command(c),
+        Category::Lint => {
+            matches!(
+                prog,
+                "eslint"
+                    | "flake8"
+                    | "pylint"
+                    | "golangci-lint"
+                    | "rubocop"
+                    | "shellcheck"
+                    | "hadolint"
+                    | "actionlint"
+                    | "stylelint"
+                    | "ktlint"
+                    | "detekt"
+                    | "phpcs"
+                    | "phpstan"
+                    | "psalm"
+                    | "mypy"
+                    | "yamllint"
+                    | "markdownlint"
+                    | "tflint"
+                    | "biome"
+                    | "oxlint"
+                    | "staticcheck"
+                    | "revive"
+                    | "credo"
+            ) || (prog == "ruff" && matches!(first, "check" | "format" | ""))
+                || (prog == "black" && args.contains(&"--check"))
+                || (prog == "prettier" && args.iter().any(|a| *a == "--check" || *a == "-c"))
+                || (prog == "cargo"
+                    && (first == "clippy" || (first == "fmt" && args.contains(&"--check"))))
+                || (prog == "go" && first == "vet")
+                || (prog == "gofmt" && args.contains(&"-l"))
+                || (prog == "pre-commit" && first == "run")
+                || (prog == "mix" && matches!(first, "credo" | "format"))
+                || ((prog == "npx" || prog == "pnpx" || prog == "bunx")
+                    && matches!(
+                        first,
+                        "eslint" | "prettier" | "biome" | "oxlint" | "stylelint"
+                    ))
+                || script_named(&["lint", "check-format", "fmt-check", "format-check", "style"])
+        }
+        Category::SecurityScan => {
+            matches!(
+                prog,
+                "trivy"
+                    | "grype"
+                    | "semgrep"
+                    | "bandit"
+                    | "gosec"
+                    | "govulncheck"
+                    | "pip-audit"
+                    | "checkov"
+                    | "tfsec"
+                    | "zizmor"
+                    | "gitleaks"
+                    | "trufflehog"
+                    | "osv-scanner"
+                    | "dependency-check"
+                    | "kics"
+                    | "terrascan"
+                    | "brakeman"
+                    | "bundler-audit"
+            ) || (prog == "snyk" && matches!(first, "test" | "code" | "container" | "iac"))
+                || (prog == "npm" && first == "audit")
+                || (prog == "yarn" && first == "audit")
+                || (prog == "pnpm" && first == "audit")
+                || (prog == "safety" && first == "check")
+                || (prog == "cargo" && matches!(first, "audit" | "deny"))
+                || (prog == "docker" && first == "scout")
+                || script_named(&["audit", "security", "scan", "vuln", "sast"])
+        }
+        Category::Build => {
+            (matches!(prog, "cargo" | "go") && first == "build")
+                || (matches!(prog, "mvn" | "mvnw")
+                    && args
+                        .iter()
+                        .any(|a| matches!(*a, "package" | "install" | "verify")))
+                || (matches!(prog, "gradle" | "gradlew")
+                    && args.iter().any(|a| matches!(*a, "build" | "assemble")))
+                || (prog == "dotnet" && matches!(first, "build" | "publish"))
+                || (matches!(prog, "docker" | "podman")
+                    && (first == "build" || (first == "buildx" && args.get(1) == Some(&"build"))))
+                || prog == "tsc"
+                || script_named(&["build", "compile", "dist", "package"])
+        }
+    }
+}
+
+/// Where a job does the work of `cat`, if it does: a command (followed into the scripts,
+/// Makefiles and package.json scripts it runs), an action known for it, a local action or
+/// reusable workflow that does.
+pub fn job_does(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>, cat: Category) -> Option<Span> {
+    if cat == Category::Tests {
+        return job_tests(cx, wf, job);
+    }
+    let reader = Reader::of(cx);
+    if let Some(u) = job.uses() {
+        let value = u.as_str()?;
+        return match local_uses(value) {
+            Some(path) => called_workflow_does(&reader, path, cat, 0).then(|| u.span()),
+            None => remote_workflow_named(value, cat).then(|| u.span()),
+        };
+    }
+    steps_do(&reader, &Steps::of_job(cx.file(), wf, job), cat, 0)
+}
+
+fn remote_workflow_named(uses: &str, cat: Category) -> bool {
+    let file = uses
+        .split('@')
+        .next()
+        .unwrap_or(uses)
+        .rsplit('/')
+        .next()
+        .unwrap_or(uses)
+        .to_ascii_lowercase();
+    match cat {
+        Category::Tests => remote_workflow_tests(uses),
+        Category::Lint => file.contains("lint"),
+        Category::SecurityScan => [
+            "codeql", "scan", "security", "trivy", "semgrep", "audit", "sast",
+        ]
+        .iter()
+        .any(|w| file.contains(w)),
+        Category::Build => file.contains("build"),
+    }
+}
+
+fn called_workflow_does(reader: &Reader<'_>, path: &str, cat: Category, depth: usize) -> bool {
+    if depth >= MAX_DEPTH {
+        return false;
+    }
+    let Some(file) = reader.workflow(path) else {
+        return false;
+    };
+    let Some(wf) = file.yaml().and_then(Workflow::of) else {
+        return false;
+    };
+    wf.jobs()
+        .iter()
+        .any(|j| match j.uses().and_then(|u| u.as_str()) {
+            Some(u) => match local_uses(u) {
+                Some(p) => called_workflow_does(reader, p, cat, depth + 1),
+                None => remote_workflow_named(u, cat),
+            },
+            None => steps_do(reader, &Steps::of_job(&file, &wf, j), cat, depth + 1).is_some(),
+        })
+}
+
+fn steps_do(reader: &Reader<'_>, steps: &Steps<'_>, cat: Category, depth: usize) -> Option<Span> {
+    let list = match cat {
+        Category::Tests => &[][..],
+        Category::Lint => LINT_ACTIONS,
+        Category::SecurityScan => SCAN_ACTIONS,
+        Category::Build => BUILD_ACTIONS,
+    };
+    for step in &steps.steps {
+        if let Some(r) = steps.script(step) {
+            let dir = steps.dir_of(step);
+            let mut follow = Follow::new(reader.project, &reader.root);
+            for c in &r.script.commands {
+                follow.command(c, &dir);
+            }
+            if let Some(hit) = follow.ran.iter().find(|x| command_is(&x.cmd, cat)) {
+                return Some(hit.via);
+            }
+        }
+        if let Some(action) = step.action() {
+            if action_in(&action, list) {
+                return step.uses().map(|u| u.span());
+            }
+        }
+        if depth < MAX_DEPTH {
+            if let Some(u) = step.uses() {
+                if let Some(path) = u.as_str().and_then(local_uses) {
+                    if let Some(file) = reader.action(path) {
+                        if let Some(wf) = file.yaml().and_then(Workflow::of) {
+                            if steps_do(reader, &Steps::of_action(&file, &wf), cat, depth + 1)
+                                .is_some()
+                            {
+                                return Some(u.span());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
 }

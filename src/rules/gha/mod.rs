@@ -3,6 +3,7 @@ pub mod coverage_gate;
 pub mod dangerous_trigger;
 pub mod deploy_without_environment;
 pub mod deploy_without_tests;
+pub mod deploy_without_verification;
 pub mod deprecated_action;
 pub mod deprecated_actions;
 pub mod deprecated_command;

@@ -1,7 +1,11 @@
-//! Where coverage thresholds live outside the workflow: Python (`pyproject.toml`,
-//! `.coveragerc`, `setup.cfg`, `tox.ini`, `pytest.ini`), JavaScript (`package.json` scripts
-//! and jest/vitest/nyc configs), JVM (JaCoCo XML), Ruby (SimpleCov) and codecov. Read through
-//! the project's file cache, each file at most once per check.
+//! Where coverage thresholds live, ecosystem by ecosystem ([`ECOSYSTEMS`], the table the
+//! rule's page shows): on the command line (`--cov-fail-under`, `--fail-under-lines`, ...)
+//! and in the repository's config files: Python (`pyproject.toml`, `.coveragerc`,
+//! `setup.cfg`, `tox.ini`, `pytest.ini`), JavaScript (`package.json` scripts and
+//! jest/vitest/nyc/c8 configs), Go (`.testcoverage.yml`), Rust (`tarpaulin.toml`), JVM (JaCoCo
+//! in Maven/Gradle, Kover), .NET (`Directory.Build.props`), Ruby (SimpleCov), Elixir
+//! (`mix.exs`, `coveralls.json`), C/C++ (`gcovr.cfg`) and codecov. Read through the project's
+//! file cache, each file at most once per check.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -11,7 +15,160 @@ use regex::Regex;
 use crate::api::Cx;
 use crate::rules::gha::common::prog_args;
 use crate::source::Span;
-use crate::source::shell::{Command, parse_script};
+use crate::source::shell::{Command, Word, basename, parse_script};
+
+/// One ecosystem's own threshold mechanism: a row of the table on the rule's page.
+pub struct Ecosystem {
+    pub key: &'static str,
+    /// The test runners and coverage tools of the row.
+    pub tools: &'static str,
+    /// Where the threshold lives.
+    pub threshold: &'static str,
+    /// The advice, `{m}` standing for the minimum.
+    pub advice: &'static str,
+    /// The documentation the row was taken from.
+    pub source: &'static str,
+    /// When it was taken.
+    pub taken: &'static str,
+}
+
+/// Each ecosystem's threshold mechanism, taken from its tool's documentation (the row's
+/// `source`) on the row's date. The rule's page shows the same table; a unit test keeps the
+/// two in step.
+pub const ECOSYSTEMS: &[Ecosystem] = &[
+    Ecosystem {
+        key: "python",
+        tools: "pytest (pytest-cov), coverage.py, tox, nox",
+        threshold: "`--cov-fail-under=N`; `fail_under` in `[tool.coverage.report]` / `.coveragerc` / `setup.cfg` / `tox.ini`; pytest `addopts`",
+        advice: "pytest --cov --cov-fail-under={m}, or fail_under = {m} in [tool.coverage.report]",
+        source: "https://coverage.readthedocs.io/en/latest/config.html#report-fail-under",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "jest",
+        tools: "jest, npm/yarn/pnpm scripts running it",
+        threshold: "`coverageThreshold` in `package.json` `jest` or `jest.config.*`; `--coverageThreshold`",
+        advice: "jest.coverageThreshold.global.lines: {m} in package.json",
+        source: "https://jestjs.io/docs/configuration#coveragethreshold-object",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "vitest",
+        tools: "vitest",
+        threshold: "`coverage.thresholds` in `vitest.config.*`/`vite.config.*`; `--coverage.thresholds.lines=N`",
+        advice: "coverage.thresholds.lines: {m} in vitest.config",
+        source: "https://vitest.dev/config/#coverage-thresholds",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "istanbul",
+        tools: "nyc, c8 (mocha, ava, node --test)",
+        threshold: "`--check-coverage --lines N`; `check-coverage` in `.nycrc*`/`.c8rc*` or `package.json` `nyc`/`c8` (90% lines when no figure)",
+        advice: "nyc --check-coverage --lines {m} (or c8 --check-coverage --lines {m})",
+        source: "https://github.com/istanbuljs/nyc#coverage-thresholds",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "go",
+        tools: "go test (no threshold of its own)",
+        threshold: "go-test-coverage: `threshold.total` in `.testcoverage.yml`, or the action's `threshold-total`; a script comparing `go tool cover -func` output",
+        advice: "go test -coverprofile=cover.out, then vladopajic/go-test-coverage with threshold-total: {m} (or threshold.total: {m} in .testcoverage.yml)",
+        source: "https://github.com/vladopajic/go-test-coverage#readme",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "rust",
+        tools: "cargo test, cargo nextest, cargo llvm-cov, cargo tarpaulin",
+        threshold: "`cargo llvm-cov --fail-under-lines/-regions/-functions N`; `cargo tarpaulin --fail-under N` or `fail-under` in `tarpaulin.toml`",
+        advice: "cargo llvm-cov --fail-under-lines {m}, or cargo tarpaulin --fail-under {m}",
+        source: "https://github.com/taiki-e/cargo-llvm-cov#readme; https://github.com/xd009642/tarpaulin#readme",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "maven",
+        tools: "mvn (JaCoCo)",
+        threshold: "jacoco-maven-plugin `check` goal with a `<minimum>` in `pom.xml`",
+        advice: "the jacoco-maven-plugin check goal with a LINE COVEREDRATIO minimum of {r}",
+        source: "https://www.jacoco.org/jacoco/trunk/doc/check-mojo.html",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "gradle",
+        tools: "gradle (JaCoCo, Kover)",
+        threshold: "`jacocoTestCoverageVerification` `violationRules` `minimum`; Kover `verify { rule { minBound(N) } }` in `build.gradle(.kts)`",
+        advice: "jacocoTestCoverageVerification with a limit minimum of {r} (or Kover verify rule minBound({m}))",
+        source: "https://docs.gradle.org/current/userguide/jacoco_plugin.html; https://kotlin.github.io/kotlinx-kover/gradle-plugin/",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "dotnet",
+        tools: "dotnet test (coverlet)",
+        threshold: "coverlet.msbuild `/p:Threshold=N` on the command line or `<Threshold>` in `Directory.Build.props`",
+        advice: "dotnet test /p:CollectCoverage=true /p:Threshold={m}",
+        source: "https://github.com/coverlet-coverage/coverlet/blob/master/Documentation/MSBuildIntegration.md",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "ruby",
+        tools: "rspec, rake test, rails test (SimpleCov)",
+        threshold: "`minimum_coverage N` in `.simplecov`, `spec/spec_helper.rb`, `test/test_helper.rb`",
+        advice: "SimpleCov.minimum_coverage {m}",
+        source: "https://github.com/simplecov-ruby/simplecov#minimum-coverage",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "php",
+        tools: "phpunit (no threshold of its own), pest",
+        threshold: "`pest --coverage --min=N`; a Clover check after PHPUnit: `coverage-check clover.xml N`",
+        advice: "phpunit --coverage-clover clover.xml, then coverage-check clover.xml {m} (phpunit-coverage-check), or pest --coverage --min={m}",
+        source: "https://pestphp.com/docs/test-coverage; https://github.com/richardregeer/phpunit-coverage-check",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "elixir",
+        tools: "mix test, mix coveralls (excoveralls)",
+        threshold: "`mix test --cover` fails under `test_coverage: [summary: [threshold: N]]` in `mix.exs` (90 when unset); excoveralls `minimum_coverage` in `coveralls.json`",
+        advice: "mix test --cover with test_coverage: [summary: [threshold: {m}]] in mix.exs",
+        source: "https://hexdocs.pm/mix/Mix.Tasks.Test.html#module-coverage; https://github.com/parroty/excoveralls#coverage-options",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "c",
+        tools: "ctest, make check/test (gcov)",
+        threshold: "gcovr `--fail-under-line N` or `fail-under-line = N` in `gcovr.cfg`",
+        advice: "gcovr --fail-under-line {m} after the tests",
+        source: "https://gcovr.com/en/stable/manpage.html",
+        taken: "2026-12-01",
+    },
+    Ecosystem {
+        key: "codecov",
+        tools: "codecov/codecov-action (service side)",
+        threshold: "`coverage.status.project` `target` in `codecov.yml`: a commit status, which blocks a merge only when branch protection requires it",
+        advice: "coverage.status.project.default.target: {m}% in codecov.yml, required in branch protection",
+        source: "https://docs.codecov.com/docs/commit-status",
+        taken: "2026-12-01",
+    },
+];
+
+/// The advice of the ecosystem `key`, with the minimum filled in (`{m}` percent, `{r}` as a
+/// ratio).
+pub fn advice(key: &str, min: f64) -> Option<String> {
+    ECOSYSTEMS.iter().find(|e| e.key == key).map(|e| {
+        e.advice
+            .replace("{m}", &fmt_num(min))
+            .replace("{r}", &fmt_num(min / 100.0))
+    })
+}
+
+/// `80` for 80.0, `0.8` for 0.8.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
 
 /// A threshold found somewhere.
 #[derive(Debug)]
@@ -28,6 +185,8 @@ pub struct Gate {
 
 pub struct Search<'a> {
     pub root: PathBuf,
+    /// How files under `root` are named in the message (`ui/` for a subdirectory).
+    pub shown: String,
     pub cx: &'a Cx<'a>,
     pub looked: Vec<String>,
     pub gates: Vec<Gate>,
@@ -39,8 +198,9 @@ impl Search<'_> {
     pub fn read(&mut self, rel: &str) -> Option<(PathBuf, std::sync::Arc<str>)> {
         let p = self.root.join(rel);
         let t = self.cx.project().read_text(&p);
-        if !self.looked.iter().any(|l| l == rel) {
-            self.looked.push(rel.to_string());
+        let name = format!("{}{rel}", self.shown);
+        if !self.looked.contains(&name) {
+            self.looked.push(name);
         }
         t.map(|t| (p, t))
     }
@@ -168,7 +328,8 @@ pub fn find_span(text: &str, needle: &str) -> Span {
 pub fn node_script(s: &mut Search<'_>, name: &str) {
     let Some((p, text)) = s.read("package.json") else {
         s.missing.push(format!(
-            "no package.json at the repository root to read script \"{name}\" from"
+            "no {}package.json to read script \"{name}\" from",
+            s.shown
         ));
         return;
     };
@@ -321,7 +482,7 @@ pub fn jest_configs(s: &mut Search<'_>) {
     ] {
         literal_block(s, f, "coverageThreshold");
     }
-    if !s.looked.iter().any(|l| l == "package.json") {
+    if !s.looked.contains(&format!("{}package.json", s.shown)) {
         if let Some((p, t)) = s.read("package.json") {
             if let Ok(j) = serde_json::from_str::<serde_json::Value>(&t) {
                 package_json_thresholds(s, &p, &t, &j);
@@ -397,6 +558,102 @@ pub fn codecov_target(s: &mut Search<'_>, file: &str) {
     }
 }
 
+/// `fail-under` in any section of a tarpaulin config (`[default]`, `[report]`, ...) or at
+/// its top level.
+pub fn tarpaulin_config(s: &mut Search<'_>, file: &str) {
+    static KEY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m)^\s*fail[-_]under\s*=\s*"?([0-9.]+)"#).expect("tarpaulin")
+    });
+    regex_gate(s, file, &KEY, 1.0, "fail-under");
+}
+
+/// The first capture of `re` in `file` as a gate, scaled by `scale`.
+fn regex_gate(s: &mut Search<'_>, file: &str, re: &Regex, scale: f64, what: &str) -> bool {
+    let Some((p, t)) = s.read(file) else {
+        return false;
+    };
+    let Some(m) = re.captures(&t).and_then(|c| c.get(1)) else {
+        return false;
+    };
+    let v = m.as_str().parse::<f64>().ok().map(|v| v * scale);
+    s.gate_in_file(
+        p,
+        v,
+        format!("{file} {what} {}", m.as_str()),
+        Span::new(m.start(), m.end()),
+    );
+    true
+}
+
+/// go-test-coverage's config: `threshold:` `total:` (0 when unset, as the tool does).
+pub fn testcoverage_yml(s: &mut Search<'_>, file: &str) {
+    static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?m)^threshold:\s*\n(?:[ \t]+.*\n|[ \t]*#.*\n|\s*\n)*?[ \t]+total:\s*([0-9.]+)",
+        )
+        .expect("testcoverage")
+    });
+    if !regex_gate(s, file, &TOTAL, 1.0, "threshold.total") {
+        if let Some((p, _)) = s.read(file) {
+            s.gate_in_file(
+                p,
+                Some(0.0),
+                format!("{file} without threshold.total (0 by default)"),
+                Span::new(0, 0),
+            );
+        }
+    }
+}
+
+/// Kover's `minBound(N)` in a Gradle build file.
+pub fn kover(s: &mut Search<'_>, file: &str) {
+    static MIN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"minBound\(\s*([0-9.]+)").expect("kover"));
+    regex_gate(s, file, &MIN, 1.0, "kover minBound");
+}
+
+/// coverlet's `<Threshold>` in an MSBuild props file.
+pub fn coverlet_props(s: &mut Search<'_>, file: &str) {
+    static MIN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<Threshold>\s*([0-9.]+)").expect("coverlet"));
+    regex_gate(s, file, &MIN, 1.0, "coverlet Threshold");
+}
+
+/// `mix test --cover`: the `test_coverage` summary threshold in `mix.exs`, 90 when unset,
+/// none when the summary is switched off.
+pub fn mix_cover(s: &mut Search<'_>, here: Span) {
+    static MIN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"threshold:\s*([0-9.]+)").expect("mix"));
+    if regex_gate(s, "mix.exs", &MIN, 1.0, "test_coverage summary threshold") {
+        return;
+    }
+    let off = s
+        .read("mix.exs")
+        .is_some_and(|(_, t)| t.contains("summary: false"));
+    if !off {
+        s.gates.push(Gate {
+            value: Some(90.0),
+            what: "mix test --cover (90 by default)".into(),
+            here: Some(here),
+            file: None,
+        });
+    }
+}
+
+/// excoveralls' `minimum_coverage` in `coveralls.json`.
+pub fn coveralls_json(s: &mut Search<'_>) {
+    static MIN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#""minimum_coverage"\s*:\s*([0-9.]+)"#).expect("excoveralls"));
+    regex_gate(s, "coveralls.json", &MIN, 1.0, "minimum_coverage");
+}
+
+/// gcovr's `fail-under-line` in `gcovr.cfg`.
+pub fn gcovr_cfg(s: &mut Search<'_>) {
+    static MIN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^\s*fail-under-line\s*=\s*([0-9.]+)").expect("gcovr"));
+    regex_gate(s, "gcovr.cfg", &MIN, 1.0, "fail-under-line");
+}
+
 /// The value of `--name=V` or `--name V` in a command's words.
 pub fn flag_value(cmd: &Command, names: &[&str]) -> Option<(String, Span)> {
     let w = &cmd.words;
@@ -470,7 +727,44 @@ pub fn command_gate(cmd: &Command) -> Option<(Option<f64>, String, Span)> {
             "--fail-under-functions",
         ],
     ) {
-        return Some((num(&v), format!("cargo llvm-cov --fail-under-lines {v}"), s));
+        let who = if prog == "cargo" || prog == "cargo-llvm-cov" {
+            "cargo llvm-cov"
+        } else {
+            prog
+        };
+        return Some((num(&v), format!("{who} --fail-under-lines {v}"), s));
+    }
+    if prog == "gcovr" || args.first() == Some(&"gcovr") {
+        if let Some((v, s)) = flag_value(cmd, &["--fail-under-line", "--fail-under-branch"]) {
+            return Some((num(&v), format!("gcovr --fail-under-line {v}"), s));
+        }
+    }
+    // phpunit-coverage-check: `coverage-check clover.xml 80`
+    if matches!(prog, "coverage-check" | "phpunit-coverage-check") {
+        let pos: Vec<&Word> = cmd
+            .words
+            .iter()
+            .skip_while(|w| basename(&w.value) != prog)
+            .skip(1)
+            .filter(|w| !w.value.starts_with('-'))
+            .collect();
+        if let Some(w) = pos.get(1) {
+            return Some((num(&w.value), format!("{prog} {}", w.value), w.span));
+        }
+    }
+    if prog == "pest" {
+        if let Some((v, s)) = flag_value(cmd, &["--min"]) {
+            return Some((num(&v), format!("pest --coverage --min={v}"), s));
+        }
+    }
+    if prog == "go-test-coverage" || args.iter().any(|a| a.contains("go-test-coverage")) {
+        if let Some((v, s)) = flag_value(cmd, &["--threshold-total"]) {
+            return Some((
+                num(&v),
+                format!("go-test-coverage --threshold-total={v}"),
+                s,
+            ));
+        }
     }
     if prog == "cargo" || prog == "cargo-tarpaulin" {
         if let Some((v, s)) = flag_value(cmd, &["--fail-under"]) {
@@ -499,6 +793,24 @@ pub fn command_gate(cmd: &Command) -> Option<(Option<f64>, String, Span)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rule's page shows [`ECOSYSTEMS`]: each row's key, tools and sources, with its date.
+    #[test]
+    fn page_table_matches_the_data() {
+        let page = include_str!("../../../rules/gha/coverage-gate.md");
+        for e in ECOSYSTEMS {
+            let row = format!("| {} | {} |", e.key, e.tools);
+            assert!(page.contains(&row), "page lacks the row of {}", e.key);
+            let cite = format!("{} ({}) |", e.source, e.taken);
+            assert!(page.contains(&cite), "page lacks the source of {}", e.key);
+            assert!(
+                e.advice.contains("{m}") || e.advice.contains("{r}"),
+                "{}",
+                e.key
+            );
+        }
+        assert!(advice("maven", 80.0).unwrap().contains("0.8"));
+    }
 
     #[test]
     fn ini_reader() {

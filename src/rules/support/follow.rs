@@ -1,0 +1,1006 @@
+//! What a command runs, followed into the repository's own files, without executing anything.
+//!
+//! `make test` counts as what its target runs, `./scripts/test.sh` as the commands in the
+//! script, `npm test` as its package.json script: the gate rules judge those commands, and
+//! point at the line of the Makefile or script where a test or a threshold is.
+//!
+//! Followed, from a command: a script file (`./scripts/test.sh`, `bash .ci/run`, `sh -e x.sh`;
+//! a file whose `#!` line names a shell, or none), a Makefile target (prerequisites and recipe
+//! lines; simple `NAME = value` variables expanded; `$(MAKE) x` and `make -C dir`), a justfile
+//! recipe (dependencies and body), an npm/yarn/pnpm/bun script (with npm's `pre`/`post`
+//! scripts), a tox environment's `commands` and a nox session's `session.run(...)` calls.
+//! Wrappers (`uv run`, `poetry run`, `hatch run`, `pdm run`, `pipenv run`, `rye run`,
+//! `bundle exec`) are looked through. A local composite action's run steps are read with
+//! [`Follow::action`].
+//!
+//! Bounds: [`MAX_DEPTH`] files deep, each (file, entry) followed once per search (a cycle
+//! stops where it closes), only files inside the repository, each read once per check
+//! through the project's cache.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::paths::absolute;
+use crate::project::Project;
+use crate::rules::gha::common::{prog_args, run_scripts_of};
+use crate::source::Kind;
+use crate::source::Span;
+use crate::source::shell::{Command, Word, basename, parse_script};
+use crate::source::workflow::Workflow;
+
+/// How many files deep a command is followed.
+pub const MAX_DEPTH: usize = 4;
+
+/// A command that runs, directly or through the files a command runs.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    /// Spans are into `file`'s text (the checked file's when `file` is `None`).
+    pub cmd: Command,
+    pub file: Option<PathBuf>,
+    /// The command in the checked file this one was reached from.
+    pub via: Span,
+    /// 0 for a command of the checked file, 1 for one in a file it runs, ...
+    pub depth: usize,
+    /// The directory it runs in, relative to the repository root.
+    pub dir: PathBuf,
+}
+
+impl Ran {
+    /// Where this command is, for a related location: `None` in the checked file.
+    pub fn place(&self) -> Option<(PathBuf, Span)> {
+        self.file.clone().map(|f| (f, self.cmd.span))
+    }
+}
+
+/// One search: the commands reached so far and the entries already followed.
+pub struct Follow<'p> {
+    project: &'p Project,
+    root: PathBuf,
+    seen: HashSet<(PathBuf, String)>,
+    pub ran: Vec<Ran>,
+    /// The `uses:` spans of the local actions followed (their files are checked on their
+    /// own too).
+    pub actions: Vec<Span>,
+}
+
+impl<'p> Follow<'p> {
+    pub fn new(project: &'p Project, root: &Path) -> Follow<'p> {
+        Follow {
+            project,
+            root: root.to_path_buf(),
+            seen: HashSet::new(),
+            ran: Vec::new(),
+            actions: Vec::new(),
+        }
+    }
+
+    /// Follow a command of the checked file, run in `dir` (relative to the repository root).
+    pub fn command(&mut self, cmd: &Command, dir: &Path) {
+        self.go(cmd, None, cmd.span, dir, 0);
+    }
+
+    /// Follow the commands of a script of the checked file, run from `dir`: a `cd` to a
+    /// literal directory moves the commands after it there.
+    pub fn commands(&mut self, cmds: &[Command], dir: &Path) {
+        let mut here = dir.to_path_buf();
+        for c in cmds {
+            self.go(c, None, c.span, &here, 0);
+            here = after_cd(c, dir, &here);
+        }
+    }
+
+    /// Follow the run steps of the local composite action at `path` (`./.github/actions/x`),
+    /// reached from `via` in the checked file.
+    pub fn action(&mut self, path: &str, via: Span) {
+        let dir = self
+            .root
+            .join(path.trim_start_matches("./").trim_end_matches('/'));
+        let Some(file) = ["action.yml", "action.yaml"]
+            .iter()
+            .find_map(|n| self.project.file(&dir.join(n), Kind::Action))
+        else {
+            return;
+        };
+        if !self.seen.insert((file.src.path.clone(), String::new())) {
+            return;
+        }
+        let Some(wf) = file.yaml().and_then(Workflow::of) else {
+            return;
+        };
+        let at = file.src.path.clone();
+        self.actions.push(via);
+        for r in run_scripts_of(&file, &wf) {
+            for c in &r.script.commands {
+                self.go(c, Some(&at), via, Path::new(""), 1);
+            }
+        }
+    }
+
+    fn go(&mut self, cmd: &Command, file: Option<&Path>, via: Span, dir: &Path, depth: usize) {
+        let cmd = unwrap(cmd);
+        self.ran.push(Ran {
+            cmd: cmd.clone(),
+            file: file.map(Path::to_path_buf),
+            via,
+            depth,
+            dir: dir.to_path_buf(),
+        });
+        if depth >= MAX_DEPTH || self.ran.len() > 2000 {
+            return;
+        }
+        let Some((prog, args)) = prog_args(&cmd) else {
+            return;
+        };
+        let here = file.and_then(Path::parent).map(Path::to_path_buf);
+        match prog {
+            "make" | "gmake" | "$(MAKE)" | "${MAKE}" => {
+                self.make(&args, file, via, dir, depth);
+            }
+            "just" => self.just(&args, via, dir, depth),
+            "npm" | "yarn" | "pnpm" | "bun" => self.node(prog, &args, via, dir, depth),
+            "tox" => self.tox(&args, via, dir, depth),
+            "nox" => self.nox(&args, via, dir, depth),
+            _ => {
+                if let Some(rel) = script_file(&cmd) {
+                    self.script(rel, here.as_deref(), via, dir, depth);
+                }
+            }
+        }
+    }
+
+    /// A file of the repository at `rel`, tried from `dir`, the calling file's directory,
+    /// then the root.
+    fn find(
+        &self,
+        dir: &Path,
+        from: Option<&Path>,
+        rel: &str,
+    ) -> Option<(PathBuf, std::sync::Arc<str>)> {
+        let rel = rel.trim_start_matches("./");
+        if rel.is_empty() || rel.contains(['$', '{', '*']) || rel.starts_with('/') {
+            return None;
+        }
+        let root = absolute(&self.root);
+        let mut bases = vec![self.root.join(dir)];
+        if let Some(f) = from {
+            bases.push(f.to_path_buf());
+        }
+        bases.push(self.root.clone());
+        for b in bases {
+            let p = absolute(&b.join(rel));
+            if !p.starts_with(&root) {
+                continue;
+            }
+            if let Some(t) = self.project.read_text(&p) {
+                return Some((p, t));
+            }
+        }
+        None
+    }
+
+    fn first_time(&mut self, p: &Path, entry: &str) -> bool {
+        self.seen.insert((p.to_path_buf(), entry.to_string()))
+    }
+
+    fn script(&mut self, rel: &str, from: Option<&Path>, via: Span, dir: &Path, depth: usize) {
+        let Some((p, text)) = self.find(dir, from, rel) else {
+            return;
+        };
+        if !shell_text(&text) || !self.first_time(&p, "") {
+            return;
+        }
+        let script = parse_script(&text);
+        let mut here = dir.to_path_buf();
+        for c in &script.commands {
+            self.go(c, Some(&p), via, &here, depth + 1);
+            here = after_cd(c, dir, &here);
+        }
+    }
+
+    fn make(&mut self, args: &[&str], file: Option<&Path>, via: Span, dir: &Path, depth: usize) {
+        let mut dir = dir.to_path_buf();
+        let mut makefile: Option<String> = None;
+        let mut targets = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i];
+            i += 1;
+            match a {
+                "-C" | "--directory" => {
+                    if let Some(d) = args.get(i) {
+                        dir = dir.join(d);
+                    }
+                    i += 1;
+                }
+                "-f" | "--file" | "--makefile" => {
+                    makefile = args.get(i).map(|s| (*s).to_string());
+                    i += 1;
+                }
+                "-j" | "-l" | "-o" | "-W" | "-I" => {
+                    // a value follows unless glued or absent (`-j` alone)
+                    if args
+                        .get(i)
+                        .is_some_and(|v| v.parse::<u32>().is_ok() || a != "-j")
+                    {
+                        i += 1;
+                    }
+                }
+                _ => {
+                    if let Some(d) = a.strip_prefix("--directory=") {
+                        dir = dir.join(d);
+                    } else if !a.starts_with('-') && !a.contains('=') {
+                        targets.push(a.to_string());
+                    }
+                }
+            }
+        }
+        // `$(MAKE) x` inside a Makefile: the same Makefile
+        let found = match (&makefile, file) {
+            (Some(f), _) => self.find(&dir, None, f),
+            (None, Some(f)) if args.iter().all(|a| *a != "-C") && is_makefile(f) => {
+                self.project.read_text(f).map(|t| (f.to_path_buf(), t))
+            }
+            _ => ["GNUmakefile", "makefile", "Makefile"]
+                .iter()
+                .find_map(|n| self.find(&dir, None, n)),
+        };
+        let Some((p, text)) = found else { return };
+        let mk = Makefile::parse(&text);
+        if targets.is_empty() {
+            match mk.default_target() {
+                Some(t) => targets.push(t.to_string()),
+                None => return,
+            }
+        }
+        for t in targets {
+            self.make_target(&mk, &p, &t, via, &dir, depth + 1, 0);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn make_target(
+        &mut self,
+        mk: &Makefile,
+        p: &Path,
+        target: &str,
+        via: Span,
+        dir: &Path,
+        depth: usize,
+        nest: usize,
+    ) {
+        if nest > 16 || !self.first_time(p, &format!("make:{target}")) {
+            return;
+        }
+        for rule in mk.rules.iter().filter(|r| r.target == target) {
+            for pre in &rule.prereqs {
+                let pre = mk.expand(pre);
+                self.make_target(mk, p, &pre, via, dir, depth, nest + 1);
+            }
+            for &(line, start) in &rule.recipe {
+                let raw = line.trim_start_matches(['@', '-', '+', ' ', '\t']);
+                let lead = line.len() - raw.len();
+                let expanded = mk.expand(raw);
+                let exact = expanded == raw;
+                let script = parse_script(&expanded);
+                let line_span = Span::new(start + lead, start + line.len());
+                for c in &script.commands {
+                    let mut c = c.clone();
+                    shift(
+                        &mut c,
+                        if exact { Some(start + lead) } else { None },
+                        line_span,
+                    );
+                    self.go(&c, Some(p), via, dir, depth);
+                }
+            }
+        }
+    }
+
+    fn just(&mut self, args: &[&str], via: Span, dir: &Path, depth: usize) {
+        let mut dir = dir.to_path_buf();
+        let mut file: Option<String> = None;
+        let mut recipe: Option<&str> = None;
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i];
+            i += 1;
+            match a {
+                "-f" | "--justfile" => {
+                    file = args.get(i).map(|s| (*s).to_string());
+                    i += 1;
+                }
+                "-d" | "--working-directory" => {
+                    if let Some(d) = args.get(i) {
+                        dir = dir.join(d);
+                    }
+                    i += 1;
+                }
+                _ if a.starts_with('-') || a.contains('=') => {}
+                _ => {
+                    recipe = Some(a);
+                    break;
+                }
+            }
+        }
+        let found = match &file {
+            Some(f) => self.find(&dir, None, f),
+            None => ["justfile", "Justfile", ".justfile"]
+                .iter()
+                .find_map(|n| self.find(&dir, None, n)),
+        };
+        let Some((p, text)) = found else { return };
+        let jf = Justfile::parse(&text);
+        let Some(name) = recipe.map(str::to_string).or_else(|| jf.first.clone()) else {
+            return;
+        };
+        self.just_recipe(&jf, &p, &name, via, &dir, depth + 1, 0);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn just_recipe(
+        &mut self,
+        jf: &Justfile,
+        p: &Path,
+        name: &str,
+        via: Span,
+        dir: &Path,
+        depth: usize,
+        nest: usize,
+    ) {
+        if nest > 16 || !self.first_time(p, &format!("just:{name}")) {
+            return;
+        }
+        let Some(r) = jf.recipes.iter().find(|r| r.name == name) else {
+            return;
+        };
+        for d in &r.deps {
+            self.just_recipe(jf, p, d, via, dir, depth, nest + 1);
+        }
+        for &(line, start) in &r.body {
+            let raw = line.trim_start_matches(['@', '-', ' ', '\t']);
+            let lead = line.len() - raw.len();
+            let script = parse_script(raw);
+            let line_span = Span::new(start + lead, start + line.len());
+            for c in &script.commands {
+                let mut c = c.clone();
+                shift(&mut c, Some(start + lead), line_span);
+                self.go(&c, Some(p), via, dir, depth);
+            }
+        }
+    }
+
+    fn node(&mut self, prog: &str, args: &[&str], via: Span, dir: &Path, depth: usize) {
+        let pos: Vec<&str> = args
+            .iter()
+            .copied()
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        let name = match pos.as_slice() {
+            ["test" | "t" | "tst", ..] => "test",
+            ["start", ..] => "start",
+            ["run" | "run-script", s, ..] => s,
+            [s, ..]
+                if prog != "npm"
+                    && !matches!(
+                        *s,
+                        "install"
+                            | "add"
+                            | "remove"
+                            | "i"
+                            | "ci"
+                            | "exec"
+                            | "dlx"
+                            | "x"
+                            | "why"
+                            | "list"
+                            | "ls"
+                            | "outdated"
+                            | "publish"
+                            | "pack"
+                            | "version"
+                            | "audit"
+                            | "config"
+                            | "set"
+                            | "workspace"
+                            | "workspaces"
+                            | "create"
+                            | "init"
+                            | "link"
+                            | "upgrade"
+                            | "up"
+                            | "update"
+                            | "store"
+                            | "cache"
+                            | "info"
+                    ) =>
+            {
+                s
+            }
+            _ => return,
+        };
+        let Some((p, text)) = self.find(dir, None, "package.json") else {
+            return;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return;
+        };
+        let mut names = vec![name.to_string()];
+        if prog == "npm" || prog == "pnpm" {
+            names.insert(0, format!("pre{name}"));
+            names.push(format!("post{name}"));
+        }
+        for n in names {
+            if !self.first_time(&p, &format!("npm:{n}")) {
+                continue;
+            }
+            let Some(body) = json
+                .get("scripts")
+                .and_then(|s| s.get(&n))
+                .and_then(|v| v.as_str())
+            else {
+                continue;
+            };
+            let (exact, lit) = json_string_span(&text, &n, body);
+            let script = parse_script(body);
+            for c in &script.commands {
+                let mut c = c.clone();
+                shift(&mut c, exact, lit);
+                self.go(&c, Some(&p), via, dir, depth + 1);
+            }
+        }
+    }
+
+    fn tox(&mut self, args: &[&str], via: Span, dir: &Path, depth: usize) {
+        let mut envs: Vec<String> = Vec::new();
+        let mut conf: Option<String> = None;
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i];
+            i += 1;
+            if a == "-e" || a == "--env" {
+                if let Some(v) = args.get(i) {
+                    envs.extend(v.split(',').map(|s| s.trim().to_string()));
+                }
+                i += 1;
+            } else if a == "-c" || a == "--conf" {
+                conf = args.get(i).map(|s| (*s).to_string());
+                i += 1;
+            } else if let Some(v) = a.strip_prefix("-e") {
+                envs.extend(v.split(',').map(|s| s.trim().to_string()));
+            }
+        }
+        let Some((p, text)) = self.find(dir, None, conf.as_deref().unwrap_or("tox.ini")) else {
+            return;
+        };
+        for (section, key_lines) in ini_sections(&text, "commands") {
+            let take = match section.strip_prefix("testenv:") {
+                Some(name) => envs.is_empty() || envs.iter().any(|e| e == name),
+                None => section == "testenv",
+            };
+            if !take || !self.first_time(&p, &format!("tox:{section}")) {
+                continue;
+            }
+            for (line, start) in key_lines {
+                let raw = line.trim_start_matches(['-', ' ', '\t']);
+                let lead = line.len() - raw.len();
+                let script = parse_script(raw);
+                let line_span = Span::new(start + lead, start + line.len());
+                for c in &script.commands {
+                    let mut c = c.clone();
+                    shift(&mut c, Some(start + lead), line_span);
+                    self.go(&c, Some(&p), via, dir, depth + 1);
+                }
+            }
+        }
+    }
+
+    fn nox(&mut self, args: &[&str], via: Span, dir: &Path, depth: usize) {
+        static DEF: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"(?m)^def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(").expect("def"));
+        static RUN: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"session\.run\(([^)]*)\)").expect("run"));
+        static STR: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r#""([^"\\]*)"|'([^'\\]*)'"#).expect("str"));
+        let mut sessions: Vec<&str> = Vec::new();
+        let mut file = "noxfile.py";
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i];
+            i += 1;
+            if matches!(a, "-s" | "--session" | "--sessions" | "-e") {
+                while let Some(v) = args.get(i).filter(|v| !v.starts_with('-')) {
+                    sessions.push(v);
+                    i += 1;
+                }
+            } else if a == "-f" || a == "--noxfile" {
+                if let Some(v) = args.get(i) {
+                    file = v;
+                }
+                i += 1;
+            }
+        }
+        let Some((p, text)) = self.find(dir, None, file) else {
+            return;
+        };
+        let defs: Vec<(usize, &str)> = DEF
+            .captures_iter(&text)
+            .filter_map(|c| Some((c.get(0)?.start(), c.get(1)?.as_str())))
+            .collect();
+        for (k, &(start, name)) in defs.iter().enumerate() {
+            let base = name.split('(').next().unwrap_or(name);
+            if !sessions.is_empty() && !sessions.iter().any(|s| s.split('(').next() == Some(base)) {
+                continue;
+            }
+            if !self.first_time(&p, &format!("nox:{name}")) {
+                continue;
+            }
+            let end = defs.get(k + 1).map_or(text.len(), |d| d.0);
+            let body = &text[start..end];
+            for call in RUN.captures_iter(body) {
+                let (Some(whole), Some(inner)) = (call.get(0), call.get(1)) else {
+                    continue;
+                };
+                let words: Vec<Word> = STR
+                    .captures_iter(inner.as_str())
+                    .filter_map(|s| {
+                        let m = s.get(0)?;
+                        let v = s.get(1).or(s.get(2))?.as_str();
+                        let at = start + inner.start() + m.start();
+                        Some(Word {
+                            value: v.to_string(),
+                            span: Span::new(at, at + m.len()),
+                            quoted: true,
+                        })
+                    })
+                    .collect();
+                if words.is_empty() {
+                    continue;
+                }
+                let c = Command {
+                    words,
+                    span: Span::new(start + whole.start(), start + whole.end()),
+                    op_before: None,
+                    op_after: None,
+                    pipeline: 0,
+                    in_subshell: false,
+                };
+                self.go(&c, Some(&p), via, dir, depth + 1);
+            }
+        }
+    }
+}
+
+/// The directory after `c` runs: `cd x` / `pushd x` with a literal relative `x` moves there,
+/// any other `cd` (home, `-`, a variable, an absolute path) goes back to where the script
+/// started, as the only place plumb can name.
+fn after_cd(c: &Command, start: &Path, here: &Path) -> PathBuf {
+    let Some((prog, args)) = prog_args(c) else {
+        return here.to_path_buf();
+    };
+    if !matches!(prog, "cd" | "pushd") {
+        return here.to_path_buf();
+    }
+    match args.iter().find(|a| !a.starts_with('-')) {
+        Some(d) if !d.contains(['$', '~', '`']) && !d.starts_with('/') => {
+            let d = d.trim_start_matches("./").trim_end_matches('/');
+            let mut out = here.to_path_buf();
+            for part in d.split('/') {
+                match part {
+                    "" | "." => {}
+                    ".." => {
+                        if !out.pop() {
+                            return start.to_path_buf();
+                        }
+                    }
+                    p => out.push(p),
+                }
+            }
+            out
+        }
+        _ => start.to_path_buf(),
+    }
+}
+
+/// `uv run pytest` -> `pytest`, `bundle exec rspec` -> `rspec`.
+fn unwrap(cmd: &Command) -> Command {
+    let Some((w, i)) = cmd.program() else {
+        return cmd.clone();
+    };
+    let prog = basename(&w.value);
+    let args = cmd.args_after(i);
+    let first = args.first().map(|a| a.value.as_str());
+    let skip = match (prog, first) {
+        ("uv" | "poetry" | "pipenv" | "hatch" | "pdm" | "rye", Some("run")) => {
+            // `uv run --with x pytest`: options of `run` up to the program
+            let rest = &args[1..];
+            let mut k = 0;
+            while k < rest.len() && rest[k].value.starts_with('-') {
+                let takes_value = matches!(
+                    rest[k].value.as_str(),
+                    "--with"
+                        | "--python"
+                        | "-p"
+                        | "--group"
+                        | "--extra"
+                        | "--env"
+                        | "-e"
+                        | "--package"
+                        | "--directory"
+                );
+                k += if takes_value { 2 } else { 1 };
+            }
+            i + 2 + k
+        }
+        ("bundle", Some("exec")) => i + 2,
+        _ => return cmd.clone(),
+    };
+    if skip >= cmd.words.len() {
+        return cmd.clone();
+    }
+    let mut c = cmd.clone();
+    c.words = cmd.words[skip..].to_vec();
+    c
+}
+
+/// The script file a command runs: `./x.sh`, `scripts/x.sh`, `bash x.sh`, `sh -e x.sh`,
+/// `.ci/run`.
+pub fn script_file(c: &Command) -> Option<&str> {
+    let (w, i) = c.program()?;
+    let prog = w.value.as_str();
+    let base = basename(prog);
+    if matches!(base, "bash" | "sh" | "zsh" | "dash" | "ksh") {
+        return c
+            .args_after(i)
+            .iter()
+            .map(|a| a.value.as_str())
+            .find(|a| !a.starts_with('-'))
+            .filter(|a| a.ends_with(".sh") || a.contains('/'));
+    }
+    (prog.contains('/') || prog.ends_with(".sh")).then_some(prog)
+}
+
+/// A shell script: a `#!` line naming a shell, or none.
+fn shell_text(text: &str) -> bool {
+    match text.lines().next() {
+        Some(l) if l.starts_with("#!") => ["sh", "bash", "zsh", "dash", "ksh"]
+            .iter()
+            .any(|s| l.split([' ', '/']).any(|w| w == *s)),
+        _ => !text.contains('\0'),
+    }
+}
+
+fn is_makefile(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        n.eq_ignore_ascii_case("makefile") || n == "GNUmakefile" || n.ends_with(".mk")
+    })
+}
+
+/// Moves a command parsed from a piece of a file to the file's offsets: exactly by `at` when
+/// the piece is the file's text from `at`, else every span becomes `whole`.
+fn shift(c: &mut Command, at: Option<usize>, whole: Span) {
+    let f = |s: Span| match at {
+        Some(a) => Span::new(s.start + a, s.end + a),
+        None => whole,
+    };
+    c.span = f(c.span);
+    for w in &mut c.words {
+        w.span = f(w.span);
+    }
+}
+
+/// The span of a package.json script's string literal, and its start when the literal has
+/// no escapes (so offsets in the script are offsets in the file).
+fn json_string_span(text: &str, name: &str, body: &str) -> (Option<usize>, Span) {
+    let key = format!("\"{name}\"");
+    let mut from = text.find("\"scripts\"").unwrap_or(0);
+    while let Some(k) = text[from..].find(&key) {
+        let after = from + k + key.len();
+        let rest = &text[after..];
+        let t = rest.trim_start();
+        if let Some(t2) = t.strip_prefix(':') {
+            let t3 = t2.trim_start();
+            if t3.starts_with('"') {
+                let open = after + (rest.len() - t3.len());
+                let bytes = text.as_bytes();
+                let mut j = open + 1;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                let end = (j + 1).min(text.len());
+                let lit = Span::new(open, end);
+                let exact = text.get(open + 1..j) == Some(body);
+                return (exact.then_some(open + 1), lit);
+            }
+        }
+        from = after;
+    }
+    (None, Span::new(0, 0))
+}
+
+/// The lines of `key =` in each section of an INI text: (section, [(line, start)]), the
+/// first line's value and its indented continuation lines, comments left out.
+fn ini_sections<'t>(text: &'t str, key: &str) -> Vec<(String, Vec<(&'t str, usize)>)> {
+    let mut out: Vec<(String, Vec<(&'t str, usize)>)> = Vec::new();
+    let mut section = String::new();
+    let mut in_key = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let l = line.trim_end_matches(['\n', '\r']);
+        let t = l.trim();
+        if in_key {
+            if l.starts_with([' ', '\t']) && !t.is_empty() {
+                if !t.starts_with('#') {
+                    let lead = l.len() - l.trim_start().len();
+                    if let Some(last) = out.last_mut() {
+                        last.1.push((t, start + lead));
+                    }
+                }
+                continue;
+            }
+            if t.is_empty() {
+                continue;
+            }
+            in_key = false;
+        }
+        if t.starts_with('[') && t.ends_with(']') {
+            section = t.trim_matches(['[', ']']).trim().to_string();
+            continue;
+        }
+        if let Some(eq) = l.find('=') {
+            if l[..eq].trim() == key && !l.starts_with([' ', '\t']) {
+                in_key = true;
+                let v = &l[eq + 1..];
+                let vt = v.trim();
+                let mut lines = Vec::new();
+                if !vt.is_empty() {
+                    let lead = v.len() - v.trim_start().len();
+                    lines.push((vt, start + eq + 1 + lead));
+                }
+                out.push((section.clone(), lines));
+            }
+        }
+    }
+    out
+}
+
+/// A Makefile's rules, with recipe lines and their offsets, and its simple variables.
+pub struct Makefile<'t> {
+    pub rules: Vec<MakeRule<'t>>,
+    vars: Vec<(String, String)>,
+}
+
+pub struct MakeRule<'t> {
+    pub target: String,
+    pub prereqs: Vec<String>,
+    /// (line without the leading tab, its start offset)
+    pub recipe: Vec<(&'t str, usize)>,
+}
+
+impl<'t> Makefile<'t> {
+    pub fn parse(text: &'t str) -> Makefile<'t> {
+        let mut rules: Vec<MakeRule<'t>> = Vec::new();
+        let mut vars = Vec::new();
+        let mut current: Vec<usize> = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let l = line.trim_end_matches(['\n', '\r']);
+            if let Some(recipe) = l.strip_prefix('\t') {
+                for &i in &current {
+                    rules[i].recipe.push((recipe, start + 1));
+                }
+                continue;
+            }
+            let t = l.trim_end();
+            if t.is_empty() || t.trim_start().starts_with('#') {
+                continue;
+            }
+            current.clear();
+            // NAME = v, NAME := v, NAME ?= v, NAME ::= v, export NAME = v
+            if let Some(e) = t.find('=') {
+                let op = &t[..e];
+                let lhs = op.trim_end_matches([':', '?', '+']).trim();
+                let lhs = lhs.strip_prefix("export ").unwrap_or(lhs).trim();
+                if !lhs.is_empty() && !lhs.contains([' ', ':', '$', '\t']) {
+                    if op.ends_with('?') && vars.iter().any(|(n, _): &(String, String)| n == lhs) {
+                        continue;
+                    }
+                    vars.retain(|(n, _)| n != lhs);
+                    vars.push((lhs.to_string(), t[e + 1..].trim().to_string()));
+                    continue;
+                }
+            }
+            let Some((lhs, rhs)) = t.split_once(':') else {
+                continue;
+            };
+            if rhs.starts_with('=') || lhs.contains('=') || lhs.trim_start().starts_with('.') {
+                continue;
+            }
+            let (rhs, inline) = match rhs.split_once(';') {
+                Some((r, cmd)) => (r, Some(cmd)),
+                None => (rhs, None),
+            };
+            let prereqs: Vec<String> = rhs
+                .split_whitespace()
+                .filter(|p| *p != "|")
+                .map(str::to_string)
+                .collect();
+            for target in lhs.split_whitespace() {
+                current.push(rules.len());
+                let mut recipe = Vec::new();
+                if let Some(cmd) = inline {
+                    let c = cmd.trim_start();
+                    let at = start + (t.len() - cmd.len()) + (cmd.len() - c.len());
+                    if !c.is_empty() {
+                        recipe.push((c, at));
+                    }
+                }
+                rules.push(MakeRule {
+                    target: target.to_string(),
+                    prereqs: prereqs.clone(),
+                    recipe,
+                });
+            }
+        }
+        Makefile { rules, vars }
+    }
+
+    /// The first target that does not start with `.` and holds no `%`.
+    pub fn default_target(&self) -> Option<&str> {
+        self.rules
+            .iter()
+            .map(|r| r.target.as_str())
+            .find(|t| !t.starts_with('.') && !t.contains('%'))
+    }
+
+    /// `$(NAME)` and `${NAME}` of simple variables replaced, a few rounds deep.
+    pub fn expand(&self, s: &str) -> String {
+        let mut out = s.to_string();
+        for _ in 0..4 {
+            if !out.contains('$') {
+                break;
+            }
+            let mut changed = false;
+            for (n, v) in &self.vars {
+                for pat in [format!("$({n})"), format!("${{{n}}}")] {
+                    if out.contains(&pat) {
+                        out = out.replace(&pat, v);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// A justfile's recipes: name, dependencies, body lines with offsets.
+struct Justfile<'t> {
+    recipes: Vec<JustRecipe<'t>>,
+    first: Option<String>,
+}
+
+struct JustRecipe<'t> {
+    name: String,
+    deps: Vec<String>,
+    body: Vec<(&'t str, usize)>,
+}
+
+impl<'t> Justfile<'t> {
+    fn parse(text: &'t str) -> Justfile<'t> {
+        static HEAD: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^@?([A-Za-z_][A-Za-z0-9_-]*)((?:\s+[^:=]*)?):([^=].*)?$").expect("just")
+        });
+        let mut recipes: Vec<JustRecipe<'t>> = Vec::new();
+        let mut in_recipe = false;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let l = line.trim_end_matches(['\n', '\r']);
+            if l.starts_with([' ', '\t']) {
+                if in_recipe {
+                    let t = l.trim_start();
+                    if !t.is_empty() && !t.starts_with('#') {
+                        if let Some(r) = recipes.last_mut() {
+                            r.body.push((t, start + (l.len() - t.len())));
+                        }
+                    }
+                }
+                continue;
+            }
+            in_recipe = false;
+            if l.is_empty() || l.starts_with(['#', '[']) || l.contains(":=") {
+                continue;
+            }
+            let Some(c) = HEAD.captures(l) else { continue };
+            let name = c.get(1).map_or("", |m| m.as_str()).to_string();
+            if matches!(name.as_str(), "set" | "alias" | "export" | "import" | "mod") {
+                continue;
+            }
+            let deps = c
+                .get(3)
+                .map(|m| {
+                    m.as_str()
+                        .split("&&")
+                        .next()
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .map(|d| d.trim_matches(['(', ')']).to_string())
+                        .filter(|d| !d.is_empty() && !d.starts_with('#'))
+                        .collect()
+                })
+                .unwrap_or_default();
+            recipes.push(JustRecipe {
+                name,
+                deps,
+                body: Vec::new(),
+            });
+            in_recipe = true;
+        }
+        let first = recipes.first().map(|r| r.name.clone());
+        Justfile { recipes, first }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makefile_rules_and_variables() {
+        let t = "GO ?= go\nPY := python3\n\nall: lint test\n\ntest: build\n\t@$(GO) test ./... -cover\nlint:\n\t${PY} -m flake8\ncheck: ; pytest -q  \n";
+        let mk = Makefile::parse(t);
+        assert_eq!(mk.default_target(), Some("all"));
+        let test = mk.rules.iter().find(|r| r.target == "test").unwrap();
+        assert_eq!(test.prereqs, vec!["build".to_string()]);
+        let (line, at) = test.recipe[0];
+        assert_eq!(&t[at..at + line.len()], "@$(GO) test ./... -cover");
+        assert_eq!(mk.expand("$(GO) test"), "go test");
+        assert_eq!(mk.expand("${PY} -m x"), "python3 -m x");
+        let check = mk.rules.iter().find(|r| r.target == "check").unwrap();
+        let (line, at) = check.recipe[0];
+        assert_eq!(&t[at..at + line.len()], "pytest -q");
+    }
+
+    #[test]
+    fn justfile_recipes() {
+        let t = "set shell := [\"bash\", \"-c\"]\nversion := \"1\"\n\n# the tests\ntest *args: build\n    cargo test {{args}}\n\n@build:\n  cargo build\n";
+        let jf = Justfile::parse(t);
+        assert_eq!(jf.first.as_deref(), Some("test"));
+        let r = &jf.recipes[0];
+        assert_eq!(r.deps, vec!["build".to_string()]);
+        let (line, at) = r.body[0];
+        assert_eq!(&t[at..at + line.len()], "cargo test {{args}}");
+        assert_eq!(jf.recipes[1].name, "build");
+    }
+
+    #[test]
+    fn tox_commands() {
+        let t = "[tox]\nenvlist = py\n\n[testenv]\ndeps = pytest\ncommands =\n    pytest --cov {posargs}\n    # a comment\n    coverage report\n[testenv:lint]\ncommands = ruff check .\n";
+        let s = ini_sections(t, "commands");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].0, "testenv");
+        let (line, at) = s[0].1[1];
+        assert_eq!(&t[at..at + line.len()], "coverage report");
+        assert_eq!(s[1].1[0].0, "ruff check .");
+    }
+
+    #[test]
+    fn package_json_literal() {
+        let t = "{\n  \"scripts\": {\n    \"test\": \"jest --coverage\"\n  }\n}\n";
+        let (exact, lit) = json_string_span(t, "test", "jest --coverage");
+        let at = exact.unwrap();
+        assert_eq!(&t[at..at + 4], "jest");
+        assert_eq!(lit.text(t), "\"jest --coverage\"");
+    }
+}
