@@ -97,7 +97,7 @@ fn check_step(
             if docker && matches!(*name, "args" | "entrypoint") {
                 continue;
             }
-            if !meta.inputs.iter().any(|i| i.name == *name) {
+            if !meta.inputs.iter().any(|i| i.name.eq_ignore_ascii_case(name)) {
                 let h = hint(name, meta.inputs.iter().map(|i| i.name.as_str()));
                 out.push(
                     cx.finding(
@@ -112,7 +112,7 @@ fn check_step(
             }
         }
         for i in meta.inputs.iter().filter(|i| i.required && !i.default) {
-            if !keys.iter().any(|(_, n)| *n == i.name) {
+            if !keys.iter().any(|(_, n)| n.eq_ignore_ascii_case(&i.name)) {
                 out.push(
                     cx.finding(
                         uses.span(),
@@ -158,7 +158,7 @@ fn remote(
         if docker && matches!(*name, "args" | "entrypoint") {
             continue;
         }
-        if !row.inputs.iter().any(|i| i.0 == *name) {
+        if !row.inputs.iter().any(|i| i.0.eq_ignore_ascii_case(name)) {
             let h = hint(name, row.inputs.iter().map(|i| i.0));
             let list = row.inputs.iter().map(|i| i.0).collect::<Vec<_>>();
             let known = if list.len() <= 15 {
@@ -180,7 +180,7 @@ fn remote(
         }
     }
     for i in row.inputs.iter().filter(|i| i.1 && !i.2) {
-        if !keys.iter().any(|(_, n)| *n == i.0) {
+        if !keys.iter().any(|(_, n)| n.eq_ignore_ascii_case(i.0)) {
             out.push(cx.finding(
                 uses.span(),
                 format!("{u} requires input `{}` ({shown} declares it required, with no default), which this step does not set in `with:`", i.0),
@@ -235,7 +235,7 @@ fn check_job(cx: &Cx<'_>, _wf: &Workflow<'_>, job: &Job<'_>, out: &mut Vec<Findi
     if let (Some(inputs), false) = (&meta.inputs, with.is_some_and(|w| !w.is_map())) {
         let keys = with_keys(with);
         for (k, name) in &keys {
-            match inputs.iter().find(|i| i.name == *name) {
+            match inputs.iter().find(|i| i.name.eq_ignore_ascii_case(name)) {
                 None => {
                     let h = hint(name, inputs.iter().map(|i| i.name.as_str()));
                     out.push(
@@ -255,7 +255,7 @@ fn check_job(cx: &Cx<'_>, _wf: &Workflow<'_>, job: &Job<'_>, out: &mut Vec<Findi
             }
         }
         for i in inputs.iter().filter(|i| i.required) {
-            if !keys.iter().any(|(_, n)| *n == i.name) {
+            if !keys.iter().any(|(_, n)| n.eq_ignore_ascii_case(&i.name)) {
                 out.push(
                     cx.finding(
                         uses.span(),
@@ -277,7 +277,7 @@ fn check_job(cx: &Cx<'_>, _wf: &Workflow<'_>, job: &Job<'_>, out: &mut Vec<Findi
     ) {
         let keys = with_keys(secrets);
         for (k, name) in &keys {
-            if !declared.iter().any(|i| i.name == *name) {
+            if !declared.iter().any(|i| i.name.eq_ignore_ascii_case(name)) {
                 let h = hint(name, declared.iter().map(|i| i.name.as_str()));
                 out.push(
                     cx.finding(
@@ -290,7 +290,7 @@ fn check_job(cx: &Cx<'_>, _wf: &Workflow<'_>, job: &Job<'_>, out: &mut Vec<Findi
             }
         }
         for i in declared.iter().filter(|i| i.required) {
-            if !keys.iter().any(|(_, n)| *n == i.name) {
+            if !keys.iter().any(|(_, n)| n.eq_ignore_ascii_case(&i.name)) {
                 out.push(
                     cx.finding(
                         uses.span(),
@@ -326,7 +326,7 @@ fn type_mismatch(
         out.push(cx.finding(
             v.span(),
             format!(
-                "input `{name}` of {u} is a {}, and `{s}` is not: GitHub rejects the value",
+                "input `{name}` of {u} is declared `{}`, and `{s}` is not one: the called workflow gets a value of the wrong type",
                 decl.ty.as_deref().unwrap_or("")
             ),
         ));

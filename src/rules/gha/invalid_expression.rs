@@ -286,11 +286,25 @@ fn matrix_of(id: &str, job: Yaml<'_>) -> Ty {
     if !m.is_map() {
         return Ty::Any;
     }
-    let mut props: Vec<(String, Ty)> = Vec::new();
-    let mut add = |name: &str| {
+    // each variable's values: Some(keys) when every value is a mapping (a typed object),
+    // None when any value is a scalar, a list or an expression (untyped)
+    let mut vars: Vec<(String, Option<Vec<String>>)> = Vec::new();
+    let mut add = |name: &str, value: Option<Yaml<'_>>| {
         let l = name.to_ascii_lowercase();
-        if !props.iter().any(|(n, _)| *n == l) {
-            props.push((l, Ty::Any));
+        let keys = value.and_then(|v| {
+            v.is_map().then(|| {
+                v.keys()
+                    .into_iter()
+                    .map(|k| k.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+            })
+        });
+        match vars.iter_mut().find(|(n, _)| *n == l) {
+            Some((_, slot)) => match (slot.as_mut(), keys) {
+                (Some(known), Some(more)) => known.extend(more),
+                _ => *slot = None,
+            },
+            None => vars.push((l, keys)),
         }
     };
     for (k, v) in m.entries() {
@@ -304,15 +318,44 @@ fn matrix_of(id: &str, job: Yaml<'_>) -> Ty {
                     if !item.is_map() {
                         return Ty::Any;
                     }
-                    for ik in item.keys() {
-                        add(ik);
+                    for (ik, iv) in item.entries() {
+                        if let Some(n) = ik.as_str() {
+                            add(n, Some(iv));
+                        }
                     }
                 }
             }
             "exclude" => {}
-            _ => add(name),
+            _ => {
+                let items: Vec<Yaml<'_>> = if v.is_seq() { v.items().collect() } else { Vec::new() };
+                if items.is_empty() {
+                    add(name, None);
+                }
+                for item in items {
+                    add(name, Some(item));
+                }
+            }
         }
     }
+    let props = vars
+        .into_iter()
+        .map(|(n, keys)| {
+            let t = match keys {
+                Some(keys) => {
+                    let what = format!("the values of matrix `{n}` of job \"{id}\"");
+                    let mut props: Vec<(String, Ty)> = Vec::new();
+                    for k in keys {
+                        if !props.iter().any(|(p, _)| *p == k) {
+                            props.push((k, Ty::Any));
+                        }
+                    }
+                    Ty::object(what, props)
+                }
+                None => Ty::Any,
+            };
+            (n, t)
+        })
+        .collect();
     Ty::object(format!("the matrix of job \"{id}\""), props)
 }
 
@@ -666,11 +709,13 @@ fn check_action(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         "steps",
         steps_type("the composite action", &all, usize::MAX),
     );
+    let composite = root.path(&["runs", "using"]).and_then(|u| u.as_str()) == Some("composite");
     let start = out.len();
     let mut x = X { cx, out };
     for (k, v) in root.entries() {
         match k.as_str() {
-            Some("outputs") if v.is_map() => {
+            // only a composite action evaluates `outputs.<id>.value`
+            Some("outputs") if v.is_map() && composite => {
                 for (_, o) in v.entries() {
                     if let Some(value) = o.get("value") {
                         x.subtree(value, row("outputs.<output_id>.value"), &out_scope);

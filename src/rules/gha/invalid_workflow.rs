@@ -1212,6 +1212,93 @@ fn check_workflow(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if let Some(sh) = j.node.path(&["defaults", "run", "shell"]) {
             w.shell(sh);
         }
+        call_permissions(&mut w, root, &j);
+    }
+}
+
+/// The access a `permissions:` value gives `scope`: 0 none, 1 read, 2 write; `None` when
+/// it is not literal.
+fn level(perms: Yaml<'_>, scope: &str) -> Option<u8> {
+    let rank = |s: &str| match s {
+        "none" => Some(0),
+        "read" | "read-all" => Some(1),
+        "write" | "write-all" => Some(2),
+        _ => None,
+    };
+    if let Some(s) = perms.as_str() {
+        return if matches!(s, "read-all" | "write-all") {
+            rank(s)
+        } else {
+            None
+        };
+    }
+    if !perms.is_map() {
+        return None;
+    }
+    match perms.get(scope) {
+        None => Some(0),
+        Some(v) => rank(v.as_str()?),
+    }
+}
+
+/// A job calling a local reusable workflow whose jobs ask for more token access than the
+/// caller grants (when the caller sets `permissions:` itself): GitHub fails the run.
+fn call_permissions(w: &mut W<'_, '_>, root: Yaml<'_>, job: &crate::source::workflow::Job<'_>) {
+    let Some(uses) = job.uses() else { return };
+    let Some(u) = uses.as_str().map(str::trim) else {
+        return;
+    };
+    if !u.starts_with("./") || has_expr(u) {
+        return;
+    }
+    let Some(granted) = job.node.get("permissions").or_else(|| root.get("permissions")) else {
+        return; // the repository's default token permissions: not known here
+    };
+    let Some(meta) = crate::rules::support::gha::local::workflow(w.cx, u) else {
+        return;
+    };
+    let crate::project::Model::Yaml(y) = &meta.file.model else {
+        return;
+    };
+    let Some(callee) = Workflow::of(y) else { return };
+    let callee_default = callee.root.get("permissions");
+    const NAMES: [&str; 3] = ["none", "read", "write"];
+    for cj in callee.jobs() {
+        let Some(asked) = cj.node.get("permissions").or(callee_default) else {
+            continue;
+        };
+        let mut over: Vec<(&str, u8, u8)> = Vec::new();
+        for scope in schema::SCOPES {
+            let (Some(a), Some(g)) = (level(asked, scope.name), level(granted, scope.name)) else {
+                continue;
+            };
+            if a > g {
+                over.push((scope.name, a, g));
+            }
+        }
+        if over.is_empty() {
+            continue;
+        }
+        let asks = over
+            .iter()
+            .map(|(s, a, _)| format!("`{s}: {}`", NAMES[*a as usize]))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let gives = over
+            .iter()
+            .map(|(s, _, g)| format!("`{s}: {}`", NAMES[*g as usize]))
+            .collect::<Vec<_>>()
+            .join(", ");
+        w.out.push(
+            w.cx.finding(
+                uses.span(),
+                format!(
+                    "job \"{}\" calls {u}, whose job \"{}\" asks for {asks}, but the caller grants only {gives}: GitHub fails the run; grant them in the calling job's `permissions:`",
+                    job.id, cj.id
+                ),
+            )
+            .related_in(meta.file.src.path.clone(), cj.key.span(), "the job asking for more"),
+        );
     }
 }
 

@@ -229,16 +229,16 @@ impl<'a> Checker<'a> {
         }
         let names: Vec<&str> = o.props.iter().map(|(n, _)| n.as_str()).collect();
         let known = if names.is_empty() {
-            "it has none".to_string()
+            String::new()
         } else if names.len() <= 12 {
-            format!("known: {}", names.join(", "))
+            format!(" (known: {})", names.join(", "))
         } else {
-            format!("{} known", names.len())
+            format!(" ({} known)", names.len())
         };
         let h = hint(&lower, names.iter().copied());
         self.warn(
             span,
-            format!("`{name}` is not a property of {} ({known}){h}", o.what),
+            format!("`{name}` is not a property of {}{known}{h}", o.what),
         );
     }
 
