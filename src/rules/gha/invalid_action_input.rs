@@ -97,7 +97,11 @@ fn check_step(
             if docker && matches!(*name, "args" | "entrypoint") {
                 continue;
             }
-            if !meta.inputs.iter().any(|i| i.name.eq_ignore_ascii_case(name)) {
+            if !meta
+                .inputs
+                .iter()
+                .any(|i| i.name.eq_ignore_ascii_case(name))
+            {
                 let h = hint(name, meta.inputs.iter().map(|i| i.name.as_str()));
                 out.push(
                     cx.finding(

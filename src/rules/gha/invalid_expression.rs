@@ -40,6 +40,51 @@ fn row(key: &str) -> Option<&'static Row> {
 struct X<'a, 'c> {
     cx: &'c Cx<'a>,
     out: &'c mut Vec<Finding>,
+    /// Whether the file uses YAML aliases (text then comes from elsewhere).
+    aliases: bool,
+    /// Where the file's text holds `${{` and `if:`, found in one pass: whether a node may
+    /// hold an expression is then a binary search, not a scan of its text.
+    exprs: Vec<usize>,
+    ifs: Vec<usize>,
+    /// Where `steps.`/`steps[` and `needs.`/`needs[` are read (any case of the first letter).
+    steps: Vec<usize>,
+    needs: Vec<usize>,
+}
+
+/// One pass over the text: the offsets of `${{`, `if:`, and reads of `steps` and `needs`.
+fn scan(text: &str) -> [Vec<usize>; 4] {
+    let b = text.as_bytes();
+    let mut out: [Vec<usize>; 4] = Default::default();
+    let read = |i: usize, w: &[u8]| {
+        b.len() > i + w.len()
+            && b[i + 1..i + w.len()] == w[1..]
+            && matches!(b[i + w.len()], b'.' | b'[')
+    };
+    for i in 0..b.len() {
+        match b[i] {
+            b'$' if b.get(i + 1..i + 3) == Some(b"{{") => out[0].push(i),
+            b'i' if b.get(i + 1..i + 3) == Some(b"f:") => out[1].push(i),
+            b's' | b'S' if read(i, b"steps") => out[2].push(i),
+            b'n' | b'N' if read(i, b"needs") => out[3].push(i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a sorted list of offsets has one inside `span`.
+fn any_in(list: &[usize], span: Span) -> bool {
+    let i = list.partition_point(|&o| o < span.start);
+    list.get(i).is_some_and(|&o| o < span.end)
+}
+
+/// Whether a file holds any alias node.
+fn has_aliases(cx: &Cx<'_>) -> bool {
+    match &cx.file().model {
+        crate::project::Model::Yaml(y) => (0..y.node_count())
+            .any(|i| matches!(y.node(i).kind, crate::source::yaml::NodeKind::Alias(_))),
+        _ => false,
+    }
 }
 
 impl X<'_, '_> {
@@ -118,6 +163,9 @@ impl X<'_, '_> {
 
     /// Every scalar below `node` (values only, not keys), with one row.
     fn subtree(&mut self, node: Yaml<'_>, row: Option<&'static Row>, scope: &Scope) {
+        if !self.may_hold_expr(node) {
+            return;
+        }
         let mut stack = vec![(node, 0usize)];
         while let Some((n, depth)) = stack.pop() {
             if depth > 64 {
@@ -135,6 +183,9 @@ impl X<'_, '_> {
 
     /// The values of a mapping (`env`, `with`, `outputs`), each with `row`.
     fn values(&mut self, node: Yaml<'_>, row: Option<&'static Row>, scope: &Scope) {
+        if !self.may_hold_expr(node) {
+            return;
+        }
         if node.is_map() {
             for (_, v) in node.entries() {
                 self.subtree(v, row, scope);
@@ -142,6 +193,29 @@ impl X<'_, '_> {
         } else {
             self.subtree(node, row, scope);
         }
+    }
+
+    /// Whether the text of `node` may hold `${{`: most values hold none, and their text
+    /// is searched once instead of walking them. Through an alias the text is elsewhere.
+    fn may_hold_expr(&self, node: Yaml<'_>) -> bool {
+        self.aliases || any_in(&self.exprs, node.span())
+    }
+
+    /// Whether `node` may hold an expression or an `if:` condition (which needs no `${{`).
+    fn may_check(&self, node: Yaml<'_>) -> bool {
+        self.aliases || any_in(&self.exprs, node.span()) || any_in(&self.ifs, node.span())
+    }
+
+    /// Whether the text of `node` reads context `word` (`steps` or `needs`, as `word.x` or
+    /// `word[...]`): a cheap test before building a context type nothing reads. Through an
+    /// alias the text is elsewhere: say yes.
+    fn mentions(&self, node: Yaml<'_>, word: &str) -> bool {
+        let list = if word == "steps" {
+            &self.steps
+        } else {
+            &self.needs
+        };
+        self.aliases || any_in(list, node.span())
     }
 
     fn push(&mut self, span: Span, message: String, error: bool) {
@@ -327,7 +401,11 @@ fn matrix_of(id: &str, job: Yaml<'_>) -> Ty {
             }
             "exclude" => {}
             _ => {
-                let items: Vec<Yaml<'_>> = if v.is_seq() { v.items().collect() } else { Vec::new() };
+                let items: Vec<Yaml<'_>> = if v.is_seq() {
+                    v.items().collect()
+                } else {
+                    Vec::new()
+                };
                 if items.is_empty() {
                     add(name, None);
                 }
@@ -488,20 +566,25 @@ fn check_steps(x: &mut X<'_, '_>, steps: Yaml<'_>, scope: &Scope, owner: &str, c
             ],
         )
     };
+    let if_row = row(if_row);
+    let rows: Vec<(&str, Option<&'static Row>)> = rows.iter().map(|(n, r)| (*n, row(r))).collect();
     for (i, step) in flat.iter().enumerate() {
-        if !step.is_map() {
+        if !step.is_map() || !x.may_check(*step) {
             continue;
         }
         let mut sc = scope.clone();
-        sc.set("steps", steps_type(owner, &ids, i));
+        // building the steps context costs a message per other step: only when it is read
+        if x.mentions(*step, "steps") {
+            sc.set("steps", steps_type(owner, &ids, i));
+        }
         for (k, v) in step.entries() {
             let Some(name) = k.as_str() else { continue };
             if name == "if" {
-                x.condition(v, row(if_row), &sc);
+                x.condition(v, if_row, &sc);
                 continue;
             }
             match rows.iter().find(|(n, _)| *n == name) {
-                Some((_, r)) => x.values(v, row(r), &sc),
+                Some((_, r)) => x.values(v, *r, &sc),
                 // uses and id are literal (gha/invalid-workflow); shell has no row
                 None if matches!(name, "uses" | "id") => {}
                 None => x.subtree(v, None, &sc),
@@ -533,7 +616,16 @@ fn check_workflow(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             .collect(),
     };
     let base = base_scope(cx, info.inputs.clone());
-    let mut x = X { cx, out };
+    let [exprs, ifs, steps_read, needs_read] = scan(cx.text());
+    let mut x = X {
+        cx,
+        out,
+        aliases: has_aliases(cx),
+        exprs,
+        ifs,
+        steps: steps_read,
+        needs: needs_read,
+    };
     for (k, v) in root.entries() {
         match k.as_str() {
             Some("run-name") => x.subtree(v, row("run-name"), &base),
@@ -580,9 +672,14 @@ fn check_workflow(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 }
 
 fn check_job(x: &mut X<'_, '_>, info: &Info, base: &Scope, id: &str, job: Yaml<'_>) {
+    if !x.may_check(job) {
+        return;
+    }
     let mut scope = base.clone();
     scope.set("matrix", matrix_of(id, job));
-    scope.set("needs", needs_of(info, id, job));
+    if x.mentions(job, "needs") {
+        scope.set("needs", needs_of(info, id, job));
+    }
     let owner = format!("job \"{id}\"");
     let all_steps = job
         .get("steps")
@@ -590,7 +687,9 @@ fn check_job(x: &mut X<'_, '_>, info: &Info, base: &Scope, id: &str, job: Yaml<'
         .map(|s| step_ids(&flat_steps(s)))
         .unwrap_or_default();
     let mut job_scope = scope.clone();
-    job_scope.set("steps", steps_type(&owner, &all_steps, usize::MAX));
+    if x.mentions(job, "steps") {
+        job_scope.set("steps", steps_type(&owner, &all_steps, usize::MAX));
+    }
     for (k, v) in job.entries() {
         let Some(name) = k.as_str() else { continue };
         match name {
@@ -711,7 +810,16 @@ fn check_action(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     );
     let composite = root.path(&["runs", "using"]).and_then(|u| u.as_str()) == Some("composite");
     let start = out.len();
-    let mut x = X { cx, out };
+    let [exprs, ifs, steps_read, needs_read] = scan(cx.text());
+    let mut x = X {
+        cx,
+        out,
+        aliases: has_aliases(cx),
+        exprs,
+        ifs,
+        steps: steps_read,
+        needs: needs_read,
+    };
     for (k, v) in root.entries() {
         match k.as_str() {
             // only a composite action evaluates `outputs.<id>.value`

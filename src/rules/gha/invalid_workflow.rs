@@ -647,7 +647,6 @@ impl W<'_, '_> {
         } else {
             (&schema::JOB, &schema::CALL_JOB)
         };
-        let where_ = format!("job \"{id}\"");
         for (k, v) in job.entries() {
             let Some(name) = k.as_str() else { continue };
             match m.key(name) {
@@ -672,7 +671,9 @@ impl W<'_, '_> {
                     let h = hint(name, m.names().chain(other.names()));
                     self.error(
                         k.span(),
-                        format!("unknown key `{name}` in {where_}: GitHub rejects the workflow{h}"),
+                        format!(
+                            "unknown key `{name}` in job \"{id}\": GitHub rejects the workflow{h}"
+                        ),
                     );
                 }
             }
@@ -933,10 +934,12 @@ impl W<'_, '_> {
             );
             return;
         }
-        let label = step
-            .get("name")
-            .and_then(|n| n.as_str())
-            .map_or_else(|| format!("step {}", i + 1), |n| format!("step \"{n}\""));
+        // built only when something is reported
+        let label = || {
+            step.get("name")
+                .and_then(|n| n.as_str())
+                .map_or_else(|| format!("step {}", i + 1), |n| format!("step \"{n}\""))
+        };
         let has = |k: &str| step.get(k).is_some();
         let m: &'static Mapping = if composite {
             &schema::COMPOSITE_STEP
@@ -951,7 +954,7 @@ impl W<'_, '_> {
         };
         if has("run") && has("uses") {
             let at = step.key("uses").map_or(step.span(), |k| k.span());
-            self.error(at, format!("{label} has both `run` and `uses`: GitHub rejects the workflow; split it in two steps"));
+            self.error(at, format!("{} has both `run` and `uses`: GitHub rejects the workflow; split it in two steps", label()));
         } else if !has("run") && !has("uses") && !std::ptr::eq(m, &schema::WAIT_STEP) {
             let at = step
                 .entries()
@@ -959,15 +962,18 @@ impl W<'_, '_> {
                 .map_or(step.span(), |(k, _)| k.span());
             self.error(
                 at,
-                format!("{label} has neither `run` nor `uses`: GitHub rejects the workflow"),
+                format!(
+                    "{} has neither `run` nor `uses`: GitHub rejects the workflow",
+                    label()
+                ),
             );
         }
-        let where_ = format!("{label} of {owner}");
         for (k, v) in step.entries() {
             let Some(name) = k.as_str() else { continue };
             let Some(key) = m.key(name) else {
                 // `run` next to `uses` is reported once, above
                 if !(matches!(name, "run" | "uses") && has("run") && has("uses")) {
+                    let where_ = format!("{} of {owner}", label());
                     self.step_unknown(k, name, m, &where_, composite);
                 }
                 continue;
@@ -1007,7 +1013,7 @@ impl W<'_, '_> {
         }
         if composite && has("run") && !has("shell") {
             let at = step.key("run").map_or(step.span(), |k| k.span());
-            self.error(at, format!("{label} of a composite action runs a command without `shell`: GitHub requires `shell` there"));
+            self.error(at, format!("{} of a composite action runs a command without `shell`: GitHub requires `shell` there", label()));
         }
     }
 
@@ -1251,7 +1257,11 @@ fn call_permissions(w: &mut W<'_, '_>, root: Yaml<'_>, job: &crate::source::work
     if !u.starts_with("./") || has_expr(u) {
         return;
     }
-    let Some(granted) = job.node.get("permissions").or_else(|| root.get("permissions")) else {
+    let Some(granted) = job
+        .node
+        .get("permissions")
+        .or_else(|| root.get("permissions"))
+    else {
         return; // the repository's default token permissions: not known here
     };
     let Some(meta) = crate::rules::support::gha::local::workflow(w.cx, u) else {
@@ -1260,7 +1270,9 @@ fn call_permissions(w: &mut W<'_, '_>, root: Yaml<'_>, job: &crate::source::work
     let crate::project::Model::Yaml(y) = &meta.file.model else {
         return;
     };
-    let Some(callee) = Workflow::of(y) else { return };
+    let Some(callee) = Workflow::of(y) else {
+        return;
+    };
     let callee_default = callee.root.get("permissions");
     const NAMES: [&str; 3] = ["none", "read", "write"];
     for cj in callee.jobs() {

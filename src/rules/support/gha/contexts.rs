@@ -479,9 +479,12 @@ pub static AVAILABILITY: &[Row] = &[
     row("runs.post-if", COMPOSITE_CTX, STATUS, RUNNER_SCHEMA),
 ];
 
-/// The row for a key, by its notation in [`AVAILABILITY`].
+/// The row for a key, by its notation in [`AVAILABILITY`] (a hash lookup: rules ask for
+/// rows per value).
 pub fn availability(key: &str) -> Option<&'static Row> {
-    AVAILABILITY.iter().find(|r| r.key == key)
+    static INDEX: LazyLock<std::collections::HashMap<&'static str, &'static Row>> =
+        LazyLock::new(|| AVAILABILITY.iter().map(|r| (r.key, r)).collect());
+    INDEX.get(key).copied()
 }
 
 /// What a function returns.
