@@ -12,6 +12,7 @@
 #   CHECKOV_FILES=100   checkov is slow and memory-hungry: it gets this many files per kind
 #                       (whole Terraform modules), and plumb is timed on the same subset
 #   RUNS=10   runs per plumb command (peers: PEER_RUNS=3)
+#   REALWORLD=/work/corpus   also time the real-world workflows there (scripts/realworld.sh)
 #
 # Needs hyperfine and /usr/bin/time (Debian: apt-get install hyperfine time) and python3.
 # Peers not installed are left out of the table. Run it on an idle machine.
@@ -100,6 +101,7 @@ measure plumb "mixed, all rules" "$FILES" "$RUNS" "$P ."
 measure plumb "mixed, rules off" "$FILES" "$RUNS" "$PLUMB check --select plumb/parse-error --no-config ."
 measure plumb "k8s, 1 file of 5,000 documents" 1 "$RUNS" "$P $WORK/k8s-5000.yaml"
 measure plumb "dockerfile, 1 small file" 1 "$RUNS" "$P $(head -n 1 "$WORK/lists/dockerfile")"
+measure plumb "workflow, 1 small file" 1 "$RUNS" "$P $(head -n 1 "$WORK/lists/workflow")"
 
 # one kind at a time: plumb, then each peer on the same files
 for kind in workflow dockerfile compose k8s terraform; do
@@ -109,7 +111,26 @@ if have hadolint; then
     measure hadolint dockerfile "$(count_of dockerfile)" "$PEER_RUNS" "hadolint --no-fail $(files_of dockerfile)"
 fi
 if have actionlint; then
+    # with its shellcheck and pyflakes when they are installed, and in its leanest form
     measure actionlint workflow "$(count_of workflow)" "$PEER_RUNS" "actionlint -no-color $(files_of workflow)"
+    measure "actionlint -shellcheck= -pyflakes=" workflow "$(count_of workflow)" "$PEER_RUNS" \
+        "actionlint -no-color -shellcheck= -pyflakes= $(files_of workflow)"
+fi
+# real-world workflows (REALWORLD=<dir of materialised repositories>, as scripts/realworld.sh
+# leaves them): every workflow file, given to both tools explicitly
+if [ -n "${REALWORLD:-}" ] && [ -d "$REALWORLD" ]; then
+    find "$REALWORLD" -path '*/.github/workflows/*' \( -name '*.yml' -o -name '*.yaml' \) -type f |
+        sort >"$WORK/lists/realworld-workflow"
+    n=$(count_of realworld-workflow)
+    measure plumb "workflow (real-world)" "$n" "$RUNS" "$P $(files_of realworld-workflow)"
+    if have actionlint; then
+        measure "actionlint -shellcheck= -pyflakes=" "workflow (real-world)" "$n" "$PEER_RUNS" \
+            "actionlint -no-color -shellcheck= -pyflakes= $(files_of realworld-workflow)"
+    fi
+    if have zizmor; then
+        measure "zizmor --offline" "workflow (real-world)" "$n" "$PEER_RUNS" \
+            "zizmor --offline --no-progress --quiet $(files_of realworld-workflow)"
+    fi
 fi
 if have zizmor; then
     measure "zizmor --offline" workflow "$(count_of workflow)" "$PEER_RUNS" "zizmor --offline --no-progress --quiet .github/workflows"

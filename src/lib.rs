@@ -17,7 +17,8 @@
 //! | 9 | [`engine`] | parse once, walk once, suppress, resolve |
 //! | 10 | [`gate`] | baselines, `--new-only-since`, `--fail-on` |
 //! | 11 | [`output`] | one writer per format |
-//! | 12 | [`cli`] | the command line |
+//! | 12 | `server` | the language server (`plumb server`) |
+//! | 13 | [`cli`] | the command line |
 
 pub mod api;
 pub mod cli;
@@ -31,6 +32,7 @@ pub(crate) mod paths;
 pub mod project;
 pub mod report;
 pub mod rules;
+pub(crate) mod server;
 pub mod source;
 pub(crate) mod suppress;
 

@@ -48,6 +48,9 @@ pub struct LoadError {
     /// Whether the file could not be checked (a syntax error), or only part of it is
     /// suspect (a duplicate key).
     pub fatal: bool,
+    /// For a duplicate key (a finding of its own, not a parse error): where the same key is
+    /// written before.
+    pub duplicate_of: Option<Span>,
 }
 
 #[derive(Debug)]
@@ -75,6 +78,7 @@ impl ParsedFile {
                     span: Span::empty(at),
                     message: "file is not valid UTF-8: not checked".to_string(),
                     fatal: true,
+                    duplicate_of: None,
                 });
                 (text, false)
             }
@@ -85,6 +89,7 @@ impl ParsedFile {
                     span: Span::empty(at),
                     message: "file holds a NUL byte and looks binary: not checked".to_string(),
                     fatal: true,
+                    duplicate_of: None,
                 });
                 false
             } else {
@@ -102,6 +107,7 @@ impl ParsedFile {
                         span: e.span,
                         message: e.message.clone(),
                         fatal: true,
+                        duplicate_of: None,
                     }));
                     Model::Dockerfile(d)
                 }
@@ -112,6 +118,7 @@ impl ParsedFile {
                             span: e.span,
                             message: e.message,
                             fatal: true,
+                            duplicate_of: None,
                         });
                         Model::Terraform(None)
                     }
@@ -122,6 +129,7 @@ impl ParsedFile {
                         span: e.span,
                         message: e.message.clone(),
                         fatal: e.fatal,
+                        duplicate_of: e.duplicate_of,
                     }));
                     Model::Yaml(y)
                 }
@@ -184,6 +192,14 @@ impl ParsedFile {
         }))
     }
 
+    /// The YAML model of a workflow, action, compose file or manifest.
+    pub fn yaml(&self) -> Option<&YamlFile> {
+        match &self.model {
+            Model::Yaml(y) => Some(y),
+            _ => None,
+        }
+    }
+
     pub fn dockerfile(&self) -> Option<&Dockerfile> {
         match &self.model {
             Model::Dockerfile(d) => Some(d),
@@ -202,6 +218,10 @@ impl ParsedFile {
 /// Files read on demand, by path and the kind they were read as.
 type LoadedFiles = HashMap<(PathBuf, Kind), Option<Arc<ParsedFile>>>;
 
+/// Texts held in memory for some paths (an editor's unsaved buffers), by normalised path:
+/// project reads take them before the disk.
+pub type Overlay = HashMap<PathBuf, Arc<str>>;
+
 /// Every file of one check, for rules that reason across files.
 pub struct Project {
     /// The repository root: output paths are relative to it.
@@ -211,10 +231,21 @@ pub struct Project {
     extra: Mutex<LoadedFiles>,
     texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
     max_file_size: u64,
+    overlay: Overlay,
 }
 
 impl Project {
     pub fn new(root: PathBuf, files: Vec<Arc<ParsedFile>>, max_file_size: u64) -> Project {
+        Project::with_overlay(root, files, max_file_size, Overlay::new())
+    }
+
+    /// A project whose reads of other files take `overlay`'s texts before the disk.
+    pub fn with_overlay(
+        root: PathBuf,
+        files: Vec<Arc<ParsedFile>>,
+        max_file_size: u64,
+        overlay: Overlay,
+    ) -> Project {
         let index = files
             .iter()
             .enumerate()
@@ -227,7 +258,39 @@ impl Project {
             extra: Mutex::default(),
             texts: Mutex::default(),
             max_file_size,
+            overlay,
         }
+    }
+
+    /// The bytes of a file that is not one of the checked files: the overlay's, else the
+    /// disk's (at most `max_file_size`).
+    fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
+        match self.overlay.get(path) {
+            Some(t) => Some(t.as_bytes().to_vec()),
+            None => read_limited(path, self.max_file_size),
+        }
+    }
+
+    /// Every path read through [`Project::file`] or [`Project::read_text`] so far (whether
+    /// or not it existed): what this check's findings depend on besides its own files.
+    pub fn reads(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self
+            .extra
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .map(|(p, _)| p.clone())
+            .collect();
+        out.extend(
+            self.texts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .keys()
+                .cloned(),
+        );
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The parsed file at `path` read as `kind`: one of the checked files, or loaded (once)
@@ -244,11 +307,16 @@ impl Project {
         extra
             .entry((path.clone(), kind))
             .or_insert_with(|| {
-                let bytes = read_limited(&path, self.max_file_size)?;
+                let bytes = self.read_bytes(&path)?;
                 let rel = self.rel(&path);
                 Some(Arc::new(ParsedFile::load(path.clone(), rel, kind, bytes)))
             })
             .clone()
+    }
+
+    /// Whether `path` is one of the files this check checks (not one read on demand).
+    pub fn checks(&self, path: &Path) -> bool {
+        self.index.contains_key(&normalize(path))
     }
 
     /// A file already parsed, whatever its kind: one of the checked files, or one a rule
@@ -275,6 +343,9 @@ impl Project {
         texts
             .entry(path.clone())
             .or_insert_with(|| {
+                if let Some(t) = self.overlay.get(&path) {
+                    return Some(t.clone());
+                }
                 let bytes = read_limited(&path, self.max_file_size)?;
                 String::from_utf8(bytes).ok().map(Arc::from)
             })

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::api::{Rule, Severity};
+use crate::api::{Applicability, Rule, Severity};
 use crate::source::{Kind, LineIndex, Span};
 
 /// A 1-based line and column (in characters), and the byte offset they stand for.
@@ -44,6 +44,24 @@ pub struct Reported {
     /// Stable identity: rule, file, the offending text (secrets masked) and its occurrence
     /// index; no line numbers, so edits elsewhere do not change it.
     pub fingerprint: String,
+    /// Edits that remove the finding, when its rule knows them.
+    pub fix: Option<ReportedFix>,
+}
+
+/// A finding's fix, resolved: edits with positions in the finding's file.
+#[derive(Clone, Debug)]
+pub struct ReportedFix {
+    pub title: String,
+    pub applicability: Applicability,
+    /// In file order, not overlapping.
+    pub edits: Vec<ReportedEdit>,
+}
+
+/// Replace the text between `location.start` and `location.end` with `text`.
+#[derive(Clone, Debug)]
+pub struct ReportedEdit {
+    pub location: Location,
+    pub text: String,
 }
 
 /// A file plumb could not check, or a problem of plumb's own.
@@ -82,6 +100,8 @@ pub struct SuppressedFinding {
     pub reason: String,
     /// The suppression comment.
     pub directive: Location,
+    /// The `until=` date of the suppression (`2027-03-31`), when it has one.
+    pub until: Option<String>,
 }
 
 impl Report {
@@ -103,7 +123,16 @@ impl Report {
         files.len()
     }
 
-    /// The summary line: `2 errors, 1 warning, 0 notes in 2 files (5 files scanned)`.
+    /// Findings with a fix of at most `level` (safe, or safe and unsafe).
+    pub fn fixable(&self, level: Applicability) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability <= level))
+            .count()
+    }
+
+    /// The summary line: `2 errors, 1 warning, 0 notes in 2 files (5 files scanned)`, with
+    /// `, 3 suppressed` inside the parentheses when inline suppressions silenced findings.
     pub fn summary_line(&self) -> String {
         fn plural(n: usize, word: &str) -> String {
             if n == 1 {
@@ -112,8 +141,13 @@ impl Report {
                 format!("{n} {word}s")
             }
         }
+        let suppressed = if self.suppressed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} suppressed", self.suppressed.len())
+        };
         format!(
-            "{}, {}, {} in {} ({} scanned)",
+            "{}, {}, {} in {} ({} scanned{suppressed})",
             plural(self.count(Severity::Error), "error"),
             plural(self.count(Severity::Warning), "warning"),
             plural(self.count(Severity::Note), "note"),

@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["engine"],
     &["gate"],
     &["output"],
+    &["server"],
     &["cli"],
 ];
 

@@ -41,6 +41,7 @@ fn finding(rule: &'static str, severity: Severity, message: &str, location: Loca
         location,
         related: Vec::new(),
         fingerprint: format!("{rule}-fp"),
+        fix: None,
     }
 }
 
@@ -122,8 +123,35 @@ fn sarif(report: &Report) -> Value {
     serde_json::from_slice(&buf).expect("SARIF output is JSON")
 }
 
-#[test]
-fn sarif_validates_against_the_oasis_schema() {
+/// The report with a fix on its first finding and a suppressed finding (the audit trail).
+fn with_fixes_and_suppressions() -> Report {
+    let mut r = report();
+    let user = DOCKERFILE.find("USER").unwrap_or(0);
+    r.findings[0].fix = Some(plumb::report::ReportedFix {
+        title: "add USER 10001".to_string(),
+        applicability: plumb::api::Applicability::Unsafe,
+        edits: vec![plumb::report::ReportedEdit {
+            location: loc("Dockerfile", DOCKERFILE, user, user),
+            text: "USER 10001\n".to_string(),
+        }],
+    });
+    let mut silenced = finding(
+        "docker/sudo",
+        Severity::Warning,
+        "sudo in RUN",
+        loc("Dockerfile", DOCKERFILE, 17, 20),
+    );
+    silenced.fingerprint = "sudo-fp".to_string();
+    r.suppressed.push(plumb::report::SuppressedFinding {
+        finding: silenced,
+        reason: "the base image has no other way".to_string(),
+        directive: loc("Dockerfile", DOCKERFILE, 0, 4),
+        until: Some("2999-01-31".to_string()),
+    });
+    r
+}
+
+fn validator() -> Option<jsonschema::Validator> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join("shared")
@@ -136,11 +164,43 @@ fn sarif_validates_against_the_oasis_schema() {
                 "sarif schema validation skipped: cannot read {}: {e}",
                 path.display()
             );
-            return;
+            return None;
         }
     };
     let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
-    let validator = jsonschema::draft4::new(&schema).expect("the schema compiles");
+    Some(jsonschema::draft4::new(&schema).expect("the schema compiles"))
+}
+
+#[test]
+fn suppressions_and_fixes_keep_the_log_valid() {
+    let log = sarif(&with_fixes_and_suppressions());
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(results.len(), 5);
+    let silenced = &results[4];
+    assert_eq!(silenced["ruleId"], "docker/sudo");
+    assert_eq!(silenced["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        silenced["suppressions"][0]["justification"],
+        "the base image has no other way"
+    );
+    assert!(
+        results[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]
+            .is_object()
+    );
+    let Some(validator) = validator() else { return };
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn sarif_validates_against_the_oasis_schema() {
+    let Some(validator) = validator() else { return };
 
     for (name, report) in [("mixed", report()), ("empty", Report::default())] {
         let log = sarif(&report);

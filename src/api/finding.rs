@@ -55,6 +55,134 @@ pub struct Finding {
     pub help: Option<String>,
     /// Spans of secret values in this file: masked in every snippet and never quoted.
     pub secrets: Vec<Span>,
+    /// Text edits in this file that remove the finding, when the rule knows them.
+    pub fix: Option<Fix>,
+}
+
+/// Whether applying a fix keeps what the file means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// The meaning cannot change (a flag that only saves space, a key Compose ignores):
+    /// `plumb check --fix` applies it.
+    Safe,
+    /// It changes behaviour on purpose (a stricter securityContext, exec form): applied only
+    /// with `--unsafe-fixes`, and offered in editors as a choice.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn name(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One text edit: replace the bytes of `span` with `text` (an empty span inserts, an empty
+/// text deletes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+/// A fix: edits of the finding's own file, applied together or not at all.
+///
+/// Built with [`Fix::safe`] or [`Fix::unsafe_`] and the `insert`/`replace`/`delete`
+/// builder methods:
+///
+/// ```ignore
+/// cx.finding(span, "...").fix(Fix::safe("add --no-install-recommends").insert(at, " --no-install-recommends"))
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What applying it does, as an editor shows it: `add --no-cache-dir`.
+    pub title: String,
+    pub applicability: Applicability,
+    /// Sorted by position, never overlapping (the builder keeps them so).
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix that cannot change what the file means.
+    pub fn safe(title: impl Into<String>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Safe,
+            edits: Vec::new(),
+        }
+    }
+
+    /// A fix that changes behaviour on purpose.
+    pub fn unsafe_(title: impl Into<String>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Unsafe,
+            edits: Vec::new(),
+        }
+    }
+
+    /// Insert `text` at byte `at`.
+    pub fn insert(self, at: usize, text: impl Into<String>) -> Fix {
+        self.replace(Span::empty(at), text)
+    }
+
+    /// Delete the bytes of `span`.
+    pub fn delete(self, span: Span) -> Fix {
+        self.replace(span, "")
+    }
+
+    /// Replace the bytes of `span` with `text`.
+    pub fn replace(mut self, span: Span, text: impl Into<String>) -> Fix {
+        self.edits.push(Edit {
+            span,
+            text: text.into(),
+        });
+        self.edits.sort_by_key(|e| (e.span.start, e.span.end));
+        self
+    }
+
+    /// The whole byte range the edits touch.
+    pub fn range(&self) -> Option<Span> {
+        let start = self.edits.iter().map(|e| e.span.start).min()?;
+        let end = self.edits.iter().map(|e| e.span.end).max()?;
+        Some(Span::new(start, end))
+    }
+
+    /// Whether the edits are well formed for `text`: in bounds, on character boundaries, not
+    /// overlapping (two insertions at one point are allowed, applied in the order given).
+    pub fn valid_for(&self, text: &str) -> bool {
+        let mut last_end = 0;
+        for (i, e) in self.edits.iter().enumerate() {
+            if e.span.start > e.span.end
+                || e.span.end > text.len()
+                || !text.is_char_boundary(e.span.start)
+                || !text.is_char_boundary(e.span.end)
+                || (i > 0 && e.span.start < last_end)
+            {
+                return false;
+            }
+            last_end = e.span.end;
+        }
+        true
+    }
+}
+
+/// Apply edits (sorted, not overlapping) to `text`.
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for e in edits {
+        if e.span.start < at || e.span.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..e.span.start]);
+        out.push_str(&e.text);
+        at = e.span.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 impl Finding {
@@ -68,6 +196,7 @@ impl Finding {
             related: Vec::new(),
             help: None,
             secrets: Vec::new(),
+            fix: None,
         }
     }
 
@@ -98,6 +227,13 @@ impl Finding {
             span,
             label: label.into(),
         });
+        self
+    }
+
+    /// Attach a fix (see [`Fix`]). A fix whose edits overlap or fall outside the file is
+    /// dropped by the engine, never applied.
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

@@ -30,6 +30,8 @@ pub enum Command {
         /// Rule id, e.g. docker/non-root-user
         rule: String,
     },
+    /// Run the language server (LSP 3.17 over standard input and output), for editors
+    Server,
     /// Write a commented starter .plumb.yml
     Init {
         /// Where to write it
@@ -111,6 +113,18 @@ pub struct CheckArgs {
     /// Report only findings on lines added or changed since the merge-base with this git ref
     #[arg(long)]
     pub new_only_since: Option<String>,
+    /// Apply safe fixes to the files, check them again, and report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply unsafe fixes too (they change behaviour on purpose); implies --fix
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 when there is one)
+    #[arg(long)]
+    pub diff: bool,
+    /// Report as if no inline `plumb: ignore` comment existed (an audit of what they hide)
+    #[arg(long)]
+    pub no_ignores: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -11,7 +11,7 @@ use clap::Parser;
 
 use args::{CheckArgs, Cli, ColorArg, Command, FailOn, RulesArgs, RulesFormat};
 
-use crate::api::{Rule, Severity};
+use crate::api::{Applicability, Rule, Severity};
 use crate::config::{Config, Selector};
 use crate::engine::{self, CheckOptions};
 use crate::gate;
@@ -25,6 +25,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(*args),
         Command::Rules(args) => list_rules(args),
         Command::Explain { rule } => explain(&rule),
+        Command::Server => crate::server::run().map(|()| ExitCode::SUCCESS),
         Command::Init { path, force } => init(&path, force),
     };
     match result {
@@ -159,8 +160,55 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         no_ignore: args.no_ignore,
         exclude: args.exclude.clone(),
         max_file_size: args.max_file_size,
+        no_inline_ignores: args.no_ignores,
     };
-    let mut report = engine::check(&opts);
+    let fixing = args.fix || args.unsafe_fixes || args.diff;
+    let mut report = if fixing {
+        let level = if args.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        if opts.stdin.is_some() && !args.diff {
+            return Err(
+                "--fix cannot write standard input back: use --diff to see the fixes".into(),
+            );
+        }
+        let outcome = engine::fix::fix(&opts, level);
+        if args.diff {
+            let mut out = std::io::stdout().lock();
+            for f in &outcome.files {
+                out.write_all(
+                    output::diff::unified(&f.rel, &f.masked_before, &f.masked_after).as_bytes(),
+                )
+                .map_err(|e| format!("cannot write output: {e}"))?;
+            }
+            let n: usize = outcome.files.iter().map(|f| f.applied).sum();
+            eprintln!(
+                "plumb: {n} fixes in {} files would be applied{}",
+                outcome.files.len(),
+                if args.unsafe_fixes {
+                    ""
+                } else {
+                    " (more may come with --unsafe-fixes)"
+                }
+            );
+            return Ok(if outcome.files.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        for f in &outcome.files {
+            std::fs::write(&f.path, &f.after)
+                .map_err(|e| format!("cannot write {}: {e}", f.path.display()))?;
+        }
+        let n: usize = outcome.files.iter().map(|f| f.applied).sum();
+        eprintln!("plumb: applied {n} fixes in {} files", outcome.files.len());
+        outcome.report
+    } else {
+        engine::check(&opts)
+    };
 
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, gate::baseline::render(&report))

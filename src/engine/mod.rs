@@ -1,11 +1,17 @@
 //! The pipeline: discovered files -> parse once (in parallel) -> one walk over each model,
 //! handing every node to the enabled rules that asked for it (files in parallel) ->
 //! suppressions -> superseded findings -> sort -> a [`Report`].
+//!
+//! [`check`] reads files from disk; [`check_buffers`] checks texts held in memory (an
+//! editor's unsaved buffers), with reads of other files taking those buffers before the
+//! disk; [`fix`] applies findings' fixes in rounds and re-checks.
 
+pub mod fix;
 mod resolve;
 mod walk;
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -13,11 +19,11 @@ use rayon::prelude::*;
 use crate::api::{Cx, Finding, Severity};
 use crate::config::Config;
 use crate::discover::{self, Candidate, Discovery};
-use crate::paths::rel_path;
-use crate::project::{ParsedFile, Project, TfDirs};
+use crate::paths::{normalize, rel_path};
+use crate::project::{Overlay, ParsedFile, Project, TfDirs};
 use crate::report::{Notice, Report, Reported, ToolError};
 use crate::rules::plumb;
-use crate::suppress::{self, Suppressed};
+use crate::suppress::{self, Day, Suppressed};
 
 /// What to check and how.
 pub struct CheckOptions {
@@ -30,10 +36,102 @@ pub struct CheckOptions {
     pub no_ignore: bool,
     pub exclude: Vec<String>,
     pub max_file_size: u64,
+    /// Report as if no inline suppression existed (`--no-ignores`, an audit mode).
+    pub no_inline_ignores: bool,
 }
 
 /// Discover, parse and check. Errors are per file and land in the report.
 pub fn check(opts: &CheckOptions) -> Report {
+    check_files(opts).0
+}
+
+/// Texts held in memory, by path: what an editor has open, saved or not.
+#[derive(Debug, Default, Clone)]
+pub struct Buffers {
+    texts: HashMap<PathBuf, Arc<str>>,
+}
+
+impl Buffers {
+    pub fn new() -> Buffers {
+        Buffers::default()
+    }
+    /// Hold `text` for `path` (replacing what was held).
+    pub fn set(&mut self, path: &Path, text: impl Into<Arc<str>>) {
+        self.texts.insert(normalize(path), text.into());
+    }
+    pub fn remove(&mut self, path: &Path) {
+        self.texts.remove(&normalize(path));
+    }
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        self.texts.get(&normalize(path))
+    }
+}
+
+/// What [`check_buffers`] gives: the report, and every other file its rules read (a
+/// compose service's Dockerfile, the coverage config a workflow's tests read), so a caller
+/// can check again when one of them changes.
+pub struct BufferCheck {
+    pub report: Report,
+    pub reads: Vec<PathBuf>,
+}
+
+/// Check `targets` with their text from `buffers` (from disk for a target not held there),
+/// whether or not they exist on disk. No discovery: each target is checked as named, its
+/// kind from its name (config `kinds:` first) or, for YAML, its content. Rules reading other
+/// files get `buffers`' texts before the disk's. Files are checked one after the other on
+/// the calling thread (never on the shared thread pool), so a slow check holds up nobody
+/// else. `opts.paths` and `opts.stdin` are not read.
+pub fn check_buffers(opts: &CheckOptions, targets: &[PathBuf], buffers: &Buffers) -> BufferCheck {
+    let mut report = Report::default();
+    let mut files = Vec::new();
+    for path in targets {
+        let rel = rel_path(&opts.root, path);
+        let bytes = match buffers.get(path) {
+            Some(t) => t.as_bytes().to_vec(),
+            None => match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    report.errors.push(ToolError {
+                        file: Some(rel),
+                        position: None,
+                        message: format!("cannot read: {e}"),
+                    });
+                    continue;
+                }
+            },
+        };
+        let kind = match discover::kind_of(&rel, &opts.config) {
+            Some(k) => Ok(Some(k)),
+            None => discover::classify(&rel, &String::from_utf8_lossy(&bytes)),
+        };
+        match kind {
+            Err(notice) => report.notices.push(notice),
+            Ok(Some(kind)) => {
+                files.push(Arc::new(ParsedFile::load(path.clone(), rel, kind, bytes)))
+            }
+            Ok(None) => report.notices.push(Notice {
+                file: rel,
+                message: "not a file kind plumb checks: skipped".into(),
+            }),
+        }
+    }
+    let overlay: Overlay = buffers.texts.clone();
+    let (report, project) = finish(opts, files, report, overlay, false);
+    let own: Vec<PathBuf> = project
+        .files
+        .iter()
+        .map(|f| normalize(&f.src.path))
+        .collect();
+    let reads = project
+        .reads()
+        .into_iter()
+        .filter(|p| !own.contains(p))
+        .collect();
+    BufferCheck { report, reads }
+}
+
+/// Discover, load and check; the report and the project it was checked over.
+fn check_files(opts: &CheckOptions) -> (Report, Project) {
     let Discovery {
         candidates,
         notices,
@@ -83,17 +181,40 @@ pub fn check(opts: &CheckOptions) -> Report {
             Loaded::Failed(e) => report.errors.push(e),
         }
     }
+    finish(opts, files, report, Overlay::new(), true)
+}
+
+/// Check loaded files (in parallel or not) and resolve the report.
+fn finish(
+    opts: &CheckOptions,
+    mut files: Vec<Arc<ParsedFile>>,
+    mut report: Report,
+    overlay: Overlay,
+    parallel: bool,
+) -> (Report, Project) {
     files.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
     files.dedup_by(|a, b| a.src.rel == b.src.rel);
     report.files_scanned = files.len();
-    let project = Project::new(opts.root.clone(), files, opts.max_file_size);
+    let project = Project::with_overlay(opts.root.clone(), files, opts.max_file_size, overlay);
 
     // rules: one walk per file, files in parallel
     let tf = TfDirs::new(&project);
-    let per_file: Vec<Checked> = (0..project.files.len())
-        .into_par_iter()
-        .map(|i| check_file(&project.files[i], &project, &tf, &opts.config))
-        .collect();
+    let today = Day::today();
+    let run = |i: usize| {
+        check_file(
+            &project.files[i],
+            &project,
+            &tf,
+            &opts.config,
+            !opts.no_inline_ignores,
+            today,
+        )
+    };
+    let per_file: Vec<Checked> = if parallel {
+        (0..project.files.len()).into_par_iter().map(run).collect()
+    } else {
+        (0..project.files.len()).map(run).collect()
+    };
 
     let mut out = Vec::new();
     for (i, checked) in per_file.into_iter().enumerate() {
@@ -121,7 +242,8 @@ pub fn check(opts: &CheckOptions) -> Report {
         .sort_by(|a, b| order(&a.finding).cmp(&order(&b.finding)));
     report.errors.sort_by(|a, b| a.file.cmp(&b.file));
     report.notices.sort_by(|a, b| a.file.cmp(&b.file));
-    report
+    drop(tf);
+    (report, project)
 }
 
 /// Report order: path, position, rule, message.
@@ -185,16 +307,23 @@ fn check_file<'p>(
     project: &'p Project,
     tf_dirs: &'p TfDirs<'p>,
     config: &'p Config,
+    inline_ignores: bool,
+    today: Day,
 ) -> Checked {
     let mut findings: Vec<Finding> = file
         .load_errors
         .iter()
-        .map(|e| {
-            Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(if e.fatal {
-                Severity::Error
-            } else {
-                Severity::Warning
-            })
+        .map(|e| match e.duplicate_of {
+            // a duplicate key is a finding of its own: the file was read and checked
+            Some(before) => Finding::new(&plumb::DUPLICATE_KEY, e.span, e.message.clone())
+                .related(before, "the value that is dropped"),
+            None => {
+                Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(if e.fatal {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                })
+            }
         })
         .collect();
     let selection = config.rules_for(&file.src.rel, file.src.kind);
@@ -224,7 +353,7 @@ fn check_file<'p>(
     }
     let enabled = |id: &str| selection.iter().any(|(r, _)| r.id == id);
     // comments are found only in files that could hold a directive
-    let comments = if file.src.text.contains("plumb:") {
+    let comments = if inline_ignores && file.src.text.contains("plumb:") {
         file.comments()
     } else {
         &[]
@@ -235,6 +364,7 @@ fn check_file<'p>(
         comments,
         findings,
         &enabled,
+        today,
     );
     let mut findings = supersede(applied.kept);
     // engine findings honour selection and severity overrides too (parse errors always

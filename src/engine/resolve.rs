@@ -7,7 +7,10 @@ use std::sync::Arc;
 use crate::api::Finding;
 use crate::detect::secrets::mask_secrets;
 use crate::project::{ParsedFile, Project};
-use crate::report::{self, RelatedLocation, Report, Reported, SuppressedFinding, fingerprint};
+use crate::report::{
+    self, RelatedLocation, Report, Reported, ReportedEdit, ReportedFix, SuppressedFinding,
+    fingerprint,
+};
 use crate::source::{LineIndex, Span};
 use crate::suppress::Suppressed;
 
@@ -41,13 +44,14 @@ pub(super) fn resolve(
     };
     // fingerprints count occurrences over kept and suppressed findings alike, so
     // suppressing one finding does not change another's identity
-    let mut all: Vec<(Finding, Option<(String, Span)>)> = findings
+    type Why = (String, Span, Option<String>);
+    let mut all: Vec<(Finding, Option<Why>)> = findings
         .into_iter()
         .map(|f| (f, None))
         .chain(
             suppressed
                 .into_iter()
-                .map(|s| (s.finding, Some((s.reason, s.directive)))),
+                .map(|s| (s.finding, Some((s.reason, s.directive, s.until)))),
         )
         .collect();
     all.sort_by_key(|(f, _)| (f.span.start, f.span.end, f.rule.id));
@@ -59,7 +63,7 @@ pub(super) fn resolve(
                 any_shown = true;
                 out.push(r);
             }
-            Some((reason, directive)) => report.suppressed.push(SuppressedFinding {
+            Some((reason, directive, until)) => report.suppressed.push(SuppressedFinding {
                 finding: r,
                 reason,
                 directive: report::locate(
@@ -68,6 +72,7 @@ pub(super) fn resolve(
                     &file.src.lines,
                     directive,
                 ),
+                until,
             }),
         }
     }
@@ -110,6 +115,27 @@ fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: Strin
             }
         })
         .collect();
+    // a fix whose edits overlap or leave the file is a rule's bug: dropped, never applied
+    let fix = f
+        .fix
+        .filter(|x| !x.edits.is_empty() && x.valid_for(&file.src.text))
+        .map(|x| ReportedFix {
+            title: x.title,
+            applicability: x.applicability,
+            edits: x
+                .edits
+                .into_iter()
+                .map(|e| ReportedEdit {
+                    location: report::locate(
+                        &file.src.rel,
+                        &file.src.text,
+                        &file.src.lines,
+                        e.span,
+                    ),
+                    text: e.text,
+                })
+                .collect(),
+        });
     Reported {
         rule: f.rule.id,
         meta: Some(f.rule),
@@ -120,6 +146,7 @@ fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: Strin
         location,
         related,
         fingerprint,
+        fix,
     }
 }
 

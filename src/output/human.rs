@@ -372,7 +372,20 @@ pub fn write<'r>(
     if !report.errors.is_empty() || !report.notices.is_empty() {
         writeln!(out)?;
     }
-    writeln!(out, "{}", report.summary_line())
+    writeln!(out, "{}", report.summary_line())?;
+    let safe = report.fixable(crate::api::Applicability::Safe);
+    let all = report.fixable(crate::api::Applicability::Unsafe);
+    if safe > 0 {
+        let more = if all > safe {
+            format!(" ({} more with --unsafe-fixes)", all - safe)
+        } else {
+            String::new()
+        };
+        writeln!(out, "{safe} fixable with `plumb check --fix`{more}")?;
+    } else if all > 0 {
+        writeln!(out, "{all} fixable with `plumb check --unsafe-fixes`")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

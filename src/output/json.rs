@@ -7,7 +7,7 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::report::{Location, Position, Report};
+use crate::report::{Location, Position, Report, Reported};
 
 /// The schema version. Bump it only for a change that is not an addition.
 pub const VERSION: u32 = 1;
@@ -19,7 +19,40 @@ struct Output<'a> {
     findings: Vec<Finding<'a>>,
     errors: Vec<Error<'a>>,
     notices: Vec<NoticeOut<'a>>,
+    /// Findings inline suppressions silenced, with their reasons: the audit trail.
+    suppressed: Vec<SuppressedOut<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct SuppressedOut<'a> {
+    #[serde(flatten)]
+    finding: Finding<'a>,
+    suppression: Suppression<'a>,
+}
+
+#[derive(Serialize)]
+struct Suppression<'a> {
+    kind: &'static str,
+    reason: &'a str,
+    until: Option<&'a str>,
+    file: &'a str,
+    start: Pos,
+    end: Pos,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    title: &'a str,
+    applicability: &'static str,
+    edits: Vec<EditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    start: Pos,
+    end: Pos,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -41,6 +74,7 @@ struct Finding<'a> {
     end: Pos,
     related: Vec<Related<'a>>,
     fingerprint: &'a str,
+    fix: Option<FixOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -89,6 +123,7 @@ struct Summary {
     notes: usize,
     files_with_findings: usize,
     files_scanned: usize,
+    suppressed: usize,
 }
 
 fn related<'a>(loc: &'a Location, label: &'a str) -> Related<'a> {
@@ -100,29 +135,42 @@ fn related<'a>(loc: &'a Location, label: &'a str) -> Related<'a> {
     }
 }
 
+fn finding(f: &Reported) -> Finding<'_> {
+    Finding {
+        rule: f.rule,
+        severity: f.severity.name(),
+        packs: f.meta.map_or(&[][..], |r| r.packs),
+        message: &f.message,
+        help: super::help_of(f),
+        file: &f.location.file,
+        kind: f.kind.name(),
+        start: f.location.start.into(),
+        end: f.location.end.into(),
+        related: f
+            .related
+            .iter()
+            .map(|r| related(&r.location, &r.label))
+            .collect(),
+        fingerprint: &f.fingerprint,
+        fix: f.fix.as_ref().map(|x| FixOut {
+            title: &x.title,
+            applicability: x.applicability.name(),
+            edits: x
+                .edits
+                .iter()
+                .map(|e| EditOut {
+                    start: e.location.start.into(),
+                    end: e.location.end.into(),
+                    text: &e.text,
+                })
+                .collect(),
+        }),
+    }
+}
+
 fn output(report: &Report) -> Output<'_> {
     use crate::api::Severity;
-    let findings = report
-        .findings
-        .iter()
-        .map(|f| Finding {
-            rule: f.rule,
-            severity: f.severity.name(),
-            packs: f.meta.map_or(&[][..], |r| r.packs),
-            message: &f.message,
-            help: super::help_of(f),
-            file: &f.location.file,
-            kind: f.kind.name(),
-            start: f.location.start.into(),
-            end: f.location.end.into(),
-            related: f
-                .related
-                .iter()
-                .map(|r| related(&r.location, &r.label))
-                .collect(),
-            fingerprint: &f.fingerprint,
-        })
-        .collect();
+    let findings = report.findings.iter().map(finding).collect();
     Output {
         version: VERSION,
         tool: Tool {
@@ -148,12 +196,28 @@ fn output(report: &Report) -> Output<'_> {
                 message: &n.message,
             })
             .collect(),
+        suppressed: report
+            .suppressed
+            .iter()
+            .map(|s| SuppressedOut {
+                finding: finding(&s.finding),
+                suppression: Suppression {
+                    kind: "inSource",
+                    reason: &s.reason,
+                    until: s.until.as_deref(),
+                    file: &s.directive.file,
+                    start: s.directive.start.into(),
+                    end: s.directive.end.into(),
+                },
+            })
+            .collect(),
         summary: Summary {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             notes: report.count(Severity::Note),
             files_with_findings: report.files_with_findings(),
             files_scanned: report.files_scanned,
+            suppressed: report.suppressed.len(),
         },
     }
 }
@@ -188,7 +252,7 @@ mod tests {
         );
         assert_eq!(
             v["summary"],
-            json!({"errors": 1, "warnings": 1, "notes": 1, "files_with_findings": 2, "files_scanned": 5})
+            json!({"errors": 1, "warnings": 1, "notes": 1, "files_with_findings": 2, "files_scanned": 5, "suppressed": 0})
         );
         assert_eq!(
             v["errors"],
@@ -200,10 +264,16 @@ mod tests {
             json!([{"file": "charts/app/templates/deploy.yaml", "message": "skipped: a Helm template"}])
         );
         // Keys in a fixed order: version first, summary last.
-        let order: Vec<usize> = ["\"version\"", "\"tool\"", "\"findings\"", "\"summary\""]
-            .iter()
-            .map(|k| text.find(k).unwrap_or(usize::MAX))
-            .collect();
+        let order: Vec<usize> = [
+            "\"version\"",
+            "\"tool\"",
+            "\"findings\"",
+            "\"suppressed\"",
+            "\"summary\"",
+        ]
+        .iter()
+        .map(|k| text.find(k).unwrap_or(usize::MAX))
+        .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     }
 
@@ -251,6 +321,7 @@ mod tests {
             "end",
             "related",
             "fingerprint",
+            "fix",
         ] {
             assert!(keys.contains(&k), "missing {k}");
         }

@@ -4,6 +4,7 @@
 //! `Report::sources`, where secrets are already masked) and the same report always gives
 //! the same bytes.
 
+pub mod diff;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -185,6 +186,7 @@ pub(crate) mod testing {
                     },
                 ],
                 fingerprint: "0123456789abcdef".to_string(),
+                fix: None,
             },
             Reported {
                 rule: "plumb/parse-error",
@@ -196,6 +198,7 @@ pub(crate) mod testing {
                 location: loc("Dockerfile", DOCKERFILE, DOCKERFILE.len(), DOCKERFILE.len()),
                 related: Vec::new(),
                 fingerprint: "fedcba9876543210".to_string(),
+                fix: None,
             },
             Reported {
                 rule: "gha/unpinned-action",
@@ -207,6 +210,7 @@ pub(crate) mod testing {
                 location: loc(".github/workflows/ci.yml", WORKFLOW, uses, uses + 19),
                 related: Vec::new(),
                 fingerprint: "00ff00ff00ff00ff".to_string(),
+                fix: None,
             },
         ];
         let mut report = Report {

@@ -227,8 +227,12 @@ fn rules_and_indices(report: &Report) -> (Vec<Value>, Vec<usize>) {
     for (i, r) in REGISTRY.iter().enumerate() {
         index.entry(r.id).or_insert(i);
     }
-    let mut indices = Vec::with_capacity(report.findings.len());
-    for f in &report.findings {
+    let mut indices = Vec::with_capacity(report.findings.len() + report.suppressed.len());
+    for f in report
+        .findings
+        .iter()
+        .chain(report.suppressed.iter().map(|s| &s.finding))
+    {
         let rule_index = match index.get(f.rule) {
             Some(&i) => i,
             None => {
@@ -286,19 +290,77 @@ fn result(f: &crate::report::Reported, rule_index: usize) -> Value {
         "partialFingerprints".into(),
         json!({FINGERPRINT_KEY: f.fingerprint}),
     );
+    if let Some(fix) = &f.fix {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                // an exact region: an insertion is an empty one (start == end), unlike the
+                // widened regions of result locations
+                let (s, t) = (e.location.start, e.location.end);
+                json!({
+                    "deletedRegion": {
+                        "startLine": s.line.max(1),
+                        "startColumn": s.column.max(1),
+                        "endLine": t.line.max(1),
+                        "endColumn": t.column.max(1),
+                    },
+                    "insertedContent": {"text": e.text},
+                })
+            })
+            .collect();
+        result.insert(
+            "fixes".into(),
+            json!([{
+                "description": {"text": message_text(&fix.title, "fix")},
+                "artifactChanges": [{
+                    "artifactLocation": artifact(&f.location.file),
+                    "replacements": replacements,
+                }],
+                "properties": {"applicability": fix.applicability.name()},
+            }]),
+        );
+    }
     Value::Object(result)
+}
+
+/// A result for a finding an inline suppression silenced: `suppressions` holds the comment,
+/// its reason as the justification, and its expiry.
+fn suppressed_result(s: &crate::report::SuppressedFinding, rule_index: usize) -> Value {
+    let mut v = result(&s.finding, rule_index);
+    let mut sup = Map::new();
+    sup.insert("kind".into(), json!("inSource"));
+    sup.insert("status".into(), json!("accepted"));
+    sup.insert("justification".into(), json!(s.reason));
+    sup.insert(
+        "location".into(),
+        json!({"physicalLocation": physical(&s.directive)}),
+    );
+    if let Some(until) = &s.until {
+        sup.insert("properties".into(), json!({"until": until}));
+    }
+    v["suppressions"] = json!([Value::Object(sup)]);
+    v
 }
 
 /// The whole SARIF log as a value.
 pub fn log(report: &Report) -> Value {
     let mut v = log_without_results(report);
     let (_, indices) = rules_and_indices(report);
-    let results: Vec<Value> = report
+    let n = report.findings.len();
+    let mut results: Vec<Value> = report
         .findings
         .iter()
-        .zip(indices)
-        .map(|(f, i)| result(f, i))
+        .zip(&indices)
+        .map(|(f, i)| result(f, *i))
         .collect();
+    results.extend(
+        report
+            .suppressed
+            .iter()
+            .zip(&indices[n..])
+            .map(|(s, i)| suppressed_result(s, *i)),
+    );
     v["runs"][0]["results"] = Value::Array(results);
     v
 }
@@ -383,11 +445,24 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     out.write_all(&head.as_bytes()[..at])?;
     out.write_all(b"\"results\": [")?;
     let (_, indices) = rules_and_indices(report);
-    for (n, (f, i)) in report.findings.iter().zip(indices).enumerate() {
-        out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, &result(f, i))?;
+    let n = report.findings.len();
+    let shown = report
+        .findings
+        .iter()
+        .zip(&indices)
+        .map(|(f, i)| result(f, *i));
+    let silenced = report
+        .suppressed
+        .iter()
+        .zip(&indices[n..])
+        .map(|(s, i)| suppressed_result(s, *i));
+    let mut any = false;
+    for (k, r) in shown.chain(silenced).enumerate() {
+        out.write_all(if k == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, &r)?;
+        any = true;
     }
-    if !report.findings.is_empty() {
+    if any {
         out.write_all(b"\n")?;
     }
     out.write_all(b"]")?;

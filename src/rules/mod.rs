@@ -17,8 +17,11 @@ pub mod tf;
 /// All registered rules, one line each, grouped by kind.
 pub static REGISTRY: &[&Rule] = &[
     &plumb::PARSE_ERROR,
+    &plumb::DUPLICATE_KEY,
     &plumb::SUPPRESSION_WITHOUT_REASON,
     &plumb::UNUSED_SUPPRESSION,
+    &plumb::EXPIRED_SUPPRESSION,
+    &plumb::BLANKET_SUPPRESSION,
     &docker::non_root_user::RULE,
     &docker::missing_healthcheck::RULE,
     &docker::unpinned_base_image::RULE,

@@ -1,6 +1,6 @@
 //! docker/add-instead-of-copy: ADD of local files that COPY would copy the same way.
 
-use crate::api::{Cx, Finding, Rule};
+use crate::api::{Cx, Finding, Fix, Rule};
 use crate::rule;
 use crate::source::dockerfile::{Dockerfile, Keyword};
 
@@ -58,12 +58,30 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
         if sources.is_empty() || sources.iter().any(|(s, _)| needs_add(s)) {
             continue;
         }
-        out.push(
-            cx.finding(
+        let f = cx
+            .finding(
                 inst.keyword_span,
                 "ADD of local files: use COPY, which does only that (ADD also fetches URLs and unpacks archives)",
             )
-            .help("replace ADD with COPY; keep ADD for remote URLs, git repositories and archives to unpack"),
-        );
+            .help("replace ADD with COPY; keep ADD for remote URLs, git repositories and archives to unpack");
+        // safe: for a local file that is not an archive ADD and COPY do the same, with the
+        // flags both take
+        let shared = inst.flags.iter().all(|fl| {
+            matches!(
+                fl.name.as_str(),
+                "chown" | "chmod" | "link" | "exclude" | "parents"
+            )
+        });
+        let written = inst.keyword_span.text(cx.text());
+        let copy = if written.chars().all(|c| c.is_ascii_lowercase()) {
+            "copy"
+        } else {
+            "COPY"
+        };
+        out.push(if shared {
+            f.fix(Fix::safe("replace ADD with COPY").replace(inst.keyword_span, copy))
+        } else {
+            f
+        });
     }
 }

@@ -1,6 +1,6 @@
 //! docker/apt-no-install-recommends: `apt-get install` pulling in recommended packages.
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Fix, Rule, Severity};
 use crate::rule;
 use crate::source::dockerfile::{Dockerfile, Keyword};
 use crate::source::shell::basename;
@@ -36,13 +36,22 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
                     || w.value.contains("Install-Recommends=0")
             });
             if !off {
-                out.push(
-                    cx.finding(
+                let f = cx
+                    .finding(
                         install.span,
                         format!("{} install pulls in recommended packages too: add --no-install-recommends", prog.value),
                     )
-                    .help("apt-get install -y --no-install-recommends <packages>"),
-                );
+                    .help("apt-get install -y --no-install-recommends <packages>");
+                // unsafe: a package the image relied on may come only as a recommendation
+                // (curl's libcurl recommends ca-certificates, without which https fails)
+                out.push(if inst.is_exec_form() {
+                    f
+                } else {
+                    f.fix(
+                        Fix::unsafe_("add --no-install-recommends")
+                            .insert(install.span.end, " --no-install-recommends"),
+                    )
+                });
             }
         }
     }

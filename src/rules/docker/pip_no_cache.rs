@@ -1,6 +1,6 @@
 //! docker/pip-no-cache: `pip install` keeping its download cache in the image.
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Fix, Rule, Severity};
 use crate::rule;
 use crate::source::dockerfile::{Dockerfile, Keyword};
 use crate::source::shell::basename;
@@ -62,13 +62,18 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            out.push(
-                cx.finding(
+            let f = cx
+                .finding(
                     install.span,
                     "pip keeps its download cache in the image: add --no-cache-dir (or set ENV PIP_NO_CACHE_DIR=1)",
                 )
-                .help("RUN pip install --no-cache-dir -r requirements.txt (or RUN --mount=type=cache,target=/root/.cache/pip pip install ...)"),
-            );
+                .help("RUN pip install --no-cache-dir -r requirements.txt (or RUN --mount=type=cache,target=/root/.cache/pip pip install ...)");
+            // safe: the cache only ever made a later install in the same layer faster
+            out.push(if inst.is_exec_form() {
+                f
+            } else {
+                f.fix(Fix::safe("add --no-cache-dir").insert(install.span.end, " --no-cache-dir"))
+            });
         }
     }
 }

@@ -1,6 +1,6 @@
 //! docker/shell-form-entrypoint: CMD/ENTRYPOINT in shell form, where `/bin/sh -c` is PID 1.
 
-use crate::api::{Cx, Finding, Rule};
+use crate::api::{Cx, Finding, Fix, Rule};
 use crate::rule;
 use crate::source::dockerfile::{Dockerfile, Keyword};
 
@@ -25,21 +25,45 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
         }
         let simple =
             inst.commands().len() == 1 && !inst.args.text.contains(['$', '>', '<', '*', '`']);
+        let words: Vec<String> = inst.words().into_iter().map(|(w, _)| w).collect();
         let suggestion = if simple {
-            let words: Vec<String> = inst.words().into_iter().map(|(w, _)| w).collect();
             format!("use the exec form, {kw} {}", serde_json_like(&words))
         } else {
             "use the exec form, or end the script with `exec <your app>`".to_string()
         };
-        out.push(
-            cx.finding(
+        let f = cx
+            .finding(
                 inst.args_span,
                 format!("{kw} in shell form runs under /bin/sh -c, which does not pass SIGTERM on: {suggestion}"),
             )
-            .help("exec form is a JSON array: CMD [\"gunicorn\", \"app:app\"]; if you need the shell, end with `exec your-app`"),
-        );
+            .help("exec form is a JSON array: CMD [\"gunicorn\", \"app:app\"]; if you need the shell, end with `exec your-app`");
+        // unsafe: the program becomes PID 1 and gets signals itself, and no shell expands
+        // anything any more; offered only for one plain command that needs no shell
+        let plain = simple
+            && inst.heredocs.is_empty()
+            && inst.commands()[0].program().is_some_and(|(_, i)| i == 0)
+            && words
+                .first()
+                .is_some_and(|w| !SHELL_ONLY.contains(&w.as_str()) && !w.contains('='))
+            && !inst
+                .args
+                .text
+                .contains(['~', '&', '|', ';', '(', ')', '#', '\\']);
+        out.push(if plain {
+            f.fix(
+                Fix::unsafe_("use the exec form").replace(inst.args_span, serde_json_like(&words)),
+            )
+        } else {
+            f
+        });
     }
 }
+
+/// Shell builtins and keywords: no program of that name to exec.
+const SHELL_ONLY: &[&str] = &[
+    ".", "source", "cd", "export", "set", "unset", "ulimit", "umask", "trap", "eval", "exit", "if",
+    "for", "while", "case", "until", "{", "!", "[[",
+];
 
 /// The words as a JSON array, for the suggestion.
 fn serde_json_like(words: &[String]) -> String {

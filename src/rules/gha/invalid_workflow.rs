@@ -691,10 +691,8 @@ impl W<'_, '_> {
             "permissions" => self.permissions(k, v),
             "concurrency" => self.concurrency(k, v),
             "runs-on" => self.runs_on(id, k, v),
-            "snapshot" => {
-                if v.is_map() {
-                    self.mapping(v, &schema::SNAPSHOT, k.span(), "`snapshot`");
-                }
+            "snapshot" if v.is_map() => {
+                self.mapping(v, &schema::SNAPSHOT, k.span(), "`snapshot`");
             }
             "environment" => {
                 if v.is_map() {
@@ -1349,10 +1347,8 @@ fn check_action(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     w.error(v.span(), "`outputs` must be a mapping of output ids".into());
                 }
             }
-            "inputs" => {
-                if !v.is_map() && !v.is_null() {
-                    w.error(v.span(), "`inputs` must be a mapping of input ids".into());
-                }
+            "inputs" if !v.is_map() && !v.is_null() => {
+                w.error(v.span(), "`inputs` must be a mapping of input ids".into());
             }
             "runs" => runs(&mut w, k, v),
             _ => {}

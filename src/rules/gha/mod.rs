@@ -8,6 +8,7 @@ pub mod deprecated_action;
 pub mod deprecated_actions;
 pub mod deprecated_command;
 pub mod excessive_permissions;
+pub mod gate;
 pub mod invalid_action_input;
 pub mod invalid_expression;
 pub mod invalid_runner_label;

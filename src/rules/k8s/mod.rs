@@ -1,5 +1,6 @@
 pub mod dangerous_capabilities;
 pub mod default_namespace;
+mod fix;
 pub mod host_namespaces;
 pub mod ingress_without_tls;
 pub mod missing_probes;

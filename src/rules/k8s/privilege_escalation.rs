@@ -1,5 +1,6 @@
 //! k8s/privilege-escalation: `allowPrivilegeEscalation` must be false.
 
+use super::fix::set_security;
 use crate::api::{Cx, Finding, Rule};
 use crate::rule;
 use crate::source::k8s::{Container, ContainerKind};
@@ -32,7 +33,13 @@ fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
             ),
         ),
     };
-    out.push(f.help(
+    let f = f.help(
         "without it a setuid binary or file capability in the image can give the process more privileges than its parent (no_new_privs stays off)",
-    ));
+    );
+    out.push(
+        match set_security(cx.text(), c, "allowPrivilegeEscalation", "false") {
+            Some(fix) => f.fix(fix),
+            None => f,
+        },
+    );
 }

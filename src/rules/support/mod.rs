@@ -2,6 +2,10 @@
 //! where coverage thresholds live in a repository's config files, and the GitHub Actions
 //! schema, contexts and data tables of the workflow correctness rules.
 
+pub mod anchors;
 pub mod coverage;
+pub mod edit;
 pub mod gha;
 pub mod images;
+pub mod node_agent;
+pub mod providers;

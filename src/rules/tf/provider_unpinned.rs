@@ -3,9 +3,11 @@
 use std::collections::HashSet;
 
 use super::{module, name_span};
-use crate::api::{Cx, Finding, Rule};
+use crate::api::{Cx, Finding, Fix, Rule};
 use crate::rule;
-use crate::source::terraform::{Block, ExprKind, TfFile};
+use crate::rules::support::edit::{line_end, line_start, newline};
+use crate::rules::support::providers;
+use crate::source::terraform::{Attribute, Block, ExprKind, TfFile};
 
 pub static RULE: Rule = rule!("tf/provider-unpinned")
     .summary("a Terraform provider or module without a version constraint or git ref")
@@ -74,13 +76,17 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
                         _ => None,
                     }
                     .unwrap_or_default();
-                    out.push(cx.finding(
+                    let f = cx.finding(
                         a.key_span,
                         format!(
                             "provider \"{}\"{source} has no version constraint: add version = \"~> X.Y\" with the major and minor version you tested",
                             a.key
                         ),
-                    ));
+                    );
+                    out.push(match version_fix(cx, a) {
+                        Some(fix) => f.fix(fix),
+                        None => f,
+                    });
                 }
             }
         }
@@ -141,4 +147,41 @@ fn module_source(cx: &Cx<'_>, b: &Block, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Add `version = "~> <major>.0"` to a `required_providers` entry: the major version the
+/// module's `.terraform.lock.hcl` holds, else the newest one known (support/providers.rs).
+/// Unsafe: it may hold the provider below a version the configuration needs, or on an old
+/// major the lock file has moved past.
+fn version_fix(cx: &Cx<'_>, a: &Attribute) -> Option<Fix> {
+    let ExprKind::Object(items) = &a.value.kind else {
+        return None;
+    };
+    let source = items
+        .iter()
+        .find(|(k, _)| k.name == "source")
+        .and_then(|(_, v)| v.as_str())
+        .map_or_else(|| format!("hashicorp/{}", a.key), str::to_string);
+    let lock = cx
+        .path()
+        .parent()
+        .and_then(|d| cx.project().read_text(&d.join(".terraform.lock.hcl")));
+    let constraint = providers::constraint(lock.as_deref(), &source)?;
+    let text = cx.text();
+    let (first_key, _) = items.first()?;
+    let (_, last) = items.last()?;
+    let multiline = text
+        .get(a.value.span.start..a.value.span.end)?
+        .contains('\n');
+    let fix = Fix::unsafe_(format!("pin {source} to {constraint}"));
+    Some(if multiline {
+        let key_at = first_key.span.start;
+        let pad = " ".repeat(key_at - line_start(text, key_at));
+        fix.insert(
+            line_end(text, last.span.end),
+            format!("{}{pad}version = \"{constraint}\"", newline(text)),
+        )
+    } else {
+        fix.insert(last.span.end, format!(", version = \"{constraint}\""))
+    })
 }

@@ -67,7 +67,7 @@ pub fn check(expr: &str) -> Result<(), CronError> {
     }
     let mut fields = Vec::new();
     let mut i = 0;
-    for part in expr.split(|c: char| c == ' ' || c == '\t') {
+    for part in expr.split([' ', '\t']) {
         if !part.is_empty() {
             fields.push((i, part));
         }
