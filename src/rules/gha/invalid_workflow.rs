@@ -453,7 +453,8 @@ impl W<'_, '_> {
         for (k, v, _) in self.mapping(ev, &schema::WORKFLOW_CALL, ek.span(), "`workflow_call`") {
             match k.as_str() {
                 Some("inputs") => {
-                    self.named_maps(v, &schema::CALL_INPUT, "workflow_call input", false)
+                    self.named_maps(v, &schema::CALL_INPUT, "workflow_call input", false);
+                    self.required_with_default(v, "workflow_call");
                 }
                 Some("secrets") => {
                     self.named_maps(v, &schema::CALL_SECRET, "workflow_call secret", true)
@@ -503,6 +504,25 @@ impl W<'_, '_> {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Reusable-workflow inputs that are `required: true` and have a `default`: every caller
+    /// must pass the input, so the default is never used (GitHub accepts it; it runs, but not
+    /// as written). Not for `workflow_dispatch`, where the default pre-fills the form and
+    /// `required` only forbids clearing it (GitHub's own example does both).
+    fn required_with_default(&mut self, inputs: Yaml<'_>, event: &str) {
+        for (ik, iv) in inputs.entries() {
+            let required = iv
+                .get("required")
+                .is_some_and(|r| r.as_bool() == Some(true));
+            if let (true, Some(d)) = (required, iv.key("default")) {
+                let name = ik.as_str().unwrap_or("?");
+                self.warn(
+                    d.span(),
+                    format!("{event} input \"{name}\" is required and has a `default`: a required input is always given, so the default is never used; drop `required: true` or the default"),
+                );
             }
         }
     }
