@@ -6,8 +6,9 @@ Reads actionlint's JSON per repository (`actionlint -shellcheck= -pyflakes= -for
 /work/realworld-out/actionlint/<owner>+<name>.json) and plumb's JSON per repository
 (scripts/realworld.sh writes it to $RESULTS/<owner>+<name>.json), keeps the workflow files
 actionlint was given (/work/realworld-out/files/<repo>.workflows), and matches findings by
-file and line: an actionlint error and a plumb `gha/*` finding on the same line count as both
-tools reporting it. plumb should be run on the same files, all `gha/*` rules, with a config
+file and line: an actionlint error and a finding of plumb's correctness rules (and
+gha/unknown-needs, gha/deprecated-action) on the same line count as both tools reporting it.
+plumb should be run on the same files, all `gha/*` rules, with a config
 that reads every given file as a workflow (`kinds: {"**/*.yml": workflow, "**/*.yaml":
 workflow}`): templates and test data are not workflows to plumb by default.
 
@@ -65,7 +66,6 @@ def main():
             f = os.path.normpath(x["file"])
             if x["rule"] in RULES and f in files:
                 pl[x["rule"]].append((repo, f, x["start"]["line"], x["severity"], x["message"]))
-            if x["rule"].startswith("gha/") and f in files:
                 pl_lines.add((repo, f, x["start"]["line"]))
 
     print(f"workflow files: {files_total}\n")
