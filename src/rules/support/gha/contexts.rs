@@ -1,7 +1,8 @@
-//! The typed contexts of GitHub Actions expressions, where each may be used, and the
-//! functions, from GitHub's "Contexts reference" (docs.github.com/actions/reference/
-//! workflows-and-actions/contexts, taken 2026-08) and "Evaluate expressions"
-//! (.../expressions). Composite action rules come from the runner's action schema
+//! The typed contexts of GitHub Actions expressions and the functions, from GitHub's
+//! "Contexts reference" (docs.github.com/actions/reference/workflows-and-actions/contexts,
+//! taken 2026-08) and "Evaluate expressions" (.../expressions). Where each context may be
+//! used is the generated table of [`super::availability`], plus the composite-action keys
+//! here ([`COMPOSITE`]). Composite action rules come from the runner's action schema
 //! (actions/runner `src/Runner.Worker/action_yaml.json`) and the composite-actions ADR
 //! ("The secrets context will not be available to composite actions").
 
@@ -238,8 +239,6 @@ pub struct Row {
     pub source: &'static str,
 }
 
-const AVAIL: &str =
-    "https://docs.github.com/actions/reference/workflows-and-actions/contexts#context-availability";
 const RUNNER_SCHEMA: &str = "actions/runner src/Runner.Worker/action_yaml.json; contexts reference: \"The secrets context is not available for composite actions\"";
 
 const STATUS: &[&str] = &["always", "cancelled", "success", "failure"];
@@ -260,212 +259,15 @@ const fn row(
     }
 }
 
-const STEP_CTX: &[&str] = &[
-    "github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "secrets", "steps",
-    "inputs",
-];
 const COMPOSITE_CTX: &[&str] = &[
     "github", "inputs", "strategy", "matrix", "steps", "job", "runner", "env", "vars",
 ];
 
-/// The "Context availability" table, one row per key, and the composite-action keys.
-/// A key with no row (`jobs.<job_id>.steps.shell`, `defaults.run` of the workflow) is not
-/// restricted here.
-pub static AVAILABILITY: &[Row] = &[
-    row("run-name", &["github", "inputs", "vars"], &[], AVAIL),
-    row("concurrency", &["github", "inputs", "vars"], &[], AVAIL),
-    row("env", &["github", "secrets", "inputs", "vars"], &[], AVAIL),
-    row(
-        "jobs.<job_id>.concurrency",
-        &["github", "needs", "strategy", "matrix", "inputs", "vars"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.container",
-        &["github", "needs", "strategy", "matrix", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.container.credentials",
-        &[
-            "github", "needs", "strategy", "matrix", "env", "vars", "secrets", "inputs",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.container.env.<env_id>",
-        &[
-            "github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "secrets",
-            "inputs",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.container.image",
-        &["github", "needs", "strategy", "matrix", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.continue-on-error",
-        &["github", "needs", "strategy", "vars", "matrix", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.defaults.run",
-        &[
-            "github", "needs", "strategy", "matrix", "env", "vars", "inputs",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.env",
-        &[
-            "github", "needs", "strategy", "matrix", "vars", "secrets", "inputs",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.environment",
-        &["github", "needs", "strategy", "matrix", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.environment.url",
-        &[
-            "github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps",
-            "inputs",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.if",
-        &["github", "needs", "vars", "inputs"],
-        STATUS,
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.name",
-        &["github", "needs", "strategy", "matrix", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.outputs.<output_id>",
-        &[
-            "github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "secrets",
-            "steps", "inputs",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.runs-on",
-        &["github", "needs", "strategy", "matrix", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.secrets.<secrets_id>",
-        &[
-            "github", "needs", "strategy", "matrix", "secrets", "inputs", "vars",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.services",
-        &["github", "needs", "strategy", "matrix", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.services.<service_id>.credentials",
-        &[
-            "github", "needs", "strategy", "matrix", "env", "vars", "secrets", "inputs",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.services.<service_id>.env.<env_id>",
-        &[
-            "github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "secrets",
-            "inputs",
-        ],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.steps.continue-on-error",
-        STEP_CTX,
-        STEP_FN,
-        AVAIL,
-    ),
-    row("jobs.<job_id>.steps.env", STEP_CTX, STEP_FN, AVAIL),
-    row(
-        "jobs.<job_id>.steps.if",
-        &[
-            "github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps",
-            "inputs",
-        ],
-        STEP_IF_FN,
-        AVAIL,
-    ),
-    row("jobs.<job_id>.steps.name", STEP_CTX, STEP_FN, AVAIL),
-    row("jobs.<job_id>.steps.run", STEP_CTX, STEP_FN, AVAIL),
-    row(
-        "jobs.<job_id>.steps.timeout-minutes",
-        STEP_CTX,
-        STEP_FN,
-        AVAIL,
-    ),
-    row("jobs.<job_id>.steps.with", STEP_CTX, STEP_FN, AVAIL),
-    row(
-        "jobs.<job_id>.steps.working-directory",
-        STEP_CTX,
-        STEP_FN,
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.strategy",
-        &["github", "needs", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.timeout-minutes",
-        &["github", "needs", "strategy", "matrix", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "jobs.<job_id>.with.<with_id>",
-        &["github", "needs", "strategy", "matrix", "inputs", "vars"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "on.workflow_call.inputs.<inputs_id>.default",
-        &["github", "inputs", "vars"],
-        &[],
-        AVAIL,
-    ),
-    row(
-        "on.workflow_call.outputs.<output_id>.value",
-        &["github", "jobs", "vars", "inputs"],
-        &[],
-        AVAIL,
-    ),
+/// The keys of a composite action's metadata, which the contexts reference does not list.
+/// The workflow keys are the generated table [`super::availability::DOCS`] (a key with no
+/// row, such as `jobs.<job_id>.steps.shell` or the workflow's `defaults.run`, is not
+/// restricted here).
+pub static COMPOSITE: &[Row] = &[
     // composite actions: no secrets, no needs (the runner's action schema)
     row("runs.steps.if", COMPOSITE_CTX, STEP_IF_FN, RUNNER_SCHEMA),
     row("runs.steps", COMPOSITE_CTX, STEP_FN, RUNNER_SCHEMA),
@@ -479,11 +281,17 @@ pub static AVAILABILITY: &[Row] = &[
     row("runs.post-if", COMPOSITE_CTX, STATUS, RUNNER_SCHEMA),
 ];
 
-/// The row for a key, by its notation in [`AVAILABILITY`] (a hash lookup: rules ask for
-/// rows per value).
+/// The row for a key, by its notation in the documentation's table or [`COMPOSITE`] (a hash
+/// lookup: rules ask for rows per value).
 pub fn availability(key: &str) -> Option<&'static Row> {
     static INDEX: LazyLock<std::collections::HashMap<&'static str, &'static Row>> =
-        LazyLock::new(|| AVAILABILITY.iter().map(|r| (r.key, r)).collect());
+        LazyLock::new(|| {
+            super::availability::DOCS
+                .iter()
+                .chain(COMPOSITE)
+                .map(|r| (r.key, r))
+                .collect()
+        });
     INDEX.get(key).copied()
 }
 
