@@ -34,6 +34,7 @@ fn options(dir: &Path, select: &str) -> CheckOptions {
         no_ignore: false,
         exclude: Vec::new(),
         max_file_size: 10 * 1024 * 1024,
+        config_file: None,
         no_inline_ignores: false,
     }
 }

@@ -1,10 +1,13 @@
 //! Paths -> files to check, with their kind. Directories are walked honouring `.gitignore`
-//! (the `ignore` crate, which also detects symlink loops); `.github/` is always walked;
-//! files named on the command line are always checked.
+//! and `.ignore` (read here, capped, compiled with the `ignore` crate's matcher); `.github/`
+//! is always walked; symlinks are not followed out of the walked directory; files named on
+//! the command line are always checked; a file reached by two names is checked once.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::config::Config;
 use crate::paths::rel_path;
@@ -16,8 +19,11 @@ use crate::source::Kind;
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub path: PathBuf,
+    /// The display path ([`crate::paths::display`]): distinct files, distinct names.
     pub rel: String,
     pub kind: Option<Kind>,
+    /// The real path: files are told apart by it.
+    pub canonical: PathBuf,
 }
 
 #[derive(Debug, Default)]
@@ -182,19 +188,44 @@ pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
 
 /// The kind of a YAML file of no known name, from its text: `Ok(Some(K8s))` for manifests,
 /// `Ok(None)` for other YAML, `Err(notice)` for a Helm template, which plumb leaves alone.
-pub fn classify(rel: &str, text: &str) -> Result<Option<Kind>, Notice> {
+/// A template is a manifest holding `{{` inside a chart (`in_chart`: under a `templates/`
+/// directory next to a `Chart.yaml`); elsewhere a `{{` (in a comment, a string) does not
+/// make a file a template: it is checked, and only if it then fails to parse is it taken for
+/// one ([`template_notice`]).
+pub fn classify(rel: &str, text: &str, in_chart: bool) -> Result<Option<Kind>, Notice> {
     match sniff(rel, text) {
-        Some(_) if is_helm_template(text) => Err(Notice {
+        Some(_) if in_chart && is_helm_template(text) => Err(Notice {
             file: rel.to_string(),
-            message: "Helm template (holds `{{`): skipped; check the rendered output with `helm template | plumb check -`".into(),
+            message: "Helm template (holds `{{` in a chart's templates/): skipped; check the rendered output with `helm template | plumb check -`".into(),
         }),
         k => Ok(k),
     }
 }
 
-/// Whether a manifest is a Helm template that plumb leaves alone.
+/// Whether a manifest holds template markers.
 pub fn is_helm_template(text: &str) -> bool {
     text.contains("{{")
+}
+
+/// The notice for a manifest outside a chart that holds `{{` and does not parse as YAML:
+/// a template plumb cannot read.
+pub fn template_notice(rel: &str) -> Notice {
+    Notice {
+        file: rel.to_string(),
+        message: "holds `{{` and does not parse as YAML: taken for a template and skipped; check the rendered output with `helm template | plumb check -`".into(),
+    }
+}
+
+/// Whether `path` sits under a `templates/` directory whose parent holds a `Chart.yaml`
+/// (a Helm chart).
+pub fn in_helm_chart(path: &Path) -> bool {
+    let abs = crate::paths::absolute(path);
+    abs.ancestors().skip(1).any(|dir| {
+        dir.file_name().is_some_and(|n| n == "templates")
+            && dir.parent().is_some_and(|chart| {
+                chart.join("Chart.yaml").is_file() || chart.join("Chart.yml").is_file()
+            })
+    })
 }
 
 fn excludes(patterns: &[String]) -> GlobSet {
@@ -218,7 +249,247 @@ pub fn is_excluded(rel: &str, patterns: &[String]) -> bool {
     !patterns.is_empty() && excludes(patterns).is_match(rel)
 }
 
-/// Walk `paths` and return what to check.
+use crate::config::CONFIG_NAMES;
+
+/// Directories never walked into.
+const SKIPPED_DIRS: [&str; 3] = [".git", "node_modules", ".terraform"];
+
+/// An ignore file larger than this is not read (a notice says so).
+pub const MAX_IGNORE_FILE_BYTES: u64 = 1 << 20;
+/// Patterns read from one ignore file; the rest are not used (a notice says so).
+pub const MAX_IGNORE_PATTERNS: usize = 10_000;
+/// Patterns read from all ignore files of a run together.
+pub const MAX_IGNORE_PATTERNS_TOTAL: usize = 20_000;
+
+/// One directory's ignore files, compiled.
+#[derive(Default)]
+struct DirIgnores {
+    /// `.ignore` (ripgrep's: it wins over `.gitignore` at any depth).
+    ignore: Option<Gitignore>,
+    gitignore: Option<Gitignore>,
+}
+
+/// `.gitignore` and `.ignore` files read as the walk meets them, each capped in size and
+/// pattern count (a hostile ignore file of a million patterns would otherwise take gigabytes
+/// to compile), plus `.git/info/exclude` and the user's global excludes.
+struct Ignores {
+    enabled: bool,
+    /// What git tracks, relative to the root: an ignore pattern never leaves out a tracked
+    /// file (git ignores only untracked ones), so a pull request cannot hide its own
+    /// Dockerfile behind a `.gitignore` it adds.
+    tracked: Option<Tracked>,
+    /// Ignore files above the walked directory are read up to here (the repository root).
+    root: PathBuf,
+    dirs: HashMap<PathBuf, DirIgnores>,
+    exclude: Option<Gitignore>,
+    global: Option<Gitignore>,
+    patterns: usize,
+    notices: Vec<Notice>,
+}
+
+impl Ignores {
+    fn new(enabled: bool, root: &Path) -> Ignores {
+        let root = crate::paths::absolute(root);
+        let mut me = Ignores {
+            enabled,
+            tracked: None,
+            root: root.clone(),
+            dirs: HashMap::new(),
+            exclude: None,
+            global: None,
+            patterns: 0,
+            notices: Vec::new(),
+        };
+        if enabled {
+            // (no repository, or no git: ignore files apply to every file)
+            me.tracked = Tracked::read(&root);
+            me.exclude = me.read(&root.join(".git/info/exclude"), &root);
+            let (global, _) = Gitignore::global();
+            me.global = (!global.is_empty()).then_some(global);
+        }
+        me
+    }
+
+    /// Read and compile one ignore file, within the caps.
+    fn read(&mut self, file: &Path, dir: &Path) -> Option<Gitignore> {
+        let meta = std::fs::metadata(file).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let shown = rel_path(&self.root, file);
+        if meta.len() > MAX_IGNORE_FILE_BYTES {
+            self.notices.push(Notice {
+                file: shown,
+                message: format!(
+                    "ignore file of {} bytes, over the {MAX_IGNORE_FILE_BYTES}-byte limit: not read, so the files it names are checked",
+                    meta.len()
+                ),
+            });
+            return None;
+        }
+        let bytes = std::fs::read(file).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut builder = GitignoreBuilder::new(dir);
+        let mut n = 0;
+        for line in text.lines() {
+            let pattern = line.trim_end();
+            if pattern.is_empty() || pattern.starts_with('#') {
+                continue;
+            }
+            if n >= MAX_IGNORE_PATTERNS || self.patterns >= MAX_IGNORE_PATTERNS_TOTAL {
+                self.notices.push(Notice {
+                    file: shown,
+                    message: format!(
+                        "more than {} ignore patterns: the rest are not used, so the files they name are checked",
+                        if n >= MAX_IGNORE_PATTERNS { MAX_IGNORE_PATTERNS } else { n }
+                    ),
+                });
+                break;
+            }
+            if builder.add_line(Some(file.to_path_buf()), line).is_ok() {
+                n += 1;
+                self.patterns += 1;
+            }
+        }
+        builder.build().ok().filter(|g| !g.is_empty())
+    }
+
+    /// Read a directory's ignore files, once.
+    fn load(&mut self, dir: &Path) {
+        if !self.enabled || self.dirs.contains_key(dir) {
+            return;
+        }
+        let ignore = self.read(&dir.join(".ignore"), dir);
+        let gitignore = self.read(&dir.join(".gitignore"), dir);
+        self.dirs
+            .insert(dir.to_path_buf(), DirIgnores { ignore, gitignore });
+    }
+
+    /// Whether `path` (absolute, under `top`) is ignored: `.ignore` files first, then
+    /// `.gitignore` files, deepest first, then `.git/info/exclude` and the global excludes.
+    /// Ignore files of directories above `top` count up to the repository root.
+    fn ignored(&mut self, path: &Path, is_dir: bool, top: &Path) -> bool {
+        if !self.enabled {
+            return false;
+        }
+        if let Some(t) = &self.tracked {
+            if t.holds(&self.root, path, is_dir) {
+                return false;
+            }
+        }
+        let stop = if top.starts_with(&self.root) {
+            self.root.clone()
+        } else {
+            top.to_path_buf()
+        };
+        let dirs: Vec<&Path> = path
+            .ancestors()
+            .skip(1)
+            .take_while(|d| d.starts_with(&stop))
+            .collect();
+        for d in &dirs {
+            self.load(d);
+        }
+        let pick = |g: &Option<Gitignore>| match g {
+            Some(g) => match g.matched(path, is_dir) {
+                ignore::Match::None => None,
+                m => Some(m.is_ignore()),
+            },
+            None => None,
+        };
+        for which in [0, 1] {
+            for d in &dirs {
+                let Some(ig) = self.dirs.get(*d) else {
+                    continue;
+                };
+                let m = if which == 0 {
+                    pick(&ig.ignore)
+                } else {
+                    pick(&ig.gitignore)
+                };
+                if let Some(ignored) = m {
+                    return ignored;
+                }
+            }
+        }
+        pick(&self.exclude)
+            .or_else(|| pick(&self.global))
+            .unwrap_or(false)
+    }
+}
+
+/// The files git tracks (and their directories), as raw paths relative to the repository
+/// root.
+struct Tracked {
+    files: std::collections::HashSet<Vec<u8>>,
+    dirs: std::collections::HashSet<Vec<u8>>,
+}
+
+impl Tracked {
+    /// `git ls-files` of the repository at `root` (its top level), or `None` when `root`
+    /// is not one or git cannot say.
+    fn read(root: &Path) -> Option<Tracked> {
+        if !root.join(".git").exists() {
+            return None;
+        }
+        let top = crate::git::run(root, &["rev-parse", "--show-toplevel"]).ok()?;
+        let top = String::from_utf8(top).ok()?;
+        let same = std::fs::canonicalize(top.trim_end_matches(['\n', '\r'])).ok()?
+            == std::fs::canonicalize(root).ok()?;
+        if !same {
+            return None;
+        }
+        let out = crate::git::run(root, &["ls-files", "-z", "--cached", "--full-name"]).ok()?;
+        let mut files = std::collections::HashSet::new();
+        let mut dirs = std::collections::HashSet::new();
+        for path in out.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+            let mut end = path.len();
+            while let Some(i) = path[..end].iter().rposition(|&b| b == b'/') {
+                if !dirs.insert(path[..i].to_vec()) {
+                    break;
+                }
+                end = i;
+            }
+            files.insert(path.to_vec());
+        }
+        Some(Tracked { files, dirs })
+    }
+
+    /// Whether git tracks `path` (absolute, under `root`) or, for a directory, a file in it.
+    fn holds(&self, root: &Path, path: &Path, is_dir: bool) -> bool {
+        let Ok(rel) = path.strip_prefix(root) else {
+            return false;
+        };
+        let key = rel_bytes(rel);
+        if is_dir {
+            self.dirs.contains(&key)
+        } else {
+            self.files.contains(&key)
+        }
+    }
+}
+
+/// A relative path as git lists it: raw bytes joined with `/`.
+fn rel_bytes(rel: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            out.extend_from_slice(c.as_os_str().as_bytes());
+        }
+        #[cfg(not(unix))]
+        out.extend_from_slice(c.as_os_str().to_string_lossy().as_bytes());
+    }
+    out
+}
+
+/// Walk `paths` and return what to check. `config_file` is the config in use: any other
+/// `.plumb.yml` met is reported as not read (one config per run).
+#[allow(clippy::too_many_arguments)]
 pub fn discover(
     paths: &[PathBuf],
     root: &Path,
@@ -226,16 +497,26 @@ pub fn discover(
     cli_exclude: &[String],
     no_ignore: bool,
     max_file_size: u64,
+    config_file: Option<&Path>,
 ) -> Discovery {
     let mut out = Discovery::default();
     let mut patterns = config.exclude.clone();
     patterns.extend(cli_exclude.iter().cloned());
-    let exclude = excludes(&patterns);
+    let mut walk = Walk {
+        root,
+        config,
+        exclude: excludes(&patterns),
+        max_file_size,
+        ignores: Ignores::new(!no_ignore, root),
+        config_file: config_file.and_then(|p| std::fs::canonicalize(p).ok()),
+        configs_seen: Vec::new(),
+        out: &mut out,
+    };
     for path in paths {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
-                out.errors.push(ToolError {
+                walk.out.errors.push(ToolError {
                     file: Some(rel_path(root, path)),
                     position: None,
                     message: format!("cannot read: {e}"),
@@ -244,38 +525,53 @@ pub fn discover(
             }
         };
         if meta.is_dir() {
-            walk(
-                path,
-                root,
-                config,
-                &exclude,
-                no_ignore,
-                max_file_size,
-                &mut out,
-            );
+            walk.dir(path);
         } else {
             // named explicitly: always checked (pre-commit passes files this way)
             let rel = rel_path(root, path);
             if !meta.is_file() {
-                out.notices.push(Notice {
+                walk.out.notices.push(Notice {
                     file: rel,
                     message: "not a regular file: skipped".into(),
                 });
                 continue;
             }
             if meta.len() > max_file_size {
-                out.notices.push(too_large(rel, meta.len(), max_file_size));
+                walk.out
+                    .notices
+                    .push(too_large(rel, meta.len(), max_file_size));
                 continue;
             }
-            out.candidates.push(Candidate {
+            walk.nested_configs_above(path);
+            let canonical =
+                std::fs::canonicalize(path).unwrap_or_else(|_| crate::paths::absolute(path));
+            walk.out.candidates.push(Candidate {
                 kind: kind_of(&rel, config),
                 path: path.clone(),
                 rel,
+                canonical,
             });
         }
     }
+    let Walk {
+        ignores,
+        mut configs_seen,
+        ..
+    } = walk;
+    out.notices.extend(ignores.notices);
+    configs_seen.sort();
+    configs_seen.dedup();
+    for rel in configs_seen {
+        out.notices.push(Notice {
+            file: rel,
+            message: "config not read: plumb reads one config per run, the repository root's `.plumb.yml` or the one given with --config".into(),
+        });
+    }
+    // one candidate per real file, whatever names led to it (`/abs/x` and `../x`, a link
+    // and its target): the first in display order
     out.candidates.sort_by(|a, b| a.rel.cmp(&b.rel));
-    out.candidates.dedup_by(|a, b| a.rel == b.rel);
+    let mut seen = std::collections::HashSet::new();
+    out.candidates.retain(|c| seen.insert(c.canonical.clone()));
     out
 }
 
@@ -286,150 +582,191 @@ fn too_large(rel: String, len: u64, max: u64) -> Notice {
     }
 }
 
-fn walk(
-    dir: &Path,
-    root: &Path,
-    config: &Config,
-    exclude: &GlobSet,
-    no_ignore: bool,
+/// One discovery's state.
+struct Walk<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    exclude: GlobSet,
     max_file_size: u64,
-    out: &mut Discovery,
-) {
-    let canon_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let mut builder = ignore::WalkBuilder::new(dir);
-    builder
-        .hidden(false)
-        .follow_links(true)
-        .git_ignore(!no_ignore)
-        .git_global(!no_ignore)
-        .git_exclude(!no_ignore)
-        .ignore(!no_ignore)
-        .parents(!no_ignore)
-        .require_git(false)
-        .filter_entry(|e| {
-            let name = e.file_name();
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && (name == ".git" || name == "node_modules" || name == ".terraform"))
-        });
-    let mut walked_github = false;
-    for entry in builder.build() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let msg = e.to_string();
-                if msg.contains("loop") {
-                    out.notices.push(Notice {
-                        file: rel_path(root, dir),
-                        message: format!("symlink loop not followed: {msg}"),
-                    });
-                } else {
-                    out.errors.push(ToolError {
-                        file: None,
-                        position: None,
-                        message: msg,
-                    });
-                }
-                continue;
-            }
-        };
-        let path = entry.path();
-        if entry.file_type().is_some_and(|t| t.is_dir()) {
-            if path.file_name().is_some_and(|n| n == ".github") {
-                walked_github = true;
-            }
-            continue;
-        }
-        consider(
-            path,
-            root,
-            &canon_dir,
-            entry.path_is_symlink(),
-            config,
-            exclude,
-            max_file_size,
-            out,
-        );
-    }
-    // `.github/` is always checked, even when a .gitignore says otherwise
-    let github = dir.join(".github");
-    if !walked_github && github.is_dir() {
-        for entry in ignore::WalkBuilder::new(&github)
-            .standard_filters(false)
-            .follow_links(false)
-            .build()
-            .flatten()
-        {
-            if entry.file_type().is_some_and(|t| t.is_file()) {
-                consider(
-                    entry.path(),
-                    root,
-                    &canon_dir,
-                    false,
-                    config,
-                    exclude,
-                    max_file_size,
-                    out,
-                );
-            }
-        }
-    }
+    ignores: Ignores,
+    /// The canonical path of the config in use.
+    config_file: Option<PathBuf>,
+    /// Other config files met (display paths).
+    configs_seen: Vec<String>,
+    out: &'a mut Discovery,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn consider(
-    path: &Path,
-    root: &Path,
-    canon_dir: &Path,
-    is_symlink: bool,
-    config: &Config,
-    exclude: &GlobSet,
-    max_file_size: u64,
-    out: &mut Discovery,
-) {
-    let rel = rel_path(root, path);
-    if exclude.is_match(&rel) || !interesting(&rel, config) {
-        return;
+impl Walk<'_> {
+    /// A config file met while walking or above a named file: noted when it is not the one
+    /// in use.
+    fn config_met(&mut self, path: &Path) {
+        let canonical = std::fs::canonicalize(path).ok();
+        if canonical.is_some() && canonical != self.config_file {
+            self.configs_seen.push(rel_path(self.root, path));
+        }
     }
-    if is_symlink {
-        // not followed out of the scanned root
-        match std::fs::canonicalize(path) {
-            Ok(target) if target.starts_with(canon_dir) => {}
-            _ => {
-                out.notices.push(Notice {
-                    file: rel,
-                    message: "symlink points outside the scanned directory: not followed".into(),
+
+    /// Configs between a named file and the repository root.
+    fn nested_configs_above(&mut self, file: &Path) {
+        let abs = crate::paths::absolute(file);
+        let root = crate::paths::absolute(self.root);
+        for dir in abs.ancestors().skip(1) {
+            if !dir.starts_with(&root) {
+                break;
+            }
+            for name in CONFIG_NAMES {
+                let p = dir.join(name);
+                if p.is_file() {
+                    self.config_met(&p);
+                }
+            }
+        }
+    }
+
+    /// Walk a directory: ignore files honoured, `.github/` always walked, symlinked
+    /// directories entered only when their real path is inside the walked directory, each
+    /// real directory entered once (so a link loop ends).
+    fn dir(&mut self, top: &Path) {
+        let top_abs = crate::paths::absolute(top);
+        let canon_top = match std::fs::canonicalize(top) {
+            Ok(c) => c,
+            Err(e) => {
+                self.out.errors.push(ToolError {
+                    file: Some(rel_path(self.root, top)),
+                    position: None,
+                    message: format!("cannot read directory: {e}"),
                 });
                 return;
             }
+        };
+        let mut entered: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+        // (path as walked, its real path, exempt from ignore files: inside `.github/`)
+        let mut stack = vec![(top_abs.clone(), canon_top.clone(), false)];
+        while let Some((dir, canon, exempt)) = stack.pop() {
+            if !entered.insert(canon.clone()) {
+                self.out.notices.push(Notice {
+                    file: rel_path(self.root, &dir),
+                    message: "directory already walked (a symlink loop or a second link to it): not walked again".into(),
+                });
+                continue;
+            }
+            let read = match std::fs::read_dir(&dir) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.out.errors.push(ToolError {
+                        file: Some(rel_path(self.root, &dir)),
+                        position: None,
+                        message: format!("cannot read directory: {e}"),
+                    });
+                    continue;
+                }
+            };
+            let mut entries: Vec<(std::ffi::OsString, std::fs::FileType)> = read
+                .filter_map(Result::ok)
+                .filter_map(|e| Some((e.file_name(), e.file_type().ok()?)))
+                .collect();
+            entries.sort_by(|a, b| b.0.cmp(&a.0));
+            for (name, ft) in entries {
+                let path = dir.join(&name);
+                let rel = rel_path(self.root, &path);
+                let link = ft.is_symlink();
+                let is_dir = if link {
+                    std::fs::metadata(&path).is_ok_and(|m| m.is_dir())
+                } else {
+                    ft.is_dir()
+                };
+                if is_dir {
+                    if SKIPPED_DIRS.iter().any(|s| name == *s) || self.excluded_dir(&rel) {
+                        continue;
+                    }
+                    let github = dir == top_abs && name == ".github";
+                    if !exempt && !github && self.ignores.ignored(&path, true, &top_abs) {
+                        continue;
+                    }
+                    let real = if link {
+                        match std::fs::canonicalize(&path) {
+                            Ok(r) if r.starts_with(&canon_top) => r,
+                            _ => {
+                                self.out.notices.push(Notice {
+                                    file: rel,
+                                    message: "symlink to a directory outside the scanned directory: not followed".into(),
+                                });
+                                continue;
+                            }
+                        }
+                    } else {
+                        canon.join(&name)
+                    };
+                    stack.push((path, real, exempt || github));
+                    continue;
+                }
+                if CONFIG_NAMES.iter().any(|c| name == *c) {
+                    self.config_met(&path);
+                }
+                if !exempt && self.ignores.ignored(&path, false, &top_abs) {
+                    continue;
+                }
+                let real = if link { None } else { Some(canon.join(&name)) };
+                self.file(&path, rel, real, &canon_top);
+            }
         }
     }
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            out.errors.push(ToolError {
-                file: Some(rel),
-                position: None,
-                message: format!("cannot read: {e}"),
+
+    fn excluded_dir(&self, rel: &str) -> bool {
+        self.exclude.is_match(rel)
+    }
+
+    /// A file met by the walk (`real`: its real path, `None` for a symlink).
+    fn file(&mut self, path: &Path, rel: String, real: Option<PathBuf>, canon_top: &Path) {
+        if self.exclude.is_match(&rel) || !interesting(&rel, self.config) {
+            return;
+        }
+        let canonical = match real {
+            Some(r) => r,
+            // a link is not followed out of the walked directory
+            None => match std::fs::canonicalize(path) {
+                Ok(target) if target.starts_with(canon_top) => target,
+                _ => {
+                    self.out.notices.push(Notice {
+                        file: rel,
+                        message: "symlink points outside the scanned directory: not followed"
+                            .into(),
+                    });
+                    return;
+                }
+            },
+        };
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                self.out.errors.push(ToolError {
+                    file: Some(rel),
+                    position: None,
+                    message: format!("cannot read: {e}"),
+                });
+                return;
+            }
+        };
+        if !meta.is_file() {
+            self.out.notices.push(Notice {
+                file: rel,
+                message: "not a regular file: skipped".into(),
             });
             return;
         }
-    };
-    if !meta.is_file() {
-        out.notices.push(Notice {
-            file: rel,
-            message: "not a regular file: skipped".into(),
+        if meta.len() > self.max_file_size {
+            self.out
+                .notices
+                .push(too_large(rel, meta.len(), self.max_file_size));
+            return;
+        }
+        self.out.candidates.push(Candidate {
+            kind: kind_of(&rel, self.config),
+            path: path.to_path_buf(),
+            rel,
+            canonical,
         });
-        return;
     }
-    if meta.len() > max_file_size {
-        out.notices.push(too_large(rel, meta.len(), max_file_size));
-        return;
-    }
-    out.candidates.push(Candidate {
-        kind: kind_of(&rel, config),
-        path: path.to_path_buf(),
-        rel,
-    });
 }
 
 #[cfg(test)]

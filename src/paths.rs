@@ -46,6 +46,7 @@ pub fn absolute(path: &Path) -> PathBuf {
 
 /// `path` relative to `root` with `/` separators: GitHub needs every uri relative to the
 /// repository root, whatever directory was scanned. Paths outside the root stay as given.
+/// The result is a display name ([`display`]): distinct files get distinct names.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let abs = absolute(path);
     let root_abs = absolute(root);
@@ -61,8 +62,92 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
             }
         }
     };
-    let s = shown.to_string_lossy().replace('\\', "/");
+    let s = display(&shown);
     if s.is_empty() { ".".into() } else { s }
+}
+
+/// A path as plumb shows it: components joined with `/`, and every byte or character that
+/// could mislead a reader or a log parser escaped: `\` for a backslash (a file name on Unix
+/// may hold one; shown raw, `deploy\app.yaml` would pass for `deploy/app.yaml`), `\xNN`
+/// for bytes that are not UTF-8 and for control characters, `\u{NNNN}` for C1 controls
+/// and for the characters that reorder text (bidi overrides and isolates). Since the
+/// backslash itself is escaped, two different paths never get one display name.
+pub fn display(path: &Path) -> String {
+    let mut out = String::new();
+    for (i, c) in path.components().enumerate() {
+        if i > 0 && !out.ends_with('/') {
+            out.push('/');
+        }
+        match c {
+            Component::RootDir => out.push('/'),
+            other => escape_component(other.as_os_str(), &mut out),
+        }
+    }
+    out
+}
+
+/// The display name of a path given as raw bytes with `/` separators (as git lists them).
+pub fn display_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    escape_bytes(bytes, &mut out);
+    out
+}
+
+#[cfg(unix)]
+fn escape_component(name: &std::ffi::OsStr, out: &mut String) {
+    use std::os::unix::ffi::OsStrExt;
+    escape_bytes(name.as_bytes(), out);
+}
+
+#[cfg(not(unix))]
+fn escape_component(name: &std::ffi::OsStr, out: &mut String) {
+    escape_str(&name.to_string_lossy(), out);
+}
+
+fn escape_bytes(mut bytes: &[u8], out: &mut String) {
+    while !bytes.is_empty() {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                escape_str(s, out);
+                return;
+            }
+            Err(e) => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                escape_str(std::str::from_utf8(good).unwrap_or_default(), out);
+                let bad = e.error_len().unwrap_or(rest.len()).max(1);
+                for b in &rest[..bad] {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+                bytes = &rest[bad..];
+            }
+        }
+    }
+}
+
+fn escape_str(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if is_misleading(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+}
+
+/// C1 controls and the characters that reorder or hide text in a terminal or a web page:
+/// bidi embeddings, overrides and isolates, the directional marks, zero-width joiners and
+/// the byte-order mark inside a name.
+pub fn is_misleading(c: char) -> bool {
+    matches!(c,
+        '\u{80}'..='\u{9f}'
+        | '\u{061c}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2069}'
+        | '\u{feff}')
 }
 
 #[cfg(test)]
@@ -87,5 +172,28 @@ mod tests {
         let root = std::env::temp_dir();
         assert_eq!(rel_path(&root, &root.join("a").join("b.yml")), "a/b.yml");
         assert_eq!(rel_path(&root, &root), ".");
+    }
+
+    #[test]
+    fn display_names_are_escaped_and_distinct() {
+        assert_eq!(display(Path::new("a/b.yml")), "a/b.yml");
+        assert_eq!(display(Path::new("deploy\\app.yaml")), "deploy\\\\app.yaml");
+        assert_eq!(display(Path::new("a\nb\u{1b}[2J")), "a\\x0ab\\x1b[2J");
+        assert_eq!(display(Path::new("x\u{202e}lmy.yml")), "x\\u{202e}lmy.yml");
+        assert_eq!(
+            display_bytes(b"caf\xc3\xa9/\xff.yml"),
+            "caf\u{e9}/\\xff.yml"
+        );
+        // an invalid byte and its U+FFFD spelling stay apart
+        assert_ne!(
+            display_bytes(b"a\xff.yml"),
+            display_bytes("a\u{fffd}.yml".as_bytes())
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = Path::new(std::ffi::OsStr::from_bytes(b"d/\xff.yml"));
+            assert_eq!(display(p), "d/\\xff.yml");
+        }
     }
 }

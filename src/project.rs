@@ -48,6 +48,9 @@ pub struct LoadError {
     /// Whether the file could not be checked (a syntax error), or only part of it is
     /// suspect (a duplicate key).
     pub fatal: bool,
+    /// Spans of words the message does not quote (they could be secrets): masked wherever
+    /// the file is shown.
+    pub hidden: Vec<Span>,
     /// For a duplicate key (a finding of its own, not a parse error): where the same key is
     /// written before.
     pub duplicate_of: Option<Span>,
@@ -78,6 +81,7 @@ impl ParsedFile {
                     span: Span::empty(at),
                     message: "file is not valid UTF-8: not checked".to_string(),
                     fatal: true,
+                    hidden: Vec::new(),
                     duplicate_of: None,
                 });
                 (text, false)
@@ -89,6 +93,7 @@ impl ParsedFile {
                     span: Span::empty(at),
                     message: "file holds a NUL byte and looks binary: not checked".to_string(),
                     fatal: true,
+                    hidden: Vec::new(),
                     duplicate_of: None,
                 });
                 false
@@ -107,6 +112,7 @@ impl ParsedFile {
                         span: e.span,
                         message: e.message.clone(),
                         fatal: true,
+                        hidden: e.hidden.clone(),
                         duplicate_of: None,
                     }));
                     Model::Dockerfile(d)
@@ -118,6 +124,7 @@ impl ParsedFile {
                             span: e.span,
                             message: e.message,
                             fatal: true,
+                            hidden: Vec::new(),
                             duplicate_of: None,
                         });
                         Model::Terraform(None)
@@ -129,6 +136,7 @@ impl ParsedFile {
                         span: e.span,
                         message: e.message.clone(),
                         fatal: e.fatal,
+                        hidden: e.hidden.clone(),
                         duplicate_of: e.duplicate_of,
                     }));
                     Model::Yaml(y)
@@ -427,6 +435,23 @@ impl<'a> TfDirs<'a> {
             })
             .collect();
         TfDirs { dirs }
+    }
+
+    /// The directories (display paths, sorted) whose module answered `Unknown` for a value
+    /// past the evaluation limits.
+    pub fn limited(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .dirs
+            .values()
+            .filter(|d| d.module.hit_limits())
+            .filter_map(|d| d.files.first())
+            .map(|f| match f.src.rel.rsplit_once('/') {
+                Some((dir, _)) => dir.to_string(),
+                None => ".".to_string(),
+            })
+            .collect();
+        out.sort();
+        out
     }
 
     /// The module `file` belongs to, with variable defaults and locals resolvable across

@@ -91,6 +91,8 @@ pub struct Report {
     /// Findings inline suppressions silenced: never shown or gated on, kept for the audit
     /// trail.
     pub suppressed: Vec<SuppressedFinding>,
+    /// The config file the run used (display path), `None` for the defaults.
+    pub config: Option<String>,
 }
 
 /// A finding an inline suppression silenced, with the suppression's reason and place.

@@ -227,6 +227,7 @@ fn list_files_shows_kinds() {
         "k8s/kustomization.yaml",
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
     );
+    write(dir.path(), "chart/Chart.yaml", "name: app\n");
     write(
         dir.path(),
         "chart/templates/d.yaml",
@@ -300,6 +301,7 @@ fn file_kinds_follow_where_github_and_docker_look() {
 #[test]
 fn helm_templates_are_skipped_with_a_notice() {
     let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "chart/Chart.yaml", "name: app\n");
     write(
         dir.path(),
         "chart/templates/d.yaml",
@@ -543,6 +545,7 @@ fn related_locations_in_unchecked_files_resolve_from_their_text() {
 #[test]
 fn helm_template_on_stdin_is_skipped_too() {
     let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Chart.yaml", "name: app\n");
     let out = plumb(dir.path())
         .args([
             "check",

@@ -32,6 +32,7 @@ fn options(root: &Path, paths: Vec<PathBuf>, select: &str) -> CheckOptions {
         exclude: Vec::new(),
         max_file_size: 10 * 1024 * 1024,
         no_inline_ignores: false,
+        config_file: None,
     }
 }
 

@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         no_ignore: true,
         exclude: Vec::new(),
         max_file_size: 10 << 20,
+        config_file: None,
         no_inline_ignores: false,
     });
     assert!(report.errors.is_empty(), "{:?}", report.errors);

@@ -55,6 +55,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// Spans of secret values in this file: masked in every snippet and never quoted.
     pub secrets: Vec<Span>,
+    /// Spans of secret values in other files (a variable's default that a related place
+    /// points at): masked there too.
+    pub secrets_in: Vec<(PathBuf, Span)>,
     /// Text edits in this file that remove the finding, when the rule knows them.
     pub fix: Option<Fix>,
 }
@@ -196,6 +199,7 @@ impl Finding {
             related: Vec::new(),
             help: None,
             secrets: Vec::new(),
+            secrets_in: Vec::new(),
             fix: None,
         }
     }
@@ -240,6 +244,12 @@ impl Finding {
     /// Mark a span of this file as a secret value: it is masked wherever it could show.
     pub fn secret(mut self, span: Span) -> Self {
         self.secrets.push(span);
+        self
+    }
+
+    /// Mark a span of another file as a secret value: it is masked wherever that file shows.
+    pub fn secret_in(mut self, file: PathBuf, span: Span) -> Self {
+        self.secrets_in.push((file, span));
         self
     }
 }

@@ -38,7 +38,8 @@ pub fn main() -> ExitCode {
 }
 
 /// The repository root: the nearest directory above the working directory holding `.git`,
-/// else the working directory. Output paths are relative to it.
+/// else the working directory. Output paths are relative to it, and the config is read
+/// from it.
 fn repo_root() -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut dir = cwd.as_path();
@@ -72,27 +73,18 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         paths.retain(|p| p != Path::new("-"));
     }
 
-    // config: --config, else .plumb.yml walking up from the first path
+    // one config per run: --config, else the repository root's; never one a scanned
+    // directory holds (a pull request could switch its own checks off with it)
+    let root = repo_root();
     let config_path = if args.no_config {
         None
     } else if let Some(p) = &args.config {
         Some(p.clone())
     } else {
-        let start = stdin
-            .as_ref()
-            .map(|(n, _)| n.clone())
-            .or_else(|| paths.first().cloned())
-            .unwrap_or_else(|| PathBuf::from("."));
-        let start = if start.exists() {
-            start
-        } else {
-            start.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
-        Config::discover(if start.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &start
-        })
+        crate::config::CONFIG_NAMES
+            .iter()
+            .map(|n| root.join(n))
+            .find(|p| p.is_file())
     };
     let mut config = match &config_path {
         Some(p) => Config::load(p).map_err(|e| e.to_string())?,
@@ -125,7 +117,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .map_err(|e| format!("--jobs: {e}"))?;
     }
 
-    let root = repo_root();
+    match &config_path {
+        Some(p) => eprintln!("plumb: config {}", crate::paths::display(p)),
+        None if args.no_config => eprintln!("plumb: no config (--no-config): the defaults apply"),
+        None => eprintln!(
+            "plumb: no config at the repository root ({}): the defaults apply",
+            crate::paths::display(&root)
+        ),
+    }
     if args.list_files {
         let found = crate::discover::discover(
             &paths,
@@ -134,6 +133,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             &args.exclude,
             args.no_ignore,
             args.max_file_size,
+            config_path.as_deref(),
         );
         let mut out = std::io::stdout().lock();
         for c in &found.candidates {
@@ -141,7 +141,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 Some(k) => k.name().to_string(),
                 None => {
                     let text = std::fs::read_to_string(&c.path).unwrap_or_default();
-                    match crate::discover::classify(&c.rel, &text) {
+                    let chart = crate::discover::in_helm_chart(&c.path);
+                    match crate::discover::classify(&c.rel, &text, chart) {
                         Ok(Some(k)) => k.name().to_string(),
                         Ok(None) | Err(_) => continue,
                     }
@@ -160,6 +161,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         no_ignore: args.no_ignore,
         exclude: args.exclude.clone(),
         max_file_size: args.max_file_size,
+        config_file: config_path.clone(),
         no_inline_ignores: args.no_ignores,
     };
     let fixing = args.fix || args.unsafe_fixes || args.diff;
@@ -237,7 +239,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         ));
     }
     if let Some(base) = &args.new_only_since {
-        let changes = gate::diff::changes_since(&opts.root, base)?;
+        let files: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| f.location.file.clone())
+            .collect();
+        let changes =
+            gate::diff::changes_since(&opts.root, base, files.iter().map(String::as_str))?;
         let dropped = gate::diff::keep_changed(&mut report, &changes);
         gating_notes.push(format!(
             "{dropped} findings on lines unchanged since {base} not reported"

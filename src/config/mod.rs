@@ -89,26 +89,26 @@ impl Config {
             .unwrap_or(&NONE)
     }
 
-    /// Find `.plumb.yml` walking up from `start` to the repository root (the first
-    /// directory holding `.git`), or to the file system root.
+    /// The config for a file at `start`, as `plumb check` picks it: the `.plumb.yml` at the
+    /// root of the repository holding it (the nearest ancestor with `.git`), never one in a
+    /// directory below (a pull request could switch its own checks off with it). Outside any
+    /// repository, the nearest `.plumb.yml` walking up.
     pub fn discover(start: &Path) -> Option<PathBuf> {
         let start = std::fs::canonicalize(start).ok()?;
-        let mut dir = if start.is_dir() {
+        let first = if start.is_dir() {
             start.as_path()
         } else {
             start.parent()?
         };
-        loop {
-            for name in CONFIG_NAMES {
-                let p = dir.join(name);
-                if p.is_file() {
-                    return Some(p);
-                }
-            }
-            if dir.join(".git").exists() {
-                return None;
-            }
-            dir = dir.parent()?;
+        let at = |dir: &Path| {
+            CONFIG_NAMES
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| p.is_file())
+        };
+        match first.ancestors().find(|d| d.join(".git").exists()) {
+            Some(root) => at(root),
+            None => first.ancestors().find_map(at),
         }
     }
 

@@ -774,7 +774,8 @@ pub fn redact(value: &str) -> String {
 }
 
 /// Mask the secret spans of a text in place of their characters, keeping byte offsets
-/// valid: every byte after the first two characters of each span becomes `*`.
+/// valid: every byte after the first two characters of each span becomes `*`, line breaks
+/// excepted.
 pub fn mask_secrets(text: &str, secrets: &[Span]) -> String {
     if secrets.is_empty() {
         return text.to_string();
@@ -790,11 +791,199 @@ pub fn mask_secrets(text: &str, secrets: &[Span]) -> String {
             value.chars().take(2).map(char::len_utf8).sum()
         };
         for b in &mut bytes[s.start + keep..s.end] {
-            *b = b'*';
+            // line breaks stay, so every line after a masked multi-line value keeps its number
+            if *b != b'\n' && *b != b'\r' {
+                *b = b'*';
+            }
         }
     }
     // Each masked span covered whole characters and became ASCII, so this is UTF-8.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials by their shape, and what the engine masks whatever the rules found
+// ---------------------------------------------------------------------------------------------
+
+/// A credential found in raw text by its shape: a password in a URL, on a command line, in a
+/// config line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialHit {
+    /// What it is, for messages: `password in a URL`.
+    pub what: &'static str,
+    /// The password's byte range.
+    pub range: (usize, usize),
+}
+
+/// Words that stand for a password in examples (`https://user:password@host`).
+fn example_password(p: &str) -> bool {
+    let l = p.to_ascii_lowercase();
+    matches!(
+        l.as_str(),
+        "password" | "passwd" | "pass" | "pw" | "pwd" | "secret" | "token" | "pat" | "x" | "xxx"
+    ) || p.starts_with('$')
+        || p.starts_with('%')
+        || p.starts_with('{')
+        || p.starts_with('<')
+        || p.contains("${")
+        || p.contains("{{")
+        || p.chars()
+            .all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
+}
+
+/// Passwords in URLs anywhere in `text`: `postgres://app:pw@db/app`,
+/// `curl http://user:pw@host/x`. References (`${PW}`, `$PW`) and example words
+/// (`user:password@`) do not count.
+pub fn url_passwords(text: &str) -> Vec<(usize, usize)> {
+    static URL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[A-Za-z][A-Za-z0-9+.\-]*://([^\s:/@'\x22`]+):([^\s/@'\x22`]+)@[^\s/@]")
+            .expect("url regex")
+    });
+    if !text.contains("://") {
+        return Vec::new();
+    }
+    URL.captures_iter(text)
+        .filter_map(|c| c.get(2))
+        .filter(|m| judge(m.as_str()) == ValueKind::Literal && !example_password(m.as_str()))
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+/// Passwords on a MySQL/MariaDB client command line: `mysql -pS3cret`, `mysqldump
+/// --password=S3cret` (line continuations followed). `-p` alone (a prompt) and `-P 3306`
+/// (a port) do not count.
+pub fn cli_passwords(text: &str) -> Vec<(usize, usize)> {
+    static CLI: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlshow)\b(?:[^\n;&|]|\\\r?\n)*?[\s'"](?:-p|--password=)(?:'([^'\s]+)'|"([^"\s]+)"|([^\s'"`;&|)]+))"#,
+        )
+        .expect("cli regex")
+    });
+    if !text.contains("mysql") && !text.contains("mariadb") {
+        return Vec::new();
+    }
+    CLI.captures_iter(text)
+        .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
+        .filter(|m| judge(m.as_str()) == ValueKind::Literal && !example_password(m.as_str()))
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+/// `password = value` / `db.password: value` lines of a config file embedded in a value
+/// (a compose `configs:` content, a script's heredoc): the value's byte range, for keys
+/// that look secret (`extra`: the config's `secret-names`).
+pub fn config_passwords<'t>(text: &'t str, extra: &[String]) -> Vec<(&'t str, (usize, usize))> {
+    static LINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?m)^[ \t]*(?:export[ \t]+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*(?:=|:)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#;'"][^\n#;]*?))[ \t]*(?:[#;].*)?\r?$"#,
+        )
+        .expect("config line regex")
+    });
+    LINE.captures_iter(text)
+        .filter(|c| is_secret_name(&c[1], extra))
+        .filter_map(|c| {
+            let key = c.get(1)?.as_str();
+            let m = c.get(2).or_else(|| c.get(3)).or_else(|| c.get(4))?;
+            (judge(m.as_str()) == ValueKind::Literal && !example_password(m.as_str()))
+                .then_some((key, (m.start(), m.end())))
+        })
+        .collect()
+}
+
+/// Every credential of those shapes in `text`, in order of position.
+pub fn find_credentials(text: &str) -> Vec<CredentialHit> {
+    let mut out: Vec<CredentialHit> = url_passwords(text)
+        .into_iter()
+        .map(|range| CredentialHit {
+            what: "password in a URL",
+            range,
+        })
+        .chain(cli_passwords(text).into_iter().map(|range| CredentialHit {
+            what: "password on a database client's command line",
+            range,
+        }))
+        .collect();
+    out.sort_by_key(|h| h.range);
+    out.dedup_by_key(|h| h.range);
+    out
+}
+
+/// The whole of each PEM private key block: from `-----BEGIN ... PRIVATE KEY-----` to its
+/// `-----END ... -----` line, or, with no end line, through the base64 lines that follow.
+pub fn pem_blocks(text: &str) -> Vec<(usize, usize)> {
+    static BEGIN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----").expect("pem regex")
+    });
+    let mut out = Vec::new();
+    for m in BEGIN.find_iter(text) {
+        let rest = &text[m.end()..];
+        let end = match rest.find("-----END ") {
+            Some(i) => {
+                let after = &rest[i + 9..];
+                let close = after.find("-----").map_or(after.len(), |j| j + 5);
+                m.end() + i + 9 + close
+            }
+            None => {
+                // the base64 body: lines of base64 characters (an indentation allowed)
+                let mut end = m.end();
+                for line in rest.split_inclusive('\n').skip(1) {
+                    let body = line.trim();
+                    if body.is_empty()
+                        || !body.bytes().all(|b| {
+                            b.is_ascii_alphanumeric()
+                                || matches!(b, b'+' | b'/' | b'=' | b'\\' | b'"' | b'\'' | b',')
+                        })
+                    {
+                        break;
+                    }
+                    end += line.len();
+                }
+                let first_line = rest.find('\n').map_or(rest.len(), |i| i);
+                (m.end() + first_line).max(end)
+            }
+        };
+        out.push((m.start(), end.min(text.len())));
+    }
+    out
+}
+
+/// What the engine masks in every file it shows, whatever rules ran or were suppressed:
+/// every known-format token (a private key's whole block), password in a URL and password
+/// on a command line.
+pub fn mask_spans(text: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = find_tokens(text)
+        .into_iter()
+        .map(|h| Span::new(h.range.0, h.range.1))
+        .collect();
+    out.extend(pem_blocks(text).into_iter().map(|(a, b)| Span::new(a, b)));
+    out.extend(
+        find_credentials(text)
+            .into_iter()
+            .map(|h| Span::new(h.range.0, h.range.1)),
+    );
+    out
+}
+
+/// `text` (a message, a label) with every known-format token and password in a URL or on
+/// a command line replaced by its redacted form.
+pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut spans = mask_spans(text);
+    if spans.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for s in spans {
+        if s.start < at || !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
+            continue;
+        }
+        out.push_str(&text[at..s.start]);
+        out.push_str(&redact(&text[s.start..s.end]));
+        at = s.end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -990,6 +1179,79 @@ mod tests {
         assert_eq!(&u[a..b], "pass");
         assert_eq!(url_password("postgres://user:${PW}@db/app"), None);
         assert_eq!(url_password("https://example.com/a:b@c"), None);
+    }
+
+    #[test]
+    fn credentials_by_shape() {
+        let run = "RUN curl -fsS http://deploy:Tr0ub4dor@repo.example.com/x.tgz | tar x";
+        let hits = find_credentials(run);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&run[hits[0].range.0..hits[0].range.1], "Tr0ub4dor");
+        let env = "ENV DATABASE_URL=postgres://app:s3cr3t-pw@db/app";
+        assert_eq!(find_credentials(env)[0].what, "password in a URL");
+        for not in [
+            "curl https://user:password@example.com",
+            "postgres://app:${DB_PASSWORD}@db/app",
+            "git clone https://x-access-token:$TOKEN@github.com/o/r",
+            "https://example.com/a:b@c",
+        ] {
+            assert!(find_credentials(not).is_empty(), "{not}");
+        }
+        for (cmd, pw) in [
+            ("mysql -u root -pS3cretPw db", "S3cretPw"),
+            ("mysqldump --password=hunter22 -h db app", "hunter22"),
+            ("mysql -u root \\\n  -p'x!y@z' db", "x!y@z"),
+        ] {
+            let hits = cli_passwords(cmd);
+            assert_eq!(hits.len(), 1, "{cmd}");
+            assert_eq!(&cmd[hits[0].0..hits[0].1], pw);
+        }
+        for not in [
+            "mysql -u root -p db",
+            "mysql -P 3306 -h db",
+            "mysql -p\"$MYSQL_PASSWORD\"",
+            "mysql -p$PW",
+        ] {
+            assert!(cli_passwords(not).is_empty(), "{not}");
+        }
+        let ini =
+            "[db]\nhost = db\npassword = hunter22 ; old\napi_key: 'abcd1234efgh'\nuser = app\n";
+        let got: Vec<&str> = config_passwords(ini, &[])
+            .into_iter()
+            .map(|(_, (a, b))| &ini[a..b])
+            .collect();
+        assert_eq!(got, ["hunter22", "abcd1234efgh"]);
+    }
+
+    #[test]
+    fn pem_blocks_are_masked_whole_and_lines_stay() {
+        let text = "key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEow1\n  MIIEow2\n  -----END RSA PRIVATE KEY-----\nnext: 1\n";
+        let blocks = pem_blocks(text);
+        assert_eq!(blocks.len(), 1);
+        let masked = mask_secrets(
+            text,
+            &blocks
+                .iter()
+                .map(|&(a, b)| Span::new(a, b))
+                .collect::<Vec<_>>(),
+        );
+        assert!(!masked.contains("MIIEow"), "{masked}");
+        assert_eq!(masked.lines().count(), text.lines().count());
+        assert!(masked.ends_with("next: 1\n"));
+        // no END line: the base64 lines that follow
+        let cut = "k: |\n  -----BEGIN PRIVATE KEY-----\n  QUJD\n  REVG\nother: x\n";
+        let (a, b) = pem_blocks(cut)[0];
+        assert!(cut[a..b].contains("REVG") && !cut[a..b].contains("other"));
+    }
+
+    #[test]
+    fn messages_are_scrubbed() {
+        let gh = format!("ghp_{}", "a1B2".repeat(9));
+        let msg = format!("unknown instruction \"{gh}\" at postgres://u:pw12345@db");
+        let clean = scrub(&msg);
+        assert!(!clean.contains(&gh[4..]), "{clean}");
+        assert!(!clean.contains("pw12345"), "{clean}");
+        assert!(clean.contains("gh…(40 chars)"), "{clean}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::paths::{normalize, rel_path};
 use crate::project::{Overlay, ParsedFile, Project, TfDirs};
 use crate::report::{Notice, Report, Reported, ToolError};
 use crate::rules::plumb;
+use crate::source::Kind;
 use crate::suppress::{self, Day, Suppressed};
 
 /// What to check and how.
@@ -36,6 +37,9 @@ pub struct CheckOptions {
     pub no_ignore: bool,
     pub exclude: Vec<String>,
     pub max_file_size: u64,
+    /// The config file `config` was read from (`None`: defaults). Any other `.plumb.yml`
+    /// the walk meets is reported as not read.
+    pub config_file: Option<PathBuf>,
     /// Report as if no inline suppression existed (`--no-ignores`, an audit mode).
     pub no_inline_ignores: bool,
 }
@@ -102,7 +106,11 @@ pub fn check_buffers(opts: &CheckOptions, targets: &[PathBuf], buffers: &Buffers
         };
         let kind = match discover::kind_of(&rel, &opts.config) {
             Some(k) => Ok(Some(k)),
-            None => discover::classify(&rel, &String::from_utf8_lossy(&bytes)),
+            None => discover::classify(
+                &rel,
+                &String::from_utf8_lossy(&bytes),
+                discover::in_helm_chart(path),
+            ),
         };
         match kind {
             Err(notice) => report.notices.push(notice),
@@ -143,10 +151,12 @@ fn check_files(opts: &CheckOptions) -> (Report, Project) {
         &opts.exclude,
         opts.no_ignore,
         opts.max_file_size,
+        opts.config_file.as_deref(),
     );
     let mut report = Report {
         notices,
         errors: walk_errors,
+        config: opts.config_file.as_ref().map(|p| rel_path(&opts.root, p)),
         ..Report::default()
     };
 
@@ -156,16 +166,16 @@ fn check_files(opts: &CheckOptions) -> (Report, Project) {
         let rel = rel_path(&opts.root, name);
         let kind = match discover::kind_of(&rel, &opts.config) {
             Some(k) => Ok(Some(k)),
-            None => discover::classify(&rel, text),
+            None => discover::classify(&rel, text, discover::in_helm_chart(name)),
         };
         match kind {
             Err(notice) => report.notices.push(notice),
-            Ok(Some(kind)) => loaded.push(Loaded::File(Box::new(ParsedFile::load(
+            Ok(Some(kind)) => loaded.push(parsed(ParsedFile::load(
                 name.clone(),
                 rel,
                 kind,
                 text.clone().into_bytes(),
-            )))),
+            ))),
             Ok(None) => report.notices.push(Notice {
                 file: rel,
                 message: "not a file kind plumb checks: skipped".into(),
@@ -216,9 +226,46 @@ fn finish(
         (0..project.files.len()).map(run).collect()
     };
 
+    for dir in tf.limited() {
+        report.notices.push(Notice {
+            file: dir,
+            message: format!(
+                "Terraform values past the evaluation limits ({} steps, {} bytes built, {} bytes per value) were taken as unknown",
+                crate::source::terraform::MAX_EVAL_STEPS,
+                crate::source::terraform::MAX_EVAL_BYTES,
+                crate::source::terraform::MAX_VALUE_BYTES,
+            ),
+        });
+    }
+    // secrets marked in other files than the finding's (a variable default another file
+    // uses): masked there
+    let mut marked_in: HashMap<PathBuf, Vec<crate::source::Span>> = HashMap::new();
+    for checked in &per_file {
+        for f in checked
+            .findings
+            .iter()
+            .chain(checked.suppressed.iter().map(|s| &s.finding))
+            .chain(checked.mask_findings.iter())
+        {
+            for (path, span) in &f.secrets_in {
+                marked_in
+                    .entry(crate::paths::normalize(path))
+                    .or_default()
+                    .push(*span);
+            }
+        }
+    }
     let mut out = Vec::new();
     for (i, checked) in per_file.into_iter().enumerate() {
         let file = &project.files[i];
+        let mut marked: Vec<crate::source::Span> = checked
+            .mask_findings
+            .iter()
+            .flat_map(|f| f.secrets.iter().copied())
+            .collect();
+        if let Some(m) = marked_in.get(&crate::paths::normalize(&file.src.path)) {
+            marked.extend_from_slice(m);
+        }
         for msg in checked.panics {
             report.errors.push(ToolError {
                 file: Some(file.src.rel.clone()),
@@ -231,6 +278,7 @@ fn finish(
             &project,
             checked.findings,
             checked.suppressed,
+            &marked,
             &mut out,
             &mut report,
         );
@@ -278,19 +326,26 @@ fn load_candidate(c: &Candidate) -> Loaded {
         None => {
             // a YAML file of no known name: Kubernetes if a document has apiVersion and kind
             let text = String::from_utf8_lossy(&bytes);
-            match discover::classify(&c.rel, &text) {
+            match discover::classify(&c.rel, &text, discover::in_helm_chart(&c.path)) {
                 Ok(Some(k)) => k,
                 Ok(None) => return Loaded::Skipped(None),
                 Err(notice) => return Loaded::Skipped(Some(notice)),
             }
         }
     };
-    Loaded::File(Box::new(ParsedFile::load(
-        c.path.clone(),
-        c.rel.clone(),
-        kind,
-        bytes,
-    )))
+    parsed(ParsedFile::load(c.path.clone(), c.rel.clone(), kind, bytes))
+}
+
+/// A loaded file, or the notice for a manifest outside a chart that holds `{{` and does not
+/// parse: a template, left alone.
+fn parsed(file: ParsedFile) -> Loaded {
+    if file.src.kind == Kind::K8s
+        && file.load_errors.iter().any(|e| e.fatal)
+        && discover::is_helm_template(&file.src.text)
+    {
+        return Loaded::Skipped(Some(discover::template_notice(&file.src.rel)));
+    }
+    Loaded::File(Box::new(file))
 }
 
 /// What checking one file gave.
@@ -298,6 +353,9 @@ struct Checked {
     findings: Vec<Finding>,
     suppressed: Vec<Suppressed>,
     panics: Vec<String>,
+    /// Findings of the secret rules the selection left out, run only for the secrets they
+    /// mark: masked in snippets and fingerprints all the same.
+    mask_findings: Vec<Finding>,
 }
 
 /// Run every enabled rule on the file in one walk, then apply suppressions and
@@ -318,11 +376,15 @@ fn check_file<'p>(
             Some(before) => Finding::new(&plumb::DUPLICATE_KEY, e.span, e.message.clone())
                 .related(before, "the value that is dropped"),
             None => {
-                Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(if e.fatal {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                })
+                let f = Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(
+                    if e.fatal {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
+                );
+                // a word the message would not quote is not shown in a snippet either
+                e.hidden.iter().fold(f, |f, s| f.secret(*s))
             }
         })
         .collect();
@@ -377,10 +439,44 @@ fn check_file<'p>(
             }
         }
     }
+    // a secret is masked whatever the selection: the secret rules left out run for the
+    // spans they mark, when something of this file is reported
+    let mut mask_findings = Vec::new();
+    if file.checkable() && !(findings.is_empty() && applied.suppressed.is_empty()) {
+        let cxs: Vec<(Cx<'p>, Option<Severity>)> = crate::rules::REGISTRY
+            .iter()
+            .copied()
+            .filter(|r| {
+                !r.engine
+                    && r.packs.contains(&"secrets")
+                    && r.applies_to(file.src.kind)
+                    && !enabled(r.id)
+            })
+            .map(|rule| {
+                (
+                    Cx {
+                        rule,
+                        file,
+                        project,
+                        options: config.rule_options(rule),
+                        secret_names: &config.secret_names,
+                        tf_dirs,
+                    },
+                    None,
+                )
+            })
+            .collect();
+        if !cxs.is_empty() {
+            let mut runner = walk::Runner::new(cxs);
+            runner.walk(file);
+            mask_findings = runner.findings;
+        }
+    }
     Checked {
         findings,
         suppressed: applied.suppressed,
         panics,
+        mask_findings,
     }
 }
 
@@ -388,26 +484,42 @@ fn check_file<'p>(
 /// value (its span or a secret it marks). Runs after suppressions: a suppressed finding
 /// supersedes nothing.
 fn supersede(mut findings: Vec<Finding>) -> Vec<Finding> {
-    let covers: Vec<(&'static str, crate::source::Span)> = findings
-        .iter()
-        .filter(|f| !f.rule.supersedes.is_empty())
-        .flat_map(|f| {
-            f.rule.supersedes.iter().flat_map(move |id| {
-                f.secrets
-                    .iter()
-                    .copied()
-                    .chain([f.span])
-                    .map(move |s| (*id, s))
-            })
-        })
-        .collect();
+    // per superseded rule: the covering spans sorted by start, with the largest end so far,
+    // so each finding is one binary search (a scan per finding made thousands of secrets in
+    // one manifest quadratic)
+    let mut covers: HashMap<&'static str, Vec<(usize, usize)>> = HashMap::new();
+    for f in findings.iter().filter(|f| !f.rule.supersedes.is_empty()) {
+        for id in f.rule.supersedes {
+            let spans = covers.entry(*id).or_default();
+            spans.extend(f.secrets.iter().chain([&f.span]).map(|s| (s.start, s.end)));
+        }
+    }
     if covers.is_empty() {
         return findings;
     }
+    let covers: HashMap<&'static str, (Vec<usize>, Vec<usize>)> = covers
+        .into_iter()
+        .map(|(id, mut spans)| {
+            spans.sort_unstable();
+            let starts = spans.iter().map(|s| s.0).collect();
+            let max_ends = spans
+                .iter()
+                .scan(0, |m, s| {
+                    *m = (*m).max(s.1);
+                    Some(*m)
+                })
+                .collect();
+            (id, (starts, max_ends))
+        })
+        .collect();
     findings.retain(|f| {
-        !covers
-            .iter()
-            .any(|(id, s)| *id == f.rule.id && s.start < f.span.end && f.span.start < s.end)
+        let Some((starts, max_ends)) = covers.get(f.rule.id) else {
+            return true;
+        };
+        // the covering spans that start before this one ends; one of them overlaps it when
+        // the largest end among them is past its start
+        let n = starts.partition_point(|&s| s < f.span.end);
+        !(n > 0 && max_ends[n - 1] > f.span.start)
     });
     findings
 }

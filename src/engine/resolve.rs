@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::api::Finding;
-use crate::detect::secrets::mask_secrets;
+use crate::detect::secrets::{mask_secrets, mask_spans, scrub};
 use crate::project::{ParsedFile, Project};
 use crate::report::{
     self, RelatedLocation, Report, Reported, ReportedEdit, ReportedFix, SuppressedFinding,
@@ -14,23 +14,30 @@ use crate::report::{
 use crate::source::{LineIndex, Span};
 use crate::suppress::Suppressed;
 
+/// Resolve one file's findings. `marked`: secret spans of this file found elsewhere (by the
+/// secret rules run for masking only, or marked by findings of other files).
 pub(super) fn resolve(
     file: &ParsedFile,
     project: &Project,
     findings: Vec<Finding>,
     suppressed: Vec<Suppressed>,
+    marked: &[Span],
     out: &mut Vec<Reported>,
     report: &mut Report,
 ) {
     if findings.is_empty() && suppressed.is_empty() {
         return;
     }
-    // every secret any finding marked is masked, whether or not that finding is shown
-    let secrets: Vec<Span> = findings
+    // masked: every secret any finding marked, whether or not that finding is shown, those
+    // marked elsewhere, and every token, private key block and password in a URL or on a
+    // command line in the text, whatever rules ran (the fingerprints hash this text too)
+    let mut secrets: Vec<Span> = findings
         .iter()
         .chain(suppressed.iter().map(|s| &s.finding))
         .flat_map(|f| f.secrets.iter().copied())
         .collect();
+    secrets.extend_from_slice(marked);
+    secrets.extend(mask_spans(&file.src.text));
     let masked: Arc<str> = Arc::from(mask_secrets(&file.src.text, &secrets));
     let mut occurrences: HashMap<(&'static str, String), usize> = HashMap::new();
     let mut fingerprinted = |f: Finding| -> Reported {
@@ -89,7 +96,7 @@ fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: Strin
         .filter_map(|r| match &r.file {
             None => Some(RelatedLocation {
                 location: report::locate(&file.src.rel, &file.src.text, &file.src.lines, r.span),
-                label: r.label.clone(),
+                label: clean(&r.label),
             }),
             Some(path) => {
                 // a file checked or already loaded by a rule, else its text read once: a
@@ -110,7 +117,7 @@ fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: Strin
                 };
                 Some(RelatedLocation {
                     location,
-                    label: r.label.clone(),
+                    label: clean(&r.label),
                 })
             }
         })
@@ -140,14 +147,36 @@ fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: Strin
         rule: f.rule.id,
         meta: Some(f.rule),
         severity: f.severity,
-        message: f.message,
-        help: f.help,
+        message: clean(&f.message),
+        help: f.help.as_deref().map(clean),
         kind: file.src.kind,
         location,
         related,
         fingerprint,
         fix,
     }
+}
+
+/// A message or label as it may be shown: no known-format token or password in it (a rule
+/// that quoted one by mistake, a parse error quoting the file), and no character that
+/// reorders or hides text (a name from a hostile file quoted in a message).
+fn clean(s: &str) -> String {
+    let s = scrub(s);
+    if !s
+        .chars()
+        .any(|c| crate::paths::is_misleading(c) || (c.is_control() && c != '\n' && c != '\t'))
+    {
+        return s.into_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if crate::paths::is_misleading(c) || (c.is_control() && c != '\n' && c != '\t') {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn normalize_ws(s: &str) -> String {

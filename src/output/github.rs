@@ -15,18 +15,26 @@ pub fn command(severity: Severity) -> &'static str {
     }
 }
 
-/// Escape a command's message data: `%`, CR and LF.
+/// Escape a command's message data: `%`, CR and LF as the runner decodes them; any other
+/// control character and the characters that reorder text (bidi overrides) as `%XX` /
+/// `\u{XXXX}`, which the runner shows as they are, so none reaches the log raw.
 pub fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => out.push(c),
-        }
+        push_escaped(&mut out, c);
     }
     out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '%' => out.push_str("%25"),
+        '\r' => out.push_str("%0D"),
+        '\n' => out.push_str("%0A"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("%{:02X}", c as u32)),
+        c if crate::paths::is_misleading(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+        c => out.push(c),
+    }
 }
 
 /// Escape a command's property value: as data, plus `:` and `,`.
@@ -34,12 +42,9 @@ pub fn escape_property(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
             ':' => out.push_str("%3A"),
             ',' => out.push_str("%2C"),
-            c => out.push(c),
+            c => push_escaped(&mut out, c),
         }
     }
     out
@@ -84,16 +89,19 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             "::notice title=plumb::{} more findings are not annotated (GitHub shows {MAX_ANNOTATIONS_PER_LEVEL} per level and step): see the list below, the SARIF report or the code scanning alerts",
             rest.len()
         )?;
+        // indented and escaped like annotation data: a file named `::stop-commands::x`
+        // or a message holding a line break can never start a line the runner would take
+        // for a workflow command
         for f in rest {
             writeln!(
                 out,
-                "{}:{}:{}: {} [{}] {}",
-                f.location.file,
+                "  {}:{}:{}: {} [{}] {}",
+                escape_data(&f.location.file),
                 f.location.start.line,
                 f.location.start.column,
                 f.severity.name(),
                 f.rule,
-                f.message.replace(['\r', '\n'], " ")
+                escape_data(&f.message)
             )?;
         }
     }
@@ -133,6 +141,35 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("a%b\r\nc: d, e"), "a%25b%0D%0Ac: d, e");
         assert_eq!(escape_property("a%b\r\nc: d, e"), "a%25b%0D%0Ac%3A d%2C e");
+        assert_eq!(
+            escape_data("x\u{1b}[2J\u{7}\u{202e}y"),
+            "x%1B[2J%07\\u{202e}y"
+        );
+    }
+
+    #[test]
+    fn overflow_lines_never_start_a_command() {
+        let mut r = testing::report();
+        let template = r.findings[2].clone();
+        r.findings.clear();
+        for i in 0..12 {
+            let mut f = template.clone();
+            f.location.file = format!("::stop-commands::x{i}.yaml");
+            f.message = "a\n::error title=x::pwned".to_string();
+            r.findings.push(f);
+        }
+        let out = testing::render(|b| write(&r, b));
+        for line in out.lines() {
+            assert!(
+                !line.starts_with("::")
+                    || line.starts_with("::notice file=%3A%3Astop")
+                    || line.starts_with("::notice title=plumb::")
+                    || line.starts_with("::error file=broken")
+                    || line.starts_with("::notice file=charts"),
+                "{line}"
+            );
+        }
+        assert!(out.contains("  ::stop-commands::x"), "{out}");
     }
 
     #[test]

@@ -93,11 +93,13 @@ impl SourceCode for Source {
 }
 
 /// Text from scanned files made safe for a terminal: control characters (escape
-/// sequences, backspace, a lone carriage return, C1 controls) become `?`, one `?` per
-/// byte, so byte offsets into the text stay valid. Newlines, tabs and CRLF stay.
+/// sequences, backspace, a lone carriage return, C1 controls) and the characters that
+/// reorder or hide text (bidi overrides, zero-width marks) become `?`, one `?` per byte, so
+/// byte offsets into the text stay valid. Newlines, tabs and CRLF stay.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char, next: Option<char>| {
-        c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+        (c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n')))
+            || crate::paths::is_misleading(c)
     };
     let mut chars = text.chars().peekable();
     let mut clean = true;
@@ -215,6 +217,21 @@ fn position(loc: &Location) -> String {
 /// A file's terminal-safe text and its line index, made once per file.
 type Prepared = (Arc<str>, Arc<LineIndex>);
 
+/// Snippets are shown only for spans on lines up to this long and covering at most this
+/// many bytes: a finding on a line of megabytes would print the whole line (20,000
+/// findings on one 4 MB line: gigabytes of log). Past it the finding says `at file:line:col`.
+const MAX_SNIPPET_BYTES: usize = 2_000;
+
+/// Whether a location's lines are short enough to show.
+fn showable(text: &str, lines: &LineIndex, loc: &Location) -> bool {
+    let (start, len) = clamp(text, loc);
+    let first = lines.line_of(start);
+    let last = lines.line_of(start + len);
+    let from = lines.line_start(first).min(text.len());
+    let to = lines.line_start(last + 1).min(text.len());
+    len <= MAX_SNIPPET_BYTES && to.saturating_sub(from) <= 2 * MAX_SNIPPET_BYTES
+}
+
 fn diag<'r>(report: &'r Report, f: &Reported, prepared: &mut HashMap<&'r str, Prepared>) -> Diag {
     let mut source = report
         .sources
@@ -237,14 +254,16 @@ fn diag<'r>(report: &'r Report, f: &Reported, prepared: &mut HashMap<&'r str, Pr
                 lines,
                 known: Vec::new(),
             }
-        });
+        })
+        .filter(|s| showable(&s.text, &s.lines, &f.location));
     let mut labels = Vec::new();
     if let Some(source) = &mut source {
         labels.push(label(source, &f.location, "here", true));
+        let (text, lines) = (Arc::clone(&source.text), Arc::clone(&source.lines));
         for r in f
             .related
             .iter()
-            .filter(|r| r.location.file == f.location.file)
+            .filter(|r| r.location.file == f.location.file && showable(&text, &lines, &r.location))
         {
             labels.push(label(source, &r.location, &printable(&r.label), false));
         }
@@ -542,7 +561,7 @@ mod tests {
                 notices: self.notices.clone(),
                 files_scanned: self.files_scanned,
                 sources: self.sources.clone(),
-                suppressed: Vec::new(),
+                ..Report::default()
             }
         }
     }

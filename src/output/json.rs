@@ -16,6 +16,8 @@ pub const VERSION: u32 = 1;
 struct Output<'a> {
     version: u32,
     tool: Tool,
+    /// The config file the run read (relative to the repository root), null for defaults.
+    config: Option<&'a str>,
     findings: Vec<Finding<'a>>,
     errors: Vec<Error<'a>>,
     notices: Vec<NoticeOut<'a>>,
@@ -177,6 +179,7 @@ fn output(report: &Report) -> Output<'_> {
             name: "plumb",
             version: crate::VERSION,
         },
+        config: report.config.as_deref(),
         findings,
         errors: report
             .errors

@@ -90,11 +90,48 @@ pub fn write(
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write(report, opts, out),
+        Format::Human => human::write(report, opts, &mut NoCommands::new(out)),
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
         Format::Gitlab => gitlab::write(report, out),
+    }
+}
+
+/// A writer whose lines never start with `:`: GitHub's runner takes a log line starting with
+/// `::` for a workflow command, so output meant for people gets a space before a leading
+/// colon (a message or file name of a hostile repository cannot start one).
+pub struct NoCommands<'w> {
+    inner: &'w mut dyn io::Write,
+    at_line_start: bool,
+}
+
+impl<'w> NoCommands<'w> {
+    pub fn new(inner: &'w mut dyn io::Write) -> Self {
+        NoCommands {
+            inner,
+            at_line_start: true,
+        }
+    }
+}
+
+impl io::Write for NoCommands<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut from = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            if self.at_line_start && b == b':' {
+                self.inner.write_all(&buf[from..i])?;
+                self.inner.write_all(b" ")?;
+                from = i;
+            }
+            self.at_line_start = b == b'\n';
+        }
+        self.inner.write_all(&buf[from..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -277,6 +314,20 @@ mod tests {
         l.start.column = 0;
         let (sl, sc, _, _) = region(&l);
         assert_eq!((sl, sc), (1, 1));
+    }
+
+    #[test]
+    fn human_lines_never_start_with_a_colon() {
+        let mut buf = Vec::new();
+        {
+            let mut w = NoCommands::new(&mut buf);
+            io::Write::write_all(&mut w, b"::error::x\nok: y\n:").unwrap();
+            io::Write::write_all(&mut w, b":notice::z\n").unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            " ::error::x\nok: y\n ::notice::z\n"
+        );
     }
 
     #[test]

@@ -421,6 +421,7 @@ fn log_without_results(report: &Report) -> Value {
             },
             "automationDetails": {"id": "plumb/"},
             "columnKind": "unicodeCodePoints",
+            "properties": {"config": report.config},
             "invocations": [{
                 "executionSuccessful": report.errors.is_empty(),
                 "toolExecutionNotifications": notifications,

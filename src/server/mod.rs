@@ -501,6 +501,8 @@ impl<'c> Server<'c> {
                     exclude: Vec::new(),
                     max_file_size: MAX_FILE_SIZE,
                     no_inline_ignores: false,
+                    // no discovery here, so no other config file to report
+                    config_file: None,
                 };
                 catch_unwind(AssertUnwindSafe(|| {
                     test_hooks(&path);
@@ -582,7 +584,7 @@ impl<'c> Server<'c> {
             .unwrap_or_else(|| dir.to_path_buf())
     }
 
-    /// The config for a file: `.plumb.yml` found walking up from it, as `plumb check` does.
+    /// The config for a file: its repository root's `.plumb.yml`, as `plumb check` picks it.
     fn config_for(&mut self, path: &Path) -> Result<Arc<Config>, String> {
         // a new file may not exist yet, nor its directory: the nearest one that does
         let start = path

@@ -51,6 +51,52 @@ impl Span {
     }
 }
 
+/// The leading letters of `word` when they could be a name written by hand (a mistyped
+/// instruction, a config key): up to 20 ASCII letters and `_`/`-`, in one case or
+/// capitalised. Otherwise "": a token, a password, a mixed-case run of letters is not
+/// quoted in a message. Parsers quote words of the file only through this.
+pub fn instruction_like(word: &str) -> &str {
+    let end = word
+        .find(|c: char| !(c.is_ascii_alphabetic() || c == '_' || c == '-'))
+        .unwrap_or(word.len());
+    let name = &word[..end];
+    // a name ends where the word does or at punctuation (`=`, `:`), not inside a run of
+    // letters and digits (`ghp_a1B2...`, `hunter2`)
+    if word[end..].starts_with(|c: char| c.is_alphanumeric()) {
+        return "";
+    }
+    let letters = name.trim_matches(|c| c == '_' || c == '-');
+    let one_case = letters.chars().all(|c| !c.is_ascii_lowercase())
+        || letters.chars().all(|c| !c.is_ascii_uppercase())
+        || letters
+            .char_indices()
+            .all(|(i, c)| (i == 0) == c.is_ascii_uppercase() || !c.is_ascii_alphabetic());
+    if letters.is_empty()
+        || name.len() > 20
+        || !name.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !one_case
+    {
+        return "";
+    }
+    name
+}
+
+/// A name of the file as a message may quote it: `"name"` when [`instruction_like`] takes
+/// all of it, else its first two characters and its length (`"gh…(40 chars)"`), the form
+/// secrets are shown in.
+pub fn quoted_name(name: &str) -> String {
+    if !name.is_empty() && instruction_like(name) == name {
+        return format!("\"{name}\"");
+    }
+    let n = name.chars().count();
+    let head: String = if n <= 4 {
+        String::new()
+    } else {
+        name.chars().take(2).collect()
+    };
+    format!("{head}…({n} chars)")
+}
+
 /// The kinds of file plumb reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -110,18 +156,48 @@ impl fmt::Display for Kind {
 pub struct LineIndex {
     /// Byte offset at which each line starts.
     starts: Vec<usize>,
+    /// Characters before each block of [`COLUMN_BLOCK`] bytes: a column is counted from the
+    /// nearest block start, not from the line's start, so thousands of positions on one long
+    /// line cost linear time, not quadratic.
+    blocks: Vec<usize>,
 }
+
+/// Bytes per block of [`LineIndex`]'s character counts.
+const COLUMN_BLOCK: usize = 256;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        let mut blocks = Vec::with_capacity(text.len() / COLUMN_BLOCK + 1);
         starts.push(0);
+        let mut chars = 0;
         for (i, b) in text.bytes().enumerate() {
+            if i % COLUMN_BLOCK == 0 {
+                blocks.push(chars);
+            }
             if b == b'\n' {
                 starts.push(i + 1);
             }
+            chars += usize::from(b & 0xC0 != 0x80);
         }
-        LineIndex { starts }
+        if text.len() % COLUMN_BLOCK == 0 {
+            blocks.push(chars); // the end of the text starts a block too
+        }
+        LineIndex { starts, blocks }
+    }
+
+    /// Characters of `text` before byte `offset` (a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / COLUMN_BLOCK;
+        let Some(&before) = self.blocks.get(block) else {
+            return text.get(..offset).map_or(0, |t| t.chars().count());
+        };
+        let from = block * COLUMN_BLOCK;
+        before
+            + text.as_bytes()[from..offset]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count()
     }
 
     pub fn line_count(&self) -> usize {
@@ -160,11 +236,14 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let mut col_text = text.get(start..offset).unwrap_or("");
-        if line == 0 {
-            col_text = col_text.strip_prefix('\u{feff}').unwrap_or(col_text);
+        if start > offset || !text.is_char_boundary(offset) || !text.is_char_boundary(start) {
+            return (line + 1, 1);
         }
-        (line + 1, col_text.chars().count() + 1)
+        let mut column = self.chars_before(text, offset) - self.chars_before(text, start);
+        if line == 0 && offset >= 3 && text.starts_with('\u{feff}') {
+            column -= 1; // a BOM is column-transparent
+        }
+        (line + 1, column + 1)
     }
 }
 
@@ -249,6 +328,57 @@ mod tests {
         assert_eq!(idx.line_span(text, 2).text(text), "");
         assert_eq!(idx.position(text, text.len() + 10), (4, 5)); // clamped to the end
         assert_eq!(idx.line_of(x), 1);
+    }
+
+    #[test]
+    fn columns_on_long_lines_match_counting_from_the_line_start() {
+        let line: String = (0..3000)
+            .map(|i| if i % 7 == 0 { "é${{ x }}" } else { "ab" })
+            .collect();
+        let text = format!("\u{feff}{line}\nz{line}\n");
+        let idx = LineIndex::new(&text);
+        for offset in (0..=text.len())
+            .filter(|o| text.is_char_boundary(*o))
+            .step_by(37)
+        {
+            let line = idx.line_of(offset);
+            let start = idx.line_start(line);
+            let mut before = &text[start..offset];
+            if line == 0 {
+                before = before.strip_prefix('\u{feff}').unwrap_or(before);
+            }
+            assert_eq!(
+                idx.position(&text, offset),
+                (line + 1, before.chars().count() + 1),
+                "{offset}"
+            );
+        }
+        let text = "a".repeat(2048);
+        assert_eq!(LineIndex::new(&text).position(&text, 2048), (1, 2049));
+    }
+
+    #[test]
+    fn only_plausible_names_are_quoted() {
+        for w in ["RUNN", "copy", "Exposee", "MAINTAINER", "my-key", "db_host"] {
+            assert_eq!(instruction_like(w), w, "{w}");
+        }
+        assert_eq!(instruction_like("PASSWORD=hunter2"), "PASSWORD");
+        for w in [
+            "ghp_a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2",
+            "-pS3cretPw",
+            "SuperSecretPass",
+            "AKIAIOSFODNN7EXAMPLE",
+            "hunter2",
+            "x7Gq",
+        ] {
+            assert_eq!(instruction_like(w), "", "{w}");
+        }
+        assert_eq!(quoted_name("replicas"), "\"replicas\"");
+        assert_eq!(
+            quoted_name("ghp_a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2"),
+            "gh…(40 chars)"
+        );
+        assert_eq!(quoted_name("API_KEY=abc123xyz"), "AP…(17 chars)");
     }
 
     #[test]

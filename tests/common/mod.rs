@@ -44,6 +44,7 @@ pub fn check_with(root: &Path, paths: &[PathBuf], config: Config) -> Report {
         no_ignore: true,
         exclude: Vec::new(),
         max_file_size: 10 * 1024 * 1024,
+        config_file: None,
         no_inline_ignores: false,
     })
 }

@@ -1,6 +1,8 @@
 //! compose/missing-restart-policy: a long-running service that is not restarted when it
 //! dies or when the host reboots.
 
+use std::collections::HashSet;
+
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
 use crate::source::compose::Compose;
@@ -29,6 +31,16 @@ const ONE_SHOT: &[&str] = &[
 
 fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     let services = compose.services();
+    // waited on to finish by another service: a one-shot task (found once, not per service)
+    let waited_on: HashSet<&str> = services
+        .iter()
+        .flat_map(|other| other.depends_on())
+        .filter(|d| {
+            d.condition
+                .is_some_and(|(c, _)| c == "service_completed_successfully")
+        })
+        .map(|d| d.name)
+        .collect();
     for svc in &services {
         if svc.get("restart").is_some() || svc.node.path(&["deploy", "restart_policy"]).is_some() {
             continue;
@@ -37,14 +49,7 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
         if words.iter().any(|w| ONE_SHOT.contains(&w.as_str())) {
             continue;
         }
-        // waited on to finish by another service: a one-shot task
-        let one_shot = services.iter().any(|other| {
-            other.depends_on().iter().any(|d| {
-                d.name == svc.name
-                    && d.condition
-                        .is_some_and(|(c, _)| c == "service_completed_successfully")
-            })
-        });
+        let one_shot = waited_on.contains(svc.name);
         // in a profile: run on demand (tools, debug helpers)
         if one_shot || svc.get("profiles").is_some() {
             continue;

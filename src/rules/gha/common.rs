@@ -4,6 +4,7 @@
 //! Deploy and test recognition for the gating rules is in [`gate`]: it reads across files
 //! (local composite actions, local reusable workflows, scripts, Makefiles).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::api::Cx;
@@ -14,6 +15,7 @@ use crate::source::workflow::{Job, Step, Workflow};
 
 /// One `run:` script: its step, node, and commands (lexed once when the file was loaded,
 /// with file spans).
+#[derive(Clone, Copy)]
 pub struct RunScript<'a> {
     pub job: Option<Job<'a>>,
     pub step: Step<'a>,
@@ -41,6 +43,46 @@ pub fn run_scripts_of<'a>(file: &'a ParsedFile, wf: &Workflow<'a>) -> Vec<RunScr
             })
         })
         .collect()
+}
+
+/// The `run:` scripts of one job of a parsed file, in step order (taken from the job's own
+/// steps: filtering every script of the workflow per job made thousands of jobs quadratic).
+pub fn run_scripts_of_job<'a>(file: &'a ParsedFile, job: &Job<'a>) -> Vec<RunScript<'a>> {
+    let Some(scripts) = file.scripts() else {
+        return Vec::new();
+    };
+    job.steps()
+        .into_iter()
+        .filter_map(|step| {
+            let node = step.run()?;
+            Some(RunScript {
+                job: Some(*job),
+                step,
+                script: scripts.get(node.id)?,
+            })
+        })
+        .collect()
+}
+
+/// The scripts of each job, by job id, in order: rules that look at one job's scripts take
+/// them from here (filtering the whole list per job made a workflow of thousands of jobs
+/// quadratic). Composite-action steps have no job and are not here.
+pub fn by_job<'a>(scripts: &[RunScript<'a>]) -> HashMap<&'a str, Vec<RunScript<'a>>> {
+    let mut out: HashMap<&'a str, Vec<RunScript<'a>>> = HashMap::new();
+    for r in scripts {
+        if let Some(j) = r.job {
+            out.entry(j.id).or_default().push(*r);
+        }
+    }
+    out
+}
+
+/// The scripts of one job (see [`by_job`]).
+pub fn of_job<'m, 'a>(
+    by_job: &'m HashMap<&'a str, Vec<RunScript<'a>>>,
+    job: &str,
+) -> &'m [RunScript<'a>] {
+    by_job.get(job).map_or(&[], Vec::as_slice)
 }
 
 /// The repository root for a workflow: the directory holding `.github/workflows/x.yml`,

@@ -4,6 +4,8 @@
 //! package.json's script text), in threshold actions, and in the repository's own config
 //! files the test runner reads. Config files are read with small line-based readers.
 
+use std::collections::HashMap;
+
 use crate::api::{Cx, Finding, Opt, Rule};
 use crate::rule;
 use crate::rules::gha::common::{RunScript, TestTool, repo_root, run_scripts, test_tool};
@@ -47,19 +49,19 @@ const ACTIONS: &[(&str, &str)] = &[
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let min = cx.opt(&MIN_COVERAGE) as f64;
     let scripts = run_scripts(cx, wf);
-    // group by job (composite actions are one group)
-    let mut groups: Vec<Option<&str>> = Vec::new();
+    // group by job (composite actions are one group), in order of first appearance; one
+    // pass (a search per script made thousands of jobs quadratic)
+    let mut groups: Vec<(Option<&str>, Vec<&RunScript<'_>>)> = Vec::new();
+    let mut at: HashMap<Option<&str>, usize> = HashMap::new();
     for r in &scripts {
         let id = r.job.map(|j| j.id);
-        if !groups.contains(&id) {
-            groups.push(id);
-        }
+        let i = *at.entry(id).or_insert_with(|| {
+            groups.push((id, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(r);
     }
-    for g in groups {
-        let in_group: Vec<&RunScript<'_>> = scripts
-            .iter()
-            .filter(|r| r.job.map(|j| j.id) == g)
-            .collect();
+    for (g, in_group) in groups {
         check_group(cx, wf, g, &in_group, min, out);
     }
 }

@@ -1,6 +1,6 @@
 //! gha/deploy-without-tests: a deploying job that does not need a job that runs tests.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::api::{Cx, Finding, Rule};
 use crate::rule;
@@ -25,12 +25,21 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let jobs = wf.jobs();
-    for job in &jobs {
+    // each job's tests found once, jobs indexed once: searching per deploying job and per
+    // need made a workflow of thousands of jobs cubic
+    let index: HashMap<&str, usize> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.id, i))
+        .rev()
+        .collect();
+    let tests: Vec<Option<_>> = jobs.iter().map(|j| job_tests(cx, wf, j)).collect();
+    for (k, job) in jobs.iter().enumerate() {
         let Some(deploy) = job_deploys(cx, wf, job) else {
             continue;
         };
         // tests earlier in the same job count
-        if job_tests(cx, wf, job).is_some_and(|t| t.start < deploy.span.start) {
+        if tests[k].is_some_and(|t| t.start < deploy.span.start) {
             continue;
         }
         let mut seen = BTreeSet::new();
@@ -40,21 +49,23 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             if !seen.insert(id) {
                 continue;
             }
-            let Some(j) = jobs.iter().find(|j| j.id == id) else {
+            let Some(&i) = index.get(id) else {
                 continue;
             };
-            if job_tests(cx, wf, j).is_some() {
+            if tests[i].is_some() {
                 tested = true;
                 break;
             }
-            stack.extend(j.needs().into_iter().map(|(n, _)| n));
+            stack.extend(jobs[i].needs().into_iter().map(|(n, _)| n));
         }
         if tested {
             continue;
         }
         let candidate: Option<&Job<'_>> = jobs
             .iter()
-            .find(|j| j.id != job.id && job_tests(cx, wf, j).is_some());
+            .zip(&tests)
+            .find(|(j, t)| j.id != job.id && t.is_some())
+            .map(|(j, _)| j);
         let what = &deploy.what;
         let msg = match candidate {
             Some(t) => format!(

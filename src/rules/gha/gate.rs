@@ -15,7 +15,7 @@ use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
-use super::common::{RunScript, prog_args, root_of, run_scripts_of, test_tool};
+use super::common::{RunScript, prog_args, root_of, run_scripts_of, run_scripts_of_job, test_tool};
 use crate::api::Cx;
 use crate::paths::absolute;
 use crate::project::{ParsedFile, Project};
@@ -126,10 +126,7 @@ struct Steps<'f> {
 
 impl<'f> Steps<'f> {
     fn of_job(file: &'f ParsedFile, wf: &Workflow<'f>, job: &Job<'f>) -> Steps<'f> {
-        let scripts = run_scripts_of(file, wf)
-            .into_iter()
-            .filter(|r| r.job.is_some_and(|j| j.id == job.id))
-            .collect();
+        let scripts = run_scripts_of_job(file, job);
         let dir = job
             .node
             .path(&["defaults", "run", "working-directory"])

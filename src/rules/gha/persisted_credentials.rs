@@ -3,7 +3,7 @@
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
-use crate::rules::gha::common::{prog_args, run_scripts};
+use crate::rules::gha::common::{by_job, of_job, prog_args, run_scripts};
 use crate::source::workflow::{Step, Workflow};
 
 pub static RULE: Rule = rule!("gha/persisted-credentials")
@@ -66,6 +66,7 @@ fn uploads_git_dir(cx: &Cx<'_>, step: &Step<'_>, checkout_dirs: &[String]) -> bo
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let scripts = run_scripts(cx, wf);
+    let by_job = by_job(&scripts);
     for j in wf.jobs() {
         let steps = j.steps();
         let checkout_dirs: Vec<String> = steps
@@ -76,15 +77,12 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         let upload = steps
             .iter()
             .find(|s| uploads_git_dir(cx, s, &checkout_dirs));
-        let push = scripts
-            .iter()
-            .filter(|r| r.job.is_some_and(|x| x.id == j.id))
-            .find_map(|r| {
-                r.script.commands.iter().find_map(|c| match prog_args(c) {
-                    Some(("git", a)) if a.contains(&"push") => Some(c.span),
-                    _ => None,
-                })
-            });
+        let push = of_job(&by_job, j.id).iter().find_map(|r| {
+            r.script.commands.iter().find_map(|c| match prog_args(c) {
+                Some(("git", a)) if a.contains(&"push") => Some(c.span),
+                _ => None,
+            })
+        });
         let (why, at) = match (upload, push) {
             (Some(u), _) => (
                 "uploads the checkout with its .git directory",

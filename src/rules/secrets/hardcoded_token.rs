@@ -1,10 +1,13 @@
 //! secrets/hardcoded-token: known token formats anywhere in a checked file's text, comments
-//! and scripts included.
+//! and scripts included; passwords in URLs and on database client command lines; and, in
+//! compose files and manifests, `password = ...` lines of configs embedded in block scalars.
 
 use crate::api::{Cx, Finding, Opt, Regexes, Rule, Severity};
 use crate::detect::secrets::{self, redact};
+use crate::project::Model;
 use crate::rule;
-use crate::source::Span;
+use crate::source::yaml::{NodeKind, Style, Yaml};
+use crate::source::{Kind, Span};
 
 const ALLOW: Opt<Regexes> = Opt::regexes("allow", "regexes of known test values to accept");
 
@@ -42,5 +45,96 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             f = f.severity(Severity::Warning);
         }
         out.push(f);
+    }
+    // passwords by their shape: in the raw text, and in a Dockerfile also in each
+    // instruction's logical text (continuations joined, comment lines between them dropped)
+    let mut hits: Vec<(&'static str, Span, &str)> = secrets::find_credentials(text)
+        .into_iter()
+        .map(|h| {
+            let span = Span::new(h.range.0, h.range.1);
+            (h.what, span, span.text(text))
+        })
+        .collect();
+    if let Some(df) = cx.file().dockerfile() {
+        for inst in &df.instructions {
+            let args = &inst.args;
+            for h in secrets::find_credentials(&args.text) {
+                let value = &args.text[h.range.0..h.range.1];
+                let span = args.map.span(Span::new(h.range.0, h.range.1));
+                hits.push((h.what, span, value));
+            }
+        }
+    }
+    hits.sort_by_key(|(_, s, _)| (s.start, s.end));
+    hits.dedup_by_key(|(_, s, _)| (s.start, s.end));
+    for (what, span, value) in hits {
+        if allow.is_some_and(|a| a.is_match(value)) {
+            continue;
+        }
+        let hit_what = what;
+        out.push(
+            cx.finding(
+                span,
+                format!(
+                    "{hit_what} in plain text ({}): change it, then read it from a secret at run time",
+                    redact(value)
+                ),
+            )
+            .secret(span)
+            .help("a committed password is compromised: change it, then pass it from a secret store (a build secret, an environment variable, an option file mounted from a secret)"),
+        );
+    }
+    if matches!(cx.file().src.kind, Kind::Compose | Kind::K8s) {
+        embedded_configs(cx, out);
+    }
+}
+
+/// `password = ...` lines of config files written into block scalars of a compose file or a
+/// manifest (a compose `configs:` content, a CRD's config, a script's heredoc).
+fn embedded_configs(cx: &Cx<'_>, out: &mut Vec<Finding>) {
+    let Model::Yaml(y) = &cx.file().model else {
+        return;
+    };
+    let text = cx.text();
+    let allow = cx.opt(&ALLOW);
+    for id in 0..y.node_count() {
+        // block scalars themselves (an alias to one is the same text)
+        if !matches!(
+            y.node(id).kind,
+            NodeKind::Scalar {
+                style: Style::Literal | Style::Folded,
+                ..
+            }
+        ) {
+            continue;
+        }
+        let node = Yaml { file: y, id };
+        let Some(value) = node.as_str() else { continue };
+        if !value.contains('=') && !value.contains(':') {
+            continue;
+        }
+        let hits = secrets::config_passwords(value, cx.secret_names());
+        if hits.is_empty() {
+            continue;
+        }
+        let map = node.value_map(text);
+        for (key, (a, b)) in hits {
+            let secret = &value[a..b];
+            if allow.is_some_and(|r| r.is_match(secret)) {
+                continue;
+            }
+            let span = map.span(Span::new(a, b));
+            out.push(
+                cx.finding(
+                    span,
+                    format!(
+                        "{key} in a config written into this file holds a secret in plain text ({}): move the config to a secret, or template the value from one",
+                        redact(secret)
+                    ),
+                )
+                .secret(span)
+                .help("keep the config's secret values out of the file: a Kubernetes Secret or a compose secret mounted as a file, or an environment variable the config reads"),
+            );
+        }
     }
 }

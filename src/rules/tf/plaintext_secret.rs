@@ -205,7 +205,9 @@ fn walk(
                 if file == m.this {
                     f = f.related(span, "the literal default").secret(span);
                 } else if let Some(other) = m.files.get(file) {
-                    f = f.related_in(other.src.path.clone(), span, "the literal default");
+                    f = f
+                        .related_in(other.src.path.clone(), span, "the literal default")
+                        .secret_in(other.src.path.clone(), span);
                 }
             }
             out.push(f);

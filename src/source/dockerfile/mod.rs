@@ -66,6 +66,9 @@ pub struct Dockerfile {
 pub struct ParseError {
     pub message: String,
     pub span: Span,
+    /// Spans of words the message does not quote (they could be secrets): masked wherever
+    /// the file is shown.
+    pub hidden: Vec<Span>,
 }
 
 /// An instruction keyword. Matching is case-insensitive, as in Docker.

@@ -108,11 +108,22 @@ fn sub_map(segs: &[(usize, usize)], from: usize, fallback: usize) -> OffsetMap {
 
 impl Parser<'_> {
     fn error(&mut self, message: String, span: Span) {
+        self.error_at(message, span, false);
+    }
+
+    /// An error whose span holds a word it does not quote (`hide`): masked in snippets.
+    fn error_at(&mut self, message: String, span: Span, hide: bool) {
+        let hidden = if hide { vec![span] } else { Vec::new() };
         match self.errors.len() {
-            n if n < MAX_ERRORS => self.errors.push(ParseError { message, span }),
+            n if n < MAX_ERRORS => self.errors.push(ParseError {
+                message,
+                span,
+                hidden,
+            }),
             n if n == MAX_ERRORS => self.errors.push(ParseError {
                 message: "too many errors, the rest of the file is not reported".to_string(),
                 span,
+                hidden,
             }),
             _ => {}
         }
@@ -221,13 +232,11 @@ impl Parser<'_> {
         let keyword_span = Span::new(start, kw_end);
         let keyword = Keyword::parse(&self.text[start..kw_end]);
         if let Keyword::Other(word) = &keyword {
-            // quote only the leading name: a stray `PASSWORD=hunter2` line must not put its
-            // value into a message
-            let shown: String = word
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                .take(40)
-                .collect();
+            // quote only a leading name that could be a mistyped instruction: a stray
+            // `PASSWORD=hunter2` line must not put its value into a message, nor a pasted
+            // token (`ghp_...`) or a continuation-split `-pS3cret` themselves
+            let shown = crate::source::instruction_like(word);
+            let hidden = shown.len() < word.len();
             let message = if shown.is_empty() {
                 "unknown instruction: a line that does not start with an instruction".to_string()
             } else if shown.len() < word.len() {
@@ -237,7 +246,7 @@ impl Parser<'_> {
             } else {
                 format!("unknown instruction {shown:?}")
             };
-            self.error(message, keyword_span);
+            self.error_at(message, keyword_span, hidden);
         }
         let lg = self.logical(kw_end, e, next);
         let lb = lg.text.as_bytes();

@@ -57,7 +57,12 @@ fn parse_error(text: &str, err: &hcl_edit::parser::Error) -> ParseError {
         .unwrap_or(0);
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     ParseError {
-        message: err.message().to_string(),
+        message: if err.message().contains("parse work budget") {
+            // the vendored hcl-edit's budget (vendor/hcl-edit/PLUMB.md)
+            "expression too costly to parse (nesting that makes the HCL parser go over the same text again and again): not checked".to_string()
+        } else {
+            err.message().to_string()
+        },
         span: Span::new(at, end),
     }
 }

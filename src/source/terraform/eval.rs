@@ -1,6 +1,8 @@
 //! Evaluation across the files of one module: variable defaults, locals, operators.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::*;
 
@@ -108,6 +110,18 @@ impl Resolved {
     }
 }
 
+/// Evaluation steps one [`Module::resolve`] may take before it answers
+/// [`Resolved::Unknown`].
+pub const MAX_EVAL_STEPS: usize = 100_000;
+/// Bytes of values one [`Module::resolve`] may build or copy (templates joined, values of
+/// locals and defaults reused) before it answers [`Resolved::Unknown`].
+pub const MAX_EVAL_BYTES: usize = 4 << 20;
+/// The largest value kept: a bigger one is [`Resolved::Unknown`].
+pub const MAX_VALUE_BYTES: usize = 64 << 10;
+
+/// Where a value was written: `(file id, span)`.
+type Origin = Option<(usize, Span)>;
+
 /// The `.tf` files of one directory, with their `variable` and `locals` blocks indexed so that
 /// `var.x` and `local.x` resolve across files. The first definition of a name wins (Terraform
 /// rejects duplicates anyway).
@@ -116,6 +130,9 @@ pub struct Module<'a> {
     files: Vec<(usize, &'a TfFile)>,
     variables: HashMap<&'a str, (usize, &'a Block)>,
     locals: HashMap<&'a str, (usize, &'a Attribute)>,
+    /// Set when an evaluation ran past [`MAX_EVAL_STEPS`], [`MAX_EVAL_BYTES`] or
+    /// [`MAX_VALUE_BYTES`] (and answered `Unknown`).
+    limited: Arc<AtomicBool>,
 }
 
 impl<'a> Module<'a> {
@@ -144,6 +161,7 @@ impl<'a> Module<'a> {
             files: files.to_vec(),
             variables,
             locals,
+            limited: Arc::default(),
         }
     }
 
@@ -162,31 +180,96 @@ impl<'a> Module<'a> {
         self.locals.get(name).copied()
     }
 
+    /// Whether some evaluation ran past the limits and answered `Unknown` for it.
+    pub fn hit_limits(&self) -> bool {
+        self.limited.load(Ordering::Relaxed)
+    }
+
     /// Evaluate `expr`, written in file `file`, as far as the text allows: literals, `var.x`
-    /// (its `default`), `local.x` (recursively), templates, collections, conditionals with a
-    /// known condition and simple operators. Everything else is [`Resolved::Unknown`].
+    /// (its `default`), `local.x` (recursively, each local once per call), templates,
+    /// collections, conditionals with a known condition and simple operators. Everything
+    /// else is [`Resolved::Unknown`], and so is a value past the limits ([`MAX_EVAL_STEPS`],
+    /// [`MAX_EVAL_BYTES`], [`MAX_VALUE_BYTES`]): a chain of locals that each use the previous
+    /// one twice costs linear time, and a value that doubles at each step stops at the cap.
     pub fn resolve(&self, file: usize, expr: &Expr) -> Resolved {
-        let mut visiting = Vec::new();
-        match self.eval(file, expr, &mut visiting, 0) {
+        let mut ev = Eval {
+            module: self,
+            visiting: Vec::new(),
+            locals: HashMap::new(),
+            defaults: HashMap::new(),
+            steps: 0,
+            bytes: 0,
+            exhausted: false,
+        };
+        let found = ev.eval(file, expr, 0);
+        if ev.exhausted {
+            self.limited.store(true, Ordering::Relaxed);
+            return Resolved::Unknown;
+        }
+        match found {
             Some((value, origin)) => Resolved::Known { value, origin },
             None => Resolved::Unknown,
         }
     }
+}
 
-    fn eval(
-        &self,
-        file: usize,
-        expr: &Expr,
-        visiting: &mut Vec<&'a str>,
-        depth: usize,
-    ) -> Option<(Value, Option<(usize, Span)>)> {
-        if depth > MAX_RESOLVE_DEPTH {
+/// The bytes a value holds, roughly: what copying it costs.
+fn size(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len() + 1,
+        Value::List(items) => items.iter().map(size).sum::<usize>() + 1,
+        Value::Map(entries) => {
+            entries
+                .iter()
+                .map(|(k, v)| k.len() + size(v))
+                .sum::<usize>()
+                + 1
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => 1,
+    }
+}
+
+/// One [`Module::resolve`]: each local and variable default evaluated at most once, and a
+/// budget of steps and bytes.
+struct Eval<'m, 'a> {
+    module: &'m Module<'a>,
+    /// Locals being evaluated (a cycle is unknown).
+    visiting: Vec<&'a str>,
+    locals: HashMap<&'a str, Option<(Value, Origin)>>,
+    defaults: HashMap<&'a str, Option<(Value, Origin)>>,
+    steps: usize,
+    bytes: usize,
+    exhausted: bool,
+}
+
+impl<'a> Eval<'_, 'a> {
+    /// Count `n` bytes built or copied; `false` (and the budget spent) past a limit.
+    fn charge(&mut self, n: usize) -> bool {
+        self.bytes = self.bytes.saturating_add(n);
+        if n > MAX_VALUE_BYTES || self.bytes > MAX_EVAL_BYTES {
+            self.exhausted = true;
+        }
+        !self.exhausted
+    }
+
+    /// A value reused (a local's or a default's, or part of one): its copy is charged.
+    fn reuse(&mut self, found: &Option<(Value, Origin)>) -> Option<(Value, Origin)> {
+        let (value, origin) = found.as_ref()?;
+        if !self.charge(size(value)) {
+            return None;
+        }
+        Some((value.clone(), *origin))
+    }
+
+    fn eval(&mut self, file: usize, expr: &Expr, depth: usize) -> Option<(Value, Origin)> {
+        self.steps += 1;
+        if self.steps > MAX_EVAL_STEPS {
+            self.exhausted = true;
+        }
+        if self.exhausted || depth > MAX_RESOLVE_DEPTH {
             return None;
         }
         let here = Some((file, expr.span));
-        let value_of = |e: &Expr, visiting: &mut Vec<&'a str>| {
-            self.eval(file, e, visiting, depth + 1).map(|(v, _)| v)
-        };
         let value = match &expr.kind {
             ExprKind::Null => Value::Null,
             ExprKind::Bool(b) => Value::Bool(*b),
@@ -195,56 +278,65 @@ impl<'a> Module<'a> {
             ExprKind::Template { parts } => {
                 // "${x}" alone is x itself, with its type and origin
                 if let [TemplatePart::Interp(inner)] = parts.as_slice() {
-                    return self.eval(file, inner, visiting, depth + 1);
+                    return self.eval(file, inner, depth + 1);
                 }
                 let mut s = String::new();
                 for part in parts {
                     match part {
                         TemplatePart::Literal(l) => s.push_str(l),
                         TemplatePart::Interp(e) => {
-                            s.push_str(&value_of(e, visiting)?.to_template_string()?);
+                            let v = self.eval(file, e, depth + 1)?.0;
+                            s.push_str(&v.to_template_string()?);
                         }
                         TemplatePart::Directive(_) => return None,
                     }
+                    if !self.charge(0) || s.len() > MAX_VALUE_BYTES {
+                        self.exhausted = true;
+                        return None;
+                    }
+                }
+                if !self.charge(s.len()) {
+                    return None;
                 }
                 Value::String(s)
             }
-            ExprKind::Array(items) => Value::List(
-                items
-                    .iter()
-                    .map(|e| value_of(e, visiting))
-                    .collect::<Option<_>>()?,
-            ),
+            ExprKind::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for e in items {
+                    out.push(self.eval(file, e, depth + 1)?.0);
+                }
+                Value::List(out)
+            }
             ExprKind::Object(items) => {
                 let mut entries = Vec::with_capacity(items.len());
                 for (key, e) in items {
                     if key.computed {
                         return None;
                     }
-                    entries.push((key.name.clone(), value_of(e, visiting)?));
+                    entries.push((key.name.clone(), self.eval(file, e, depth + 1)?.0));
                 }
                 Value::Map(entries)
             }
             ExprKind::Traversal { root, path } => {
-                return self.eval_traversal(file, root, path, visiting, depth);
+                return self.traversal(file, root, path, depth);
             }
             ExprKind::Conditional {
                 cond,
                 then,
                 otherwise,
             } => {
-                let chosen = if value_of(cond, visiting)?.as_bool()? {
+                let chosen = if self.eval(file, cond, depth + 1)?.0.as_bool()? {
                     then
                 } else {
                     otherwise
                 };
-                return self.eval(file, chosen, visiting, depth + 1);
+                return self.eval(file, chosen, depth + 1);
             }
             ExprKind::Operation { op, operands } => {
-                let values = operands
-                    .iter()
-                    .map(|e| value_of(e, visiting))
-                    .collect::<Option<Vec<_>>>()?;
+                let mut values = Vec::with_capacity(operands.len());
+                for e in operands {
+                    values.push(self.eval(file, e, depth + 1)?.0);
+                }
                 operate(op, &values)?
             }
             ExprKind::FuncCall { .. } | ExprKind::Other => return None,
@@ -252,47 +344,72 @@ impl<'a> Module<'a> {
         Some((value, here))
     }
 
-    fn eval_traversal(
-        &self,
+    fn traversal(
+        &mut self,
         file: usize,
         root: &str,
         path: &[TraversalStep],
-        visiting: &mut Vec<&'a str>,
         depth: usize,
-    ) -> Option<(Value, Option<(usize, Span)>)> {
+    ) -> Option<(Value, Origin)> {
         let (TraversalStep::Attr(name), rest) = path.split_first()? else {
             return None;
         };
+        let module = self.module;
         let (value, origin) = match root {
             "var" => {
-                let (var_file, block) = self.variable(name)?;
-                let default = block.attr("default")?;
-                self.eval(var_file, &default.value, visiting, depth + 1)?
+                let (var_file, block) = module.variable(name)?;
+                let key = block.label(0)?;
+                let found = match self.defaults.get(key) {
+                    Some(found) => found.clone(),
+                    None => {
+                        let default = block.attr("default")?;
+                        let found = self.eval(var_file, &default.value, depth + 1);
+                        self.defaults.insert(key, found.clone());
+                        return found.and_then(|f| self.walk(file, f, rest, depth));
+                    }
+                };
+                self.reuse(&found)?
             }
             "local" => {
-                let (local_file, attr) = self.local(name)?;
+                let (local_file, attr) = module.local(name)?;
                 let key = attr.key.as_str();
-                if visiting.contains(&key) {
-                    return None; // a cycle: Terraform rejects it, we know nothing
+                if let Some(found) = self.locals.get(key) {
+                    let found = found.clone();
+                    self.reuse(&found)?
+                } else {
+                    if self.visiting.contains(&key) {
+                        return None; // a cycle: Terraform rejects it, we know nothing
+                    }
+                    self.visiting.push(key);
+                    let found = self.eval(local_file, &attr.value, depth + 1);
+                    self.visiting.pop();
+                    if self.exhausted {
+                        return None;
+                    }
+                    self.locals.insert(key, found.clone());
+                    found?
                 }
-                visiting.push(key);
-                let found = self.eval(local_file, &attr.value, visiting, depth + 1);
-                visiting.pop();
-                found?
             }
             _ => return None,
         };
-        if rest.is_empty() {
-            return Some((value, origin));
-        }
-        // `var.cfg.port`, `local.list[0]`: walk into the known value; the origin stays the
-        // literal the whole value came from
+        self.walk(file, (value, origin), rest, depth)
+    }
+
+    /// `var.cfg.port`, `local.list[0]`: walk into a known value; the origin stays the literal
+    /// the whole value came from.
+    fn walk(
+        &mut self,
+        file: usize,
+        (value, origin): (Value, Origin),
+        rest: &[TraversalStep],
+        depth: usize,
+    ) -> Option<(Value, Origin)> {
         let mut current = value;
         for step in rest {
             current = match step {
                 TraversalStep::Attr(key) => current.get(key)?.clone(),
                 TraversalStep::Index(ix) => {
-                    let ix = self.eval(file, ix, visiting, depth + 1)?.0;
+                    let ix = self.eval(file, ix, depth + 1)?.0;
                     match (&current, &ix) {
                         (Value::List(items), _) => {
                             let n = ix.as_number()?;

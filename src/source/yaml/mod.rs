@@ -66,6 +66,9 @@ pub struct YamlError {
     pub span: Span,
     /// A syntax error; rules still run on documents completed before it.
     pub fatal: bool,
+    /// Spans of words the message does not quote (they could be secrets): masked wherever
+    /// the file is shown.
+    pub hidden: Vec<Span>,
     /// For a duplicate key: where the same key is written before.
     pub duplicate_of: Option<Span>,
 }
@@ -143,6 +146,7 @@ impl YamlFile {
                         message: e.info().to_string(),
                         span: Span::new(at, at),
                         fatal: true,
+                        hidden: Vec::new(),
                         duplicate_of: None,
                     });
                     break;
@@ -171,6 +175,7 @@ impl YamlFile {
                             message: "alias refers to an unknown anchor".into(),
                             span,
                             fatal: false,
+                            hidden: Vec::new(),
                             duplicate_of: None,
                         });
                     }
@@ -202,6 +207,7 @@ impl YamlFile {
                             message: format!("nesting deeper than {MAX_DEPTH} levels"),
                             span,
                             fatal: true,
+                            hidden: Vec::new(),
                             duplicate_of: None,
                         });
                         break;
@@ -299,17 +305,24 @@ impl YamlFile {
                 if value == "<<" {
                     continue;
                 }
-                if let Some(before) = seen.insert(value.as_str(), k) {
-                    dups.push((value.clone(), self.nodes[k].span, self.nodes[before].span));
+                if let Some(first) = seen.insert(value.as_str(), k) {
+                    dups.push((value.clone(), self.nodes[k].span, self.nodes[first].span));
                 }
             }
         }
-        for (key, span, before) in dups {
+        for (key, span, first) in dups {
+            // a key is quoted only when it reads as a name: a duplicated token or
+            // `NAME=value` key is shown redacted, and masked where it appears
+            let plain = crate::source::instruction_like(&key) == key;
             self.errors.push(YamlError {
-                message: format!("duplicate key \"{key}\": only the last value is used"),
+                message: format!(
+                    "duplicate key {}: only the last value is used",
+                    crate::source::quoted_name(&key)
+                ),
                 span,
                 fatal: false,
-                duplicate_of: Some(before),
+                hidden: if plain { Vec::new() } else { vec![first, span] },
+                duplicate_of: Some(first),
             });
         }
     }

@@ -1,5 +1,7 @@
 //! A borrowed handle on one node of the tree, and the offset maps of scalar values.
 
+use std::collections::HashSet;
+
 use super::{MERGE_BUDGET, NodeId, NodeKind, Style, YamlFile};
 use crate::source::{OffsetMap, Span};
 
@@ -162,7 +164,8 @@ impl<'a> Yaml<'a> {
     pub fn entries(&self) -> Vec<(Yaml<'a>, Yaml<'a>)> {
         let mut out = Vec::new();
         let mut budget = MERGE_BUDGET;
-        self.collect_entries(&mut out, &mut budget, 0);
+        let mut seen = HashSet::new();
+        self.collect_entries(&mut out, &mut seen, &mut budget, 0);
         if out.iter().any(|(k, _)| k.scalar() == Some("<<")) {
             // unreachable in practice: merge keys are expanded by collect_entries
             out.retain(|(k, _)| k.scalar() != Some("<<"));
@@ -170,9 +173,12 @@ impl<'a> Yaml<'a> {
         out
     }
 
+    /// `seen`: the keys already in `out` (a search of `out` per entry made a mapping of
+    /// thousands of keys quadratic).
     fn collect_entries(
         &self,
         out: &mut Vec<(Yaml<'a>, Yaml<'a>)>,
+        seen: &mut HashSet<&'a str>,
         budget: &mut usize,
         depth: usize,
     ) {
@@ -182,19 +188,24 @@ impl<'a> Yaml<'a> {
         let file = self.file;
         let mut merges = Vec::new();
         for &(k, v) in entries {
-            if *budget == 0 {
-                return;
+            // the budget bounds what merge keys bring in; a mapping's own keys are bounded by
+            // the file (counting them cut a mapping of 10,000 jobs short, unchecked)
+            if depth > 0 {
+                if *budget == 0 {
+                    return;
+                }
+                *budget -= 1;
             }
-            *budget -= 1;
             let key = Yaml { file, id: k };
             let val = Yaml { file, id: v };
             if key.scalar() == Some("<<") && key.style() == Some(Style::Plain) {
                 merges.push(val);
                 continue;
             }
-            let name = key.scalar();
-            if name.is_some() && out.iter().any(|(ok, _)| ok.scalar() == name) {
-                continue;
+            if let Some(name) = key.scalar() {
+                if !seen.insert(name) {
+                    continue;
+                }
             }
             out.push((key, val));
         }
@@ -204,10 +215,11 @@ impl<'a> Yaml<'a> {
         for m in merges {
             let m = m.resolved();
             if m.is_map() {
-                m.collect_entries(out, budget, depth + 1);
+                m.collect_entries(out, seen, budget, depth + 1);
             } else {
                 for item in m.items() {
-                    item.resolved().collect_entries(out, budget, depth + 1);
+                    item.resolved()
+                        .collect_entries(out, seen, budget, depth + 1);
                 }
             }
         }
