@@ -66,7 +66,7 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
                         fallback,
                     )
                     .help(format!("depends_on: {{{}: {{condition: service_healthy}}}}", dep.name));
-                    out.push(match healthy_fix(cx.text(), &svc, &dep) {
+                    out.push(match healthy_fix(cx.text(), svc, &dep) {
                         Some(fix) => f.fix(fix),
                         None => f,
                     });
