@@ -441,6 +441,504 @@ impl Parser {
     }
 }
 
+/// Where each `${{ ... }}` of `s` sits, without parsing: (from `${{` to `}}` inclusive, the
+/// body between the braces, whether it is closed). A `}}` inside a string literal does not
+/// close it. For checkers that parse with [`parse_spanned`].
+pub fn locate(s: &str) -> Vec<(Span, Span, bool)> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(k) = s.get(i..).and_then(|r| r.find("${{")) {
+        let start = i + k;
+        let body_start = start + 3;
+        let mut j = body_start;
+        let mut end = None;
+        while j < b.len() {
+            match b[j] {
+                b'\'' => {
+                    j += 1;
+                    while j < b.len() {
+                        if b[j] == b'\'' {
+                            if b.get(j + 1) == Some(&b'\'') {
+                                j += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                b'}' if b.get(j + 1) == Some(&b'}') => {
+                    end = Some(j);
+                    break;
+                }
+                _ => j += 1,
+            }
+        }
+        let body_end = end.unwrap_or(b.len()).min(b.len());
+        let span_end = end.map_or(b.len(), |e| e + 2);
+        out.push((
+            Span::new(start, span_end),
+            Span::new(body_start.min(body_end), body_end),
+            end.is_some(),
+        ));
+        i = span_end.max(start + 3);
+    }
+    out
+}
+
+/// An expression tree with a span on every node, for checkers that point at the smallest
+/// wrong thing: the unknown property, the misspelt function, the operator comparing
+/// incompatible values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ex {
+    pub kind: ExKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExKind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    /// A context name as written (`github`, `Matrix`).
+    Var(String),
+    /// `receiver.name`: the property as written and its span.
+    Prop(Box<Ex>, String, Span),
+    /// `receiver[index]`.
+    Index(Box<Ex>, Box<Ex>),
+    /// `receiver.*` or `receiver[*]`: an object filter.
+    Filter(Box<Ex>),
+    /// `name(args)`: the name as written and its span.
+    Call {
+        name: String,
+        name_span: Span,
+        args: Vec<Ex>,
+    },
+    Not(Box<Ex>),
+    /// `==`, `!=`, `<`, `<=`, `>`, `>=`, `&&`, `||`, with the operator's span.
+    Binary(Box<Ex>, &'static str, Span, Box<Ex>),
+}
+
+/// Why an expression does not parse, and where (file offsets when `base` was one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExprError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum STok {
+    Ident(String),
+    Str(String),
+    Num(f64),
+    Punct(&'static str),
+}
+
+fn err<T>(span: Span, message: impl Into<String>) -> Result<T, ExprError> {
+    Err(ExprError {
+        span,
+        message: message.into(),
+    })
+}
+
+/// Lex an expression body with positions, reporting the first bad character.
+fn lex_spanned(s: &str, base: usize) -> Result<Vec<(STok, Span)>, ExprError> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == b'\'' {
+            let mut v = String::new();
+            i += 1;
+            loop {
+                let Some(q) = s.get(i..).and_then(|r| r.find('\'')) else {
+                    return err(
+                        Span::new(base + start, base + b.len()),
+                        "string literal is not closed: add the closing '",
+                    );
+                };
+                v.push_str(&s[i..i + q]);
+                i += q + 1;
+                if b.get(i) == Some(&b'\'') {
+                    v.push('\'');
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            out.push((STok::Str(v), Span::new(base + start, base + i)));
+            continue;
+        }
+        if c.is_ascii_digit() || (c == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            i += 1;
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric()
+                    || b[i] == b'.'
+                    || ((b[i] == b'-' || b[i] == b'+') && matches!(b[i - 1], b'e' | b'E')))
+            {
+                i += 1;
+            }
+            let t = &s[start..i];
+            let n = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+                i64::from_str_radix(h, 16).ok().map(|x| x as f64)
+            } else if let Some(o) = t.strip_prefix("0o") {
+                i64::from_str_radix(o, 8).ok().map(|x| x as f64)
+            } else {
+                t.parse::<f64>().ok()
+            };
+            let Some(n) = n else {
+                return err(
+                    Span::new(base + start, base + i),
+                    format!("`{t}` is not a number"),
+                );
+            };
+            out.push((STok::Num(n), Span::new(base + start, base + i)));
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == b'_' {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-') {
+                i += 1;
+            }
+            out.push((
+                STok::Ident(s[start..i].to_string()),
+                Span::new(base + start, base + i),
+            ));
+            continue;
+        }
+        let two = s.get(i..i + 2).unwrap_or("");
+        let p: &'static str = match two {
+            "==" => "==",
+            "!=" => "!=",
+            "<=" => "<=",
+            ">=" => ">=",
+            "&&" => "&&",
+            "||" => "||",
+            _ => match c {
+                b'(' => "(",
+                b')' => ")",
+                b'[' => "[",
+                b']' => "]",
+                b'.' => ".",
+                b',' => ",",
+                b'!' => "!",
+                b'<' => "<",
+                b'>' => ">",
+                b'*' => "*",
+                _ => {
+                    let ch = s[i..].chars().next().unwrap_or('?');
+                    let at = Span::new(base + i, base + i + ch.len_utf8());
+                    return err(
+                        at,
+                        match ch {
+                            '"' => "unexpected `\"`: string literals use single quotes ('...')"
+                                .to_string(),
+                            '=' => "unexpected `=`: compare with `==`".to_string(),
+                            '&' => "unexpected `&`: the and-operator is `&&`".to_string(),
+                            '|' => "unexpected `|`: the or-operator is `||`".to_string(),
+                            _ => format!("unexpected character `{ch}`"),
+                        },
+                    );
+                }
+            },
+        };
+        i += p.len();
+        out.push((STok::Punct(p), Span::new(base + start, base + i)));
+    }
+    Ok(out)
+}
+
+struct SParser {
+    toks: Vec<(STok, Span)>,
+    i: usize,
+    depth: usize,
+    /// Where the body ends, for "unexpected end" errors.
+    end: usize,
+}
+
+/// Parse an expression body (without the braces) whose first byte sits at `base`, keeping a
+/// span on every node; a syntax error names the first offending token.
+pub fn parse_spanned(s: &str, base: usize) -> Result<Ex, ExprError> {
+    let toks = lex_spanned(s, base)?;
+    let end = base + s.trim_end().len();
+    if toks.is_empty() {
+        return err(Span::new(base, base + s.len()), "empty expression");
+    }
+    let mut p = SParser {
+        toks,
+        i: 0,
+        depth: 0,
+        end,
+    };
+    let n = p.or()?;
+    if let Some((t, sp)) = p.toks.get(p.i) {
+        let what = match t {
+            STok::Punct(x) => format!("`{x}`"),
+            STok::Ident(x) => format!("`{x}`"),
+            STok::Str(_) => "a string".to_string(),
+            STok::Num(_) => "a number".to_string(),
+        };
+        return err(
+            *sp,
+            format!("unexpected {what} after a complete expression"),
+        );
+    }
+    Ok(n)
+}
+
+impl SParser {
+    fn peek(&self) -> Option<&STok> {
+        self.toks.get(self.i).map(|t| &t.0)
+    }
+    fn eat(&mut self, p: &str) -> Option<Span> {
+        match self.toks.get(self.i) {
+            Some((STok::Punct(x), sp)) if *x == p => {
+                let sp = *sp;
+                self.i += 1;
+                Some(sp)
+            }
+            _ => None,
+        }
+    }
+    fn here(&self) -> Span {
+        self.toks.get(self.i).map_or(Span::empty(self.end), |t| t.1)
+    }
+    fn unexpected<T>(&self, wanted: &str) -> Result<T, ExprError> {
+        match self.toks.get(self.i) {
+            None => err(
+                Span::empty(self.end),
+                format!("expression ends early: expected {wanted}"),
+            ),
+            Some((t, sp)) => {
+                let what = match t {
+                    STok::Punct(x) => format!("`{x}`"),
+                    STok::Ident(x) => format!("`{x}`"),
+                    STok::Str(_) => "a string".to_string(),
+                    STok::Num(_) => "a number".to_string(),
+                };
+                err(*sp, format!("unexpected {what}: expected {wanted}"))
+            }
+        }
+    }
+    fn deeper(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > 64 {
+            return err(self.here(), "expression nests deeper than 64 levels");
+        }
+        Ok(())
+    }
+    fn or(&mut self) -> Result<Ex, ExprError> {
+        self.deeper()?;
+        let mut l = self.and()?;
+        while let Some(op) = self.eat("||") {
+            let r = self.and()?;
+            let span = l.span.cover(r.span);
+            l = Ex {
+                kind: ExKind::Binary(Box::new(l), "||", op, Box::new(r)),
+                span,
+            };
+        }
+        self.depth -= 1;
+        Ok(l)
+    }
+    fn and(&mut self) -> Result<Ex, ExprError> {
+        let mut l = self.eq()?;
+        while let Some(op) = self.eat("&&") {
+            let r = self.eq()?;
+            let span = l.span.cover(r.span);
+            l = Ex {
+                kind: ExKind::Binary(Box::new(l), "&&", op, Box::new(r)),
+                span,
+            };
+        }
+        Ok(l)
+    }
+    fn eq(&mut self) -> Result<Ex, ExprError> {
+        let mut l = self.cmp()?;
+        loop {
+            let op = match self.peek() {
+                Some(STok::Punct(p)) if matches!(*p, "==" | "!=") => *p,
+                _ => return Ok(l),
+            };
+            let op_span = self.here();
+            self.i += 1;
+            let r = self.cmp()?;
+            let span = l.span.cover(r.span);
+            l = Ex {
+                kind: ExKind::Binary(Box::new(l), op, op_span, Box::new(r)),
+                span,
+            };
+        }
+    }
+    fn cmp(&mut self) -> Result<Ex, ExprError> {
+        let mut l = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Some(STok::Punct(p)) if matches!(*p, "<" | "<=" | ">" | ">=") => *p,
+                _ => return Ok(l),
+            };
+            let op_span = self.here();
+            self.i += 1;
+            let r = self.unary()?;
+            let span = l.span.cover(r.span);
+            l = Ex {
+                kind: ExKind::Binary(Box::new(l), op, op_span, Box::new(r)),
+                span,
+            };
+        }
+    }
+    fn unary(&mut self) -> Result<Ex, ExprError> {
+        if let Some(bang) = self.eat("!") {
+            self.deeper()?;
+            let n = self.unary()?;
+            self.depth -= 1;
+            let span = bang.cover(n.span);
+            return Ok(Ex {
+                kind: ExKind::Not(Box::new(n)),
+                span,
+            });
+        }
+        self.primary()
+    }
+    fn primary(&mut self) -> Result<Ex, ExprError> {
+        let Some((tok, span)) = self.toks.get(self.i).cloned() else {
+            return self.unexpected("a value");
+        };
+        let base = match tok {
+            STok::Str(s) => {
+                self.i += 1;
+                Ex {
+                    kind: ExKind::Str(s),
+                    span,
+                }
+            }
+            STok::Num(n) => {
+                self.i += 1;
+                Ex {
+                    kind: ExKind::Number(n),
+                    span,
+                }
+            }
+            STok::Punct("(") => {
+                self.i += 1;
+                let inner = self.or()?;
+                let Some(close) = self.eat(")") else {
+                    return self.unexpected("`)`");
+                };
+                Ex {
+                    kind: inner.kind,
+                    span: span.cover(close),
+                }
+            }
+            STok::Punct(_) => return self.unexpected("a value"),
+            STok::Ident(name) => {
+                self.i += 1;
+                if self.eat("(").is_some() {
+                    let mut args = Vec::new();
+                    let close = if let Some(c) = self.eat(")") {
+                        c
+                    } else {
+                        loop {
+                            args.push(self.or()?);
+                            if let Some(c) = self.eat(")") {
+                                break c;
+                            }
+                            if self.eat(",").is_none() {
+                                return self.unexpected("`,` or `)`");
+                            }
+                        }
+                    };
+                    Ex {
+                        kind: ExKind::Call {
+                            name,
+                            name_span: span,
+                            args,
+                        },
+                        span: span.cover(close),
+                    }
+                } else {
+                    let kind = match name.as_str() {
+                        "true" => ExKind::Bool(true),
+                        "false" => ExKind::Bool(false),
+                        "null" => ExKind::Null,
+                        "NaN" => ExKind::Number(f64::NAN),
+                        "Infinity" => ExKind::Number(f64::INFINITY),
+                        _ => ExKind::Var(name),
+                    };
+                    Ex { kind, span }
+                }
+            }
+        };
+        self.postfix(base)
+    }
+    fn postfix(&mut self, mut node: Ex) -> Result<Ex, ExprError> {
+        let mut steps = 0usize;
+        loop {
+            steps += 1;
+            if steps > 256 {
+                return err(self.here(), "property chain longer than 256 steps");
+            }
+            if self.eat(".").is_some() {
+                let Some((tok, s)) = self.toks.get(self.i).cloned() else {
+                    return self.unexpected("a property name after `.`");
+                };
+                match tok {
+                    STok::Ident(x) => {
+                        self.i += 1;
+                        let span = node.span.cover(s);
+                        node = Ex {
+                            kind: ExKind::Prop(Box::new(node), x, s),
+                            span,
+                        };
+                    }
+                    STok::Punct("*") => {
+                        self.i += 1;
+                        let span = node.span.cover(s);
+                        node = Ex {
+                            kind: ExKind::Filter(Box::new(node)),
+                            span,
+                        };
+                    }
+                    _ => return self.unexpected("a property name after `.`"),
+                }
+            } else if self.eat("[").is_some() {
+                if self.eat("*").is_some() {
+                    let Some(close) = self.eat("]") else {
+                        return self.unexpected("`]`");
+                    };
+                    let span = node.span.cover(close);
+                    node = Ex {
+                        kind: ExKind::Filter(Box::new(node)),
+                        span,
+                    };
+                    continue;
+                }
+                self.deeper()?;
+                let index = self.or()?;
+                self.depth -= 1;
+                let Some(close) = self.eat("]") else {
+                    return self.unexpected("`]`");
+                };
+                let span = node.span.cover(close);
+                node = Ex {
+                    kind: ExKind::Index(Box::new(node), Box::new(index)),
+                    span,
+                };
+            } else {
+                return Ok(node);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,5 +1033,54 @@ mod tests {
         assert!(find(&deep)[0].tree.is_none());
         let nots = format!("${{{{ {}a }}}}", "!".repeat(10_000));
         assert!(find(&nots)[0].tree.is_none());
+    }
+
+    #[test]
+    fn spanned_parse_and_errors() {
+        let body = "github.event['issue'].title == 'x' && contains(steps.a.outputs.b, 'y')";
+        let e = parse_spanned(body, 10).unwrap();
+        let ExKind::Binary(l, "&&", op, r) = &e.kind else {
+            panic!("{e:?}")
+        };
+        assert_eq!(op.start - 10, body.find("&&").unwrap());
+        let ExKind::Binary(ll, "==", _, _) = &l.kind else {
+            panic!()
+        };
+        let ExKind::Prop(_, name, nspan) = &ll.kind else {
+            panic!()
+        };
+        assert_eq!(name, "title");
+        assert_eq!(
+            Span::new(nspan.start - 10, nspan.end - 10).text(body),
+            "title"
+        );
+        let ExKind::Call { name, args, .. } = &r.kind else {
+            panic!()
+        };
+        assert_eq!(name, "contains");
+        assert_eq!(args.len(), 2);
+        let e = parse_spanned("a.b == \"x\"", 0).unwrap_err();
+        assert_eq!(e.span, Span::new(7, 8));
+        assert!(e.message.contains("single quotes"));
+        let e = parse_spanned("a = 'x'", 0).unwrap_err();
+        assert_eq!(e.span, Span::new(2, 3));
+        let e = parse_spanned("f(a, ", 0).unwrap_err();
+        assert!(e.message.contains("ends early"), "{e:?}");
+        let e = parse_spanned("a b", 0).unwrap_err();
+        assert_eq!(e.span, Span::new(2, 3));
+        assert!(parse_spanned("x.*.y[*].z && !(-1.5e3 < 0x1f)", 0).is_ok());
+        assert!(parse_spanned(&"(".repeat(1000), 0).is_err());
+        assert!(parse_spanned(&"!".repeat(1000), 0).is_err());
+        assert!(parse_spanned("   ", 0).is_err());
+    }
+
+    #[test]
+    fn locate_finds_bodies() {
+        let s = "a ${{ x }} b ${{ 'y}}' }} ${{ open";
+        let l = locate(s);
+        assert_eq!(l.len(), 3);
+        assert_eq!(l[0].1.text(s), " x ");
+        assert_eq!(l[1].1.text(s), " 'y}}' ");
+        assert!(!l[2].2);
     }
 }

@@ -1,4 +1,5 @@
 pub mod common;
+pub mod constant_condition;
 pub mod coverage_gate;
 pub mod dangerous_trigger;
 pub mod deploy_without_environment;
@@ -9,6 +10,10 @@ pub mod deprecated_actions;
 pub mod deprecated_command;
 pub mod excessive_permissions;
 pub mod gate;
+pub mod invalid_action_input;
+pub mod invalid_expression;
+pub mod invalid_runner_label;
+pub mod invalid_workflow;
 pub mod missing_timeout;
 pub mod persisted_credentials;
 pub mod plaintext_secret;
