@@ -4,6 +4,7 @@
 pub mod anchors;
 pub mod coverage;
 pub mod edit;
+pub mod fetch_pipe;
 pub mod images;
 pub mod node_agent;
 pub mod providers;
