@@ -60,8 +60,16 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         }
         let map = node.value_map(cx.text());
         for (span, what) in hits {
+            // a computed key is a design choice of reusable workflows: warn; the whole context
+            // is never needed
+            let severity = if what.starts_with("a secret chosen") {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             out.push(
                 cx.finding(map.span(span), format!("this expression hands {what} to the step: name the secrets it needs (`secrets.NPM_TOKEN`)"))
+                    .severity(severity)
                     .help("every secret of the repository and organization is then in the runner's memory and logs of whatever reads it; GitHub only masks the ones it knows were used"),
             );
         }

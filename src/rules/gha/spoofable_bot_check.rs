@@ -71,7 +71,12 @@ fn grants(n: &Node, negated: bool, out: &mut Vec<Span>) {
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let triggers = wf.triggers();
     let risky = privileged(&triggers);
-    let Some(t) = risky.first() else { return };
+    // a reusable workflow runs under its caller's trigger, which may be privileged
+    let (t, severity) = match risky.first() {
+        Some(t) => (*t, Severity::Error),
+        None if triggers.contains(&"workflow_call") => ("workflow_call", Severity::Warning),
+        None => return,
+    };
     for (what, _, node) in conditions(wf) {
         let Some(value) = node.as_str() else { continue };
         let map = node.value_map(cx.text());
@@ -80,7 +85,8 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             grants(&tree, false, &mut spans);
             for s in spans {
                 out.push(
-                    cx.finding(map.span(s), format!("{what} trusts `{}` to be a bot, but under `{t}` it is whoever acted last (an outsider can make a bot push to their branch): check `github.event.pull_request.user.login` and the bot's user id instead", s.text(value)))
+                    cx.finding(map.span(s), format!("{what} trusts `{}` to be a bot, but under `{t}` it can be whoever acted last (an outsider can make a bot push to their branch): check `github.event.pull_request.user.login` and the bot's user id instead", s.text(value)))
+                        .severity(severity)
                         .help("`github.event.pull_request.user.login == 'dependabot[bot]'` names who opened the pull request; for Dependabot, prefer `dependabot/fetch-metadata` on `pull_request`"),
                 );
             }

@@ -24,7 +24,10 @@ const DOCS_WR: &str =
 
 /// Context paths whose text anyone who opens an issue, a pull request, a discussion or a fork
 /// controls. Fields a fork can set but GitHub restricts to a safe alphabet (logins, repository
-/// names, SHAs, numbers) are left out: they cannot end a quoted string or start a command.
+/// names, SHAs, numbers) are left out: they cannot end a quoted string or start a command. So
+/// are `github.event.workflow_run.name` and `github.event.workflow.name`: a `workflow_run`
+/// trigger fires only for the workflow names its `workflows:` list spells out, so the name is
+/// one the base repository chose (the file path of a fork's workflow is not).
 pub const FIELDS: &[Field] = &[
     Field {
         path: "github.event.issue.title",
@@ -163,15 +166,7 @@ pub const FIELDS: &[Field] = &[
         source: ZIZMOR_CAPS,
     },
     Field {
-        path: "github.event.workflow_run.name",
-        source: DOCS_WR,
-    },
-    Field {
         path: "github.event.workflow_run.path",
-        source: DOCS_WR,
-    },
-    Field {
-        path: "github.event.workflow.name",
         source: DOCS_WR,
     },
     Field {
@@ -339,6 +334,7 @@ mod tests {
             "github.event.workflow_run.head_repository.description"
         ));
         assert!(attacker("github.event.workflow.path"));
+        assert!(!attacker("github.event.workflow_run.name"));
         assert!(!attacker("github.event.pull_request.head.sha"));
         assert!(!attacker("github.event.pull_request.number"));
         assert!(!attacker("github.event.workflow_run.head_sha"));
