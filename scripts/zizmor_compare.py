@@ -109,6 +109,10 @@ def main():
     ap.add_argument("--plumb", default=os.path.join(os.environ.get("CORPUS", "/work/corpus"), ".plumb-results"))
     ap.add_argument("--list", action="append", default=[])
     ap.add_argument("--slack", type=int, default=1)
+    ap.add_argument("--in-scope", action="store_true",
+                    help="only files GitHub runs: leave out workflow templates outside .github/ "
+                         "(actions/starter-workflows) and testdata/ trees, which plumb does not "
+                         "treat as workflows")
     a = ap.parse_args()
     rows = collections.defaultdict(lambda: collections.Counter())
     listing = collections.defaultdict(list)
@@ -116,6 +120,9 @@ def main():
     for zpath in sorted(glob.glob(os.path.join(a.zizmor, "*.json"))):
         repo = os.path.basename(zpath)[:-5]
         zs = zizmor_findings(zpath)
+        if a.in_scope:
+            zs = [z for z in zs if "testdata/" not in z["file"]
+                  and (z["file"].startswith(".github/") or z["file"].endswith(("action.yml", "action.yaml")))]
         ps = plumb_findings(os.path.join(a.plumb, repo + ".json"))
         zfiles = {z["file"] for z in zs}
         for audit, rules in MAP.items():

@@ -24,6 +24,54 @@ pub static RULE: Rule = rule!("gha/template-injection")
     .on_workflow(check)
     .on_action(check);
 
+/// Action inputs that an action runs as code or evaluates (a script, a shell command, a
+/// JavaScript object literal, a template): an expression there is pasted into code as a `run:`
+/// is. Source: the sink models of CodeQL's GitHub Actions library, as bundled in zizmor's
+/// data/codeql-injection-sinks.json at 97f1a85b (2026-03-10); taken 2026-12-01.
+const ACTION_SINKS: &[(&str, &[&str])] = &[
+    ("8398a7/action-slack", &["custom_payload"]),
+    ("actions/github-script", &["script"]),
+    ("appleboy/ssh-action", &["script"]),
+    ("azure/cli", &["inlineScript"]),
+    ("azure/powershell", &["inlineScript"]),
+    ("devorbitus/yq-action-output", &["cmd"]),
+    ("gautamkrishnar/blog-post-workflow", &["item_exec"]),
+    (
+        "imjohnbo/issue-bot",
+        &[
+            "body",
+            "linked-comments-previous-issue-text",
+            "linked-comments-new-issue-text",
+        ],
+    ),
+    ("lucasbento/auto-close-issues", &["issue-close-message"]),
+    ("mikefarah/yq", &["cmd"]),
+    (
+        "roots/issue-closer-action",
+        &["issue-close-message", "pr-close-message"],
+    ),
+    ("sergeysova/jq-action", &["cmd"]),
+    ("skitionek/notify-microsoft-teams", &["overwrite"]),
+    (
+        "tibdex/backport",
+        &[
+            "body_template",
+            "head_template",
+            "labels_template",
+            "title_template",
+        ],
+    ),
+];
+
+/// How a message names an action sink: `github-script` as before, else the action.
+fn action_place(action: &'static str) -> &'static str {
+    if action == "actions/github-script" {
+        "github-script"
+    } else {
+        action
+    }
+}
+
 /// The context references whose value an expression turns into text through `toJSON`
 /// (where an object renders in full; elsewhere it renders as `Object` or `Array`).
 fn through_tojson<'a>(n: &'a Node, inside: bool, out: &mut Vec<&'a ContextRef>) {
@@ -116,9 +164,14 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if let Some(run) = step.run() {
             scripts.push((run, "run:"));
         }
-        if step.uses_action("actions/github-script") {
-            if let Some(s) = step.with("script") {
-                scripts.push((s, "github-script"));
+        for (action, inputs) in ACTION_SINKS {
+            if !step.uses_action(action) {
+                continue;
+            }
+            for input in *inputs {
+                if let Some(s) = step.with(input) {
+                    scripts.push((s, action_place(action)));
+                }
             }
         }
         for (node, place) in scripts {

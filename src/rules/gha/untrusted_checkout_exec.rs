@@ -42,7 +42,11 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 /// its author is a bot whose branches live here (`user.login` names who opened it and cannot
 /// be spoofed, unlike `github.actor`). Says which, for the message.
 fn same_repository_guard(cond: &str) -> Option<&'static str> {
-    let c: String = cond.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let c: String = cond
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
     if c.contains("github.event.pull_request.head.repo.full_name==github.repository")
         || c.contains("github.repository==github.event.pull_request.head.repo.full_name")
         || c.contains("github.event.pull_request.head.repo.fork==false")
