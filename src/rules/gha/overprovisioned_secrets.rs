@@ -19,7 +19,7 @@ pub static RULE: Rule = rule!("gha/overprovisioned-secrets")
 
 /// The places in an expression that take the whole `secrets` context: `secrets` as a value
 /// (`toJSON(secrets)`, `format('{0}', secrets)`) or indexed by a computed key.
-fn whole<'a>(n: &'a Node, out: &mut Vec<(Span, &'static str)>) {
+fn whole(n: &Node, out: &mut Vec<(Span, &'static str)>) {
     match n {
         Node::Context(c) if c.path == "secrets" => out.push((c.span, "the whole secrets context")),
         Node::Context(c) if c.path.starts_with("secrets.*") => out.push((c.span, "every secret")),

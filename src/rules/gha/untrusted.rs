@@ -320,29 +320,6 @@ pub fn privileged<'a>(triggers: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classification() {
-        assert!(attacker("github.event.issue.title"));
-        assert!(attacker("github.event.commits.*.message"));
-        assert!(attacker("github.event.issue"));
-        assert!(attacker("github.event"));
-        assert!(attacker(
-            "github.event.workflow_run.head_repository.description"
-        ));
-        assert!(attacker("github.event.workflow.path"));
-        assert!(!attacker("github.event.workflow_run.name"));
-        assert!(!attacker("github.event.pull_request.head.sha"));
-        assert!(!attacker("github.event.pull_request.number"));
-        assert!(!attacker("github.event.workflow_run.head_sha"));
-        assert!(!attacker("github.sha"));
-        assert!(!attacker("secrets.token"));
-    }
-}
-
 /// Refs and repositories that name the pull request's code.
 pub const UNTRUSTED_REFS: &[&str] = &[
     "github.event.pull_request.head.**",
@@ -545,7 +522,7 @@ fn exec_in(
                 ]
                 .into_iter()
                 .flatten()
-                .any(|c| c.as_str().is_some_and(|c| under(c)));
+                .any(|c| c.as_str().is_some_and(&under));
             if wd_ok {
                 return Some(Exec {
                     span: u.span(),
@@ -636,4 +613,27 @@ fn names_dir(c: &crate::source::shell::Command, p: &str) -> bool {
                         .is_some_and(inside)
             })
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert!(attacker("github.event.issue.title"));
+        assert!(attacker("github.event.commits.*.message"));
+        assert!(attacker("github.event.issue"));
+        assert!(attacker("github.event"));
+        assert!(attacker(
+            "github.event.workflow_run.head_repository.description"
+        ));
+        assert!(attacker("github.event.workflow.path"));
+        assert!(!attacker("github.event.workflow_run.name"));
+        assert!(!attacker("github.event.pull_request.head.sha"));
+        assert!(!attacker("github.event.pull_request.number"));
+        assert!(!attacker("github.event.workflow_run.head_sha"));
+        assert!(!attacker("github.sha"));
+        assert!(!attacker("secrets.token"));
+    }
 }
