@@ -270,3 +270,61 @@ pub fn job_tests(scripts: &[RunScript<'_>], job: &str) -> Option<Span> {
                 .map(|c| c.span)
         })
 }
+
+/// Every scalar value of a YAML tree, in document order (keys are never expressions GitHub
+/// evaluates).
+pub fn scalars<'a>(n: crate::source::yaml::Yaml<'a>) -> Vec<crate::source::yaml::Yaml<'a>> {
+    fn walk<'a>(
+        n: crate::source::yaml::Yaml<'a>,
+        depth: usize,
+        out: &mut Vec<crate::source::yaml::Yaml<'a>>,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        if n.is_map() {
+            for (_, v) in n.entries() {
+                walk(v, depth + 1, out);
+            }
+        } else if n.is_seq() {
+            for v in n.items() {
+                walk(v, depth + 1, out);
+            }
+        } else if n.as_str().is_some() {
+            out.push(n);
+        }
+    }
+    let mut out = Vec::new();
+    walk(n, 0, &mut out);
+    out
+}
+
+/// The `if:` conditions of a file: every job's and every step's, with what they guard and
+/// the span of their `if` key.
+pub fn conditions<'a>(wf: &Workflow<'a>) -> Vec<(String, Span, crate::source::yaml::Yaml<'a>)> {
+    let mut out = Vec::new();
+    for j in wf.jobs() {
+        if let Some((k, v)) = j.node.entry("if") {
+            out.push((format!("job \"{}\"", j.id), k.span(), v));
+        }
+    }
+    for (_, s) in wf.all_steps() {
+        if let Some((k, v)) = s.node.entry("if") {
+            out.push((s.display(), k.span(), v));
+        }
+    }
+    out
+}
+
+/// The parsed expressions of an `if:` value: its `${{ }}` fences, or the whole value as a bare
+/// expression. Spans are relative to the value.
+pub fn condition_trees(value: &str) -> Vec<crate::source::expr::Node> {
+    if value.contains("${{") {
+        crate::source::expr::find(value)
+            .into_iter()
+            .filter_map(|e| e.tree)
+            .collect()
+    } else {
+        crate::source::expr::parse(value, 0).into_iter().collect()
+    }
+}

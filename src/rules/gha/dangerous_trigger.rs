@@ -3,9 +3,10 @@
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
 use crate::source::Span;
-use crate::source::expr;
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
+
+use super::untrusted::checkouts_and_execs;
 
 pub static RULE: Rule = rule!("gha/dangerous-trigger")
     .summary("a pull_request_target or workflow_run workflow that checks out untrusted code")
@@ -13,17 +14,6 @@ pub static RULE: Rule = rule!("gha/dangerous-trigger")
     .severity(Severity::Error)
     .security(8.1)
     .on_workflow(check);
-
-const UNTRUSTED_REFS: &[&str] = &[
-    "github.event.pull_request.head.**",
-    "github.head_ref",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_sha",
-    "github.event.workflow_run.head_commit.id",
-    "github.event.workflow_run.head_repository.**",
-    "github.event.number",
-    "github.event.pull_request.number",
-];
 
 /// The span of trigger `name` in `on:` (map key, list item or the scalar).
 fn trigger_span(on: Yaml<'_>, name: &str) -> Option<Span> {
@@ -52,21 +42,14 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         "workflow_run"
     };
     let mut found = false;
-    for (_, step) in wf.all_steps() {
-        if !step.uses_action("actions/checkout") {
-            continue;
-        }
-        let Some(r) = step.with("ref").or_else(|| step.with("repository")) else {
-            continue;
-        };
-        let Some(value) = r.as_str() else { continue };
-        let untrusted = expr::find(value).iter().any(|e| {
-            e.contexts()
-                .iter()
-                .any(|c| UNTRUSTED_REFS.iter().any(|p| c.matches(p)))
-        });
-        if untrusted {
+    for job in wf.jobs() {
+        let steps = job.steps();
+        for (r, exec) in checkouts_and_execs(cx, &steps) {
             found = true;
+            // running the checked-out code is gha/untrusted-checkout-exec's finding
+            if exec.is_some() {
+                continue;
+            }
             let mut f = cx.finding(r.span(), format!("{trigger} runs with the base repository's secrets and a write token, and this checks out the pull request's code: build untrusted code in a `pull_request` workflow instead"));
             if let Some(s) = trigger_span(on, trigger) {
                 f = f.related(s, "the privileged trigger");

@@ -7,6 +7,8 @@ use crate::source::expr::{self, ContextRef, Node, path_matches};
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
 
+use super::untrusted::{attacker, attacker_value, ref_name, unprivileged_reason};
+
 const INDIRECT: Opt<bool> = Opt::bool(
     "indirect",
     false,
@@ -22,149 +24,51 @@ pub static RULE: Rule = rule!("gha/template-injection")
     .on_workflow(check)
     .on_action(check);
 
-/// Context paths whose text anyone who opens an issue, a pull request or pushes a branch
-/// controls (after zizmor's and GitHub Security Lab's lists).
-const ATTACKER: &[&str] = &[
-    "github.event.issue.title",
-    "github.event.issue.body",
-    "github.event.pull_request.title",
-    "github.event.pull_request.body",
-    "github.event.pull_request.head.ref",
-    "github.event.pull_request.head.label",
-    "github.event.pull_request.head.repo.default_branch",
-    "github.event.pull_request.head.repo.description",
-    "github.event.pull_request.head.repo.homepage",
-    "github.event.comment.body",
-    "github.event.review.body",
-    "github.event.review_comment.body",
-    "github.event.discussion.title",
-    "github.event.discussion.body",
-    "github.event.pages.*.page_name",
-    "github.event.head_commit.message",
-    "github.event.head_commit.author.email",
-    "github.event.head_commit.author.name",
-    "github.event.head_commit.committer.email",
-    "github.event.head_commit.committer.name",
-    "github.event.commits.*.message",
-    "github.event.commits.*.author.email",
-    "github.event.commits.*.author.name",
-    "github.event.commits.*.committer.email",
-    "github.event.commits.*.committer.name",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit.message",
-    "github.event.workflow_run.head_commit.author.email",
-    "github.event.workflow_run.head_commit.author.name",
-    "github.event.workflow_run.pull_requests.*.head.ref",
-    "github.event.workflow_run.display_title",
-    "github.head_ref",
+/// Action inputs that an action runs as code or evaluates (a script, a shell command, a
+/// JavaScript object literal, a template): an expression there is pasted into code as a `run:`
+/// is. Source: the sink models of CodeQL's GitHub Actions library, as bundled in zizmor's
+/// data/codeql-injection-sinks.json at 97f1a85b (2026-03-10); taken 2026-12-01.
+const ACTION_SINKS: &[(&str, &[&str])] = &[
+    ("8398a7/action-slack", &["custom_payload"]),
+    ("actions/github-script", &["script"]),
+    ("appleboy/ssh-action", &["script"]),
+    ("azure/cli", &["inlineScript"]),
+    ("azure/powershell", &["inlineScript"]),
+    ("devorbitus/yq-action-output", &["cmd"]),
+    ("gautamkrishnar/blog-post-workflow", &["item_exec"]),
+    (
+        "imjohnbo/issue-bot",
+        &[
+            "body",
+            "linked-comments-previous-issue-text",
+            "linked-comments-new-issue-text",
+        ],
+    ),
+    ("lucasbento/auto-close-issues", &["issue-close-message"]),
+    ("mikefarah/yq", &["cmd"]),
+    (
+        "roots/issue-closer-action",
+        &["issue-close-message", "pr-close-message"],
+    ),
+    ("sergeysova/jq-action", &["cmd"]),
+    ("skitionek/notify-microsoft-teams", &["overwrite"]),
+    (
+        "tibdex/backport",
+        &[
+            "body_template",
+            "head_template",
+            "labels_template",
+            "title_template",
+        ],
+    ),
 ];
 
-/// Whether a path is attacker-controlled, or an object holding such a path
-/// (`toJSON(github.event.issue)`).
-fn attacker(path: &str) -> bool {
-    ATTACKER.iter().any(|p| {
-        path_matches(path, p) || {
-            // a proper prefix of a dangerous path, below `github.event`
-            let depth = path.split('.').count();
-            depth >= 2
-                && depth < p.split('.').count()
-                && path.starts_with("github.event")
-                && path_matches(
-                    path,
-                    &p.split('.').take(depth).collect::<Vec<_>>().join("."),
-                )
-        }
-    })
-}
-
-/// Whether a path is a whole attacker-controlled value, not an object holding some.
-fn attacker_value(path: &str) -> bool {
-    ATTACKER.iter().any(|p| path_matches(path, p))
-}
-
-/// Branch names: git refuses whitespace and control characters in them, so one cannot end a
-/// line, a quoted heredoc or a here-string.
-fn ref_name(path: &str) -> bool {
-    [
-        "github.head_ref",
-        "github.event.pull_request.head.ref",
-        "github.event.workflow_run.head_branch",
-        "github.event.workflow_run.pull_requests.*.head.ref",
-    ]
-    .iter()
-    .any(|p| path_matches(path, p))
-}
-
-/// Triggers whose runs get a read-only token and no secrets when a fork opens them: text an
-/// outsider controls there can only reach what the outsider's own pull request could run
-/// anyway.
-const UNPRIVILEGED: &[&str] = &[
-    "pull_request",
-    "pull_request_review",
-    "pull_request_review_comment",
-    "merge_group",
-];
-
-/// The events whose payload carries a path's attacker text (`github.head_ref` only exists for
-/// pull request events; `head_commit` only for pushes). `None`: unknown, any event.
-fn carriers(path: &str) -> Option<&'static [&'static str]> {
-    const PR: &[&str] = &[
-        "pull_request",
-        "pull_request_target",
-        "pull_request_review",
-        "pull_request_review_comment",
-    ];
-    let table: &[(&str, &'static [&str])] = &[
-        ("github.head_ref", PR),
-        ("github.event.pull_request", PR),
-        ("github.event.review", &["pull_request_review"]),
-        (
-            "github.event.review_comment",
-            &["pull_request_review_comment"],
-        ),
-        ("github.event.issue", &["issues", "issue_comment"]),
-        (
-            "github.event.comment",
-            &[
-                "issue_comment",
-                "pull_request_review_comment",
-                "commit_comment",
-                "discussion_comment",
-            ],
-        ),
-        (
-            "github.event.discussion",
-            &["discussion", "discussion_comment"],
-        ),
-        ("github.event.head_commit", &["push"]),
-        ("github.event.commits", &["push"]),
-        ("github.event.workflow_run", &["workflow_run"]),
-        ("github.event.pages", &["gollum"]),
-    ];
-    table
-        .iter()
-        .find(|(p, _)| path == *p || path.starts_with(&format!("{p}.")))
-        .map(|(_, events)| *events)
-}
-
-/// Why the path's text cannot reach a privileged run of this workflow, if it cannot: no
-/// trigger carries it, or only triggers where forks get no secrets and a read-only token do.
-fn unprivileged_reason(path: &str, triggers: &[&str]) -> Option<&'static str> {
-    if triggers.is_empty() {
-        return None;
-    }
-    let carrying: Vec<&&str> = match carriers(path) {
-        Some(events) => triggers.iter().filter(|t| events.contains(t)).collect(),
-        None => triggers.iter().collect(),
-    };
-    if carrying.is_empty() {
-        Some("no trigger of this workflow carries it, so it is empty when this runs")
-    } else if carrying.iter().all(|t| UNPRIVILEGED.contains(t)) {
-        Some(
-            "only pull request and merge-queue events carry it here: no secrets, a read-only token for forks",
-        )
+/// How a message names an action sink: `github-script` as before, else the action.
+fn action_place(action: &'static str) -> &'static str {
+    if action == "actions/github-script" {
+        "github-script"
     } else {
-        None
+        action
     }
 }
 
@@ -260,9 +164,14 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if let Some(run) = step.run() {
             scripts.push((run, "run:"));
         }
-        if step.uses_action("actions/github-script") {
-            if let Some(s) = step.with("script") {
-                scripts.push((s, "github-script"));
+        for (action, inputs) in ACTION_SINKS {
+            if !step.uses_action(action) {
+                continue;
+            }
+            for input in *inputs {
+                if let Some(s) = step.with(input) {
+                    scripts.push((s, action_place(action)));
+                }
             }
         }
         for (node, place) in scripts {
@@ -372,14 +281,6 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert!(attacker("github.event.issue.title"));
-        assert!(attacker("github.event.commits.*.message"));
-        assert!(attacker("github.event.issue"));
-        assert!(attacker("github.event"));
-        assert!(!attacker("github.event.pull_request.head.sha"));
-        assert!(!attacker("github.event.pull_request.number"));
-        assert!(!attacker("github.sha"));
-        assert!(!attacker("secrets.token"));
         assert!(indirect("inputs.name"));
         assert!(indirect("steps.meta.outputs.tags"));
     }

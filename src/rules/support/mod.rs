@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod edit;
 pub mod follow;
 pub mod gha;
+pub mod fetch_pipe;
 pub mod images;
 pub mod node_agent;
 pub mod providers;
