@@ -216,6 +216,8 @@ pub struct Project {
     texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
     max_file_size: u64,
     overlay: Overlay,
+    /// The manifests of the check summarised for cross-object rules, built on first use.
+    k8s_set: OnceLock<k8s::SetIndex>,
 }
 
 impl Project {
@@ -243,7 +245,20 @@ impl Project {
             texts: Mutex::default(),
             max_file_size,
             overlay,
+            k8s_set: OnceLock::new(),
         }
+    }
+
+    /// Every Kubernetes object of the checked manifests, summarised once for rules that
+    /// reason across objects and files (a Service and the pods it selects, a service
+    /// account and its bindings).
+    pub fn k8s_set(&self) -> &k8s::SetIndex {
+        self.k8s_set.get_or_init(|| {
+            k8s::SetIndex::new(self.files.iter().filter_map(|f| match (&f.model, f.src.kind) {
+                (Model::Yaml(y), Kind::K8s) => Some((f.src.rel.as_str(), y)),
+                _ => None,
+            }))
+        })
     }
 
     /// The bytes of a file that is not one of the checked files: the overlay's, else the

@@ -27,22 +27,55 @@ impl<'a> Object<'a> {
         format!("{}/{}", self.kind(), self.name())
     }
 
+    /// The `apiVersion` value (`apps/v1`), or "".
+    pub fn api_version(&self) -> &'a str {
+        self.node
+            .get("apiVersion")
+            .and_then(|k| k.as_str())
+            .unwrap_or("")
+    }
+
+    /// The API group of `apiVersion` (`apps` for `apps/v1`, "" for the core `v1`).
+    pub fn group(&self) -> &'a str {
+        self.api_version()
+            .rsplit_once('/')
+            .map_or("", |(g, _)| g)
+    }
+
     /// The pod spec of a workload, and the key node whose mapping holds it (`spec` or
     /// `template`), for Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
-    /// ReplicationController, Job and CronJob.
+    /// ReplicationController, Job and CronJob; for the well-known custom resources that
+    /// embed one (Knative Service, Configuration and Revision, Argo Rollout, OpenShift
+    /// DeploymentConfig, KEDA ScaledJob); and for any other kind whose
+    /// `spec.template.spec` (or `spec.jobTemplate.spec.template.spec`) holds `containers`.
     pub fn pod_spec(&self) -> Option<PodSpec<'a>> {
-        let route: &[&str] = match self.kind() {
-            "Pod" => &["spec"],
-            "Deployment"
-            | "StatefulSet"
-            | "DaemonSet"
-            | "ReplicaSet"
-            | "ReplicationController"
-            | "Job" => &["spec", "template", "spec"],
-            "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
-            "PodTemplate" => &["template", "spec"],
+        let route: &[&str] = match (self.kind(), self.group()) {
+            ("Pod", _) => &["spec"],
+            (
+                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+                | "Job",
+                _,
+            ) => &["spec", "template", "spec"],
+            ("CronJob", _) => &["spec", "jobTemplate", "spec", "template", "spec"],
+            ("PodTemplate", _) => &["template", "spec"],
+            ("Revision", "serving.knative.dev") => &["spec"],
+            ("ScaledJob", "keda.sh") => &["spec", "jobTargetRef", "template", "spec"],
+            // Knative Service/Configuration, Argo Rollout, OpenShift DeploymentConfig, and
+            // any custom resource shaped like a workload
+            (kind, _) if !kind.is_empty() => {
+                return [
+                    &["spec", "template", "spec"][..],
+                    &["spec", "jobTemplate", "spec", "template", "spec"],
+                ]
+                .into_iter()
+                .find_map(|route| self.pod_spec_at(route).filter(PodSpec::has_containers));
+            }
             _ => return None,
         };
+        self.pod_spec_at(route)
+    }
+
+    fn pod_spec_at(&self, route: &[&str]) -> Option<PodSpec<'a>> {
         let (parent, last) = route.split_at(route.len() - 1);
         let holder = self.node.path(parent)?;
         let (key, node) = holder.entry(last[0])?;
@@ -53,10 +86,41 @@ impl<'a> Object<'a> {
         })
     }
 
-    /// Whether the workload runs to completion (Job, CronJob, or a Pod that never restarts).
+    /// The labels of the pods a workload makes (its template's `metadata.labels`; a Pod's
+    /// own labels), as written.
+    pub fn pod_labels(&self) -> Option<Yaml<'a>> {
+        let pod = self.pod_spec()?;
+        if pod.node.id == self.node.get("spec")?.id {
+            return self.node.path(&["metadata", "labels"]);
+        }
+        // the template's metadata sits beside its spec
+        let template = self.template_node()?;
+        template.path(&["metadata", "labels"])
+    }
+
+    /// The pod template (`spec.template`, `spec.jobTemplate.spec.template`, ...) holding
+    /// the pod spec, when there is one.
+    pub fn template_node(&self) -> Option<Yaml<'a>> {
+        for route in [
+            &["spec", "template"][..],
+            &["spec", "jobTemplate", "spec", "template"],
+            &["spec", "jobTargetRef", "template"],
+            &["template"],
+        ] {
+            if let Some(t) = self.node.path(route) {
+                if t.get("spec").is_some_and(|s| s.is_map()) {
+                    return Some(t);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether the workload runs to completion (Job, CronJob, KEDA ScaledJob, or a Pod that
+    /// never restarts).
     pub fn is_batch(&self) -> bool {
         match self.kind() {
-            "Job" | "CronJob" => true,
+            "Job" | "CronJob" | "ScaledJob" => true,
             "Pod" => self
                 .pod_spec()
                 .and_then(|p| p.node.get("restartPolicy"))
@@ -128,6 +192,11 @@ pub struct Container<'a> {
 }
 
 impl<'a> PodSpec<'a> {
+    /// Whether the spec lists containers (what tells a pod spec inside an unknown kind).
+    pub fn has_containers(&self) -> bool {
+        self.node.get("containers").is_some_and(|c| c.is_seq())
+    }
+
     pub fn containers(&self) -> Vec<Container<'a>> {
         let mut out = Vec::new();
         for (key, kind) in [
@@ -371,6 +440,247 @@ pub fn scripts(file: &YamlFile, text: &str) -> super::script::Scripts {
         }
     }
     Scripts::new(pairs)
+}
+
+/// A label selector: `matchLabels` and `matchExpressions` (Deployment, NetworkPolicy,
+/// PodDisruptionBudget), or a plain map (Service, ReplicationController).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selector {
+    pub labels: Vec<(String, String)>,
+    /// (key, operator, values): `In`, `NotIn`, `Exists`, `DoesNotExist`.
+    pub exprs: Vec<(String, String, Vec<String>)>,
+}
+
+/// A mapping of labels as (key, value) strings; non-scalar values are left out.
+pub fn labels_of(node: Yaml<'_>) -> Vec<(String, String)> {
+    node.entries()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.scalar()?.to_string(), v.scalar()?.to_string())))
+        .collect()
+}
+
+impl Selector {
+    /// A `LabelSelector` (`matchLabels`, `matchExpressions`).
+    pub fn of_label_selector(node: Yaml<'_>) -> Selector {
+        let labels = node.get("matchLabels").map(labels_of).unwrap_or_default();
+        let exprs = node
+            .get("matchExpressions")
+            .map(|l| {
+                l.items()
+                    .filter_map(|e| {
+                        let key = e.get("key")?.scalar()?.to_string();
+                        let op = e.get("operator")?.scalar()?.to_string();
+                        let values = e
+                            .get("values")
+                            .map(|v| v.items().filter_map(|x| x.scalar()).map(str::to_string).collect())
+                            .unwrap_or_default();
+                        Some((key, op, values))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Selector { labels, exprs }
+    }
+
+    /// A plain label map used as a selector.
+    pub fn of_map(node: Yaml<'_>) -> Selector {
+        Selector {
+            labels: labels_of(node),
+            exprs: Vec::new(),
+        }
+    }
+
+    /// Selects everything (`{}`).
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.exprs.is_empty()
+    }
+
+    /// Whether a value of the selector is filled in later (a template or kustomize variable):
+    /// such a selector cannot be judged.
+    pub fn is_templated(&self) -> bool {
+        let t = |s: &str| s.contains("{{") || s.contains("${") || s.starts_with('$');
+        self.labels.iter().any(|(k, v)| t(k) || t(v))
+            || self.exprs.iter().any(|(k, _, vs)| t(k) || vs.iter().any(|v| t(v)))
+    }
+
+    /// Whether pods with `labels` are selected.
+    pub fn matches(&self, labels: &[(String, String)]) -> bool {
+        let get = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
+        self.labels.iter().all(|(k, v)| get(k) == Some(v.as_str()))
+            && self.exprs.iter().all(|(k, op, vs)| match op.as_str() {
+                "In" => get(k).is_some_and(|v| vs.iter().any(|x| x == v)),
+                "NotIn" => get(k).is_none_or(|v| !vs.iter().any(|x| x == v)),
+                "Exists" => get(k).is_some(),
+                "DoesNotExist" => get(k).is_none(),
+                _ => true,
+            })
+    }
+}
+
+/// One object of the set a check reads (every manifest file of it), summarised for
+/// cross-object rules: what makes pods with which labels, what selects them, which service
+/// accounts are bound, what scales what.
+#[derive(Clone, Debug, Default)]
+pub struct SetObject {
+    /// The directory of the file, relative to the root (`deploy/`, or "").
+    pub dir: String,
+    /// The file's display path.
+    pub file: String,
+    /// `metadata.namespace`, or "" when the namespace is left to `kubectl -n`.
+    pub namespace: String,
+    pub kind: String,
+    pub group: String,
+    pub name: String,
+    /// The labels of the pods it makes (workloads, Pods, pod-embedding custom resources).
+    pub pod_labels: Option<Vec<(String, String)>>,
+    /// Whether the pod labels hold a template or variable (cannot be matched).
+    pub templated: bool,
+    /// Subjects of a RoleBinding/ClusterRoleBinding: (kind, name, namespace).
+    pub subjects: Vec<(String, String, String)>,
+    /// `scaleTargetRef` of a HorizontalPodAutoscaler or KEDA ScaledObject: (kind, name).
+    pub scale_target: Option<(String, String)>,
+    /// The selector of a PodDisruptionBudget.
+    pub selector: Option<Selector>,
+    /// `automountServiceAccountToken` of a ServiceAccount.
+    pub automount: Option<bool>,
+}
+
+/// Kinds of the core API and the usual add-ons that make no pods of their own.
+const NO_PODS: &[&str] = &[
+    "Service",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "Namespace",
+    "Ingress",
+    "IngressClass",
+    "NetworkPolicy",
+    "PodDisruptionBudget",
+    "HorizontalPodAutoscaler",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "PriorityClass",
+    "LimitRange",
+    "ResourceQuota",
+    "Endpoints",
+    "EndpointSlice",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "APIService",
+    "PodSecurityPolicy",
+    "Certificate",
+    "Issuer",
+    "ClusterIssuer",
+    "ServiceMonitor",
+    "PodMonitor",
+    "PrometheusRule",
+    "Gateway",
+    "HTTPRoute",
+    "VirtualService",
+    "DestinationRule",
+    "Kustomization",
+];
+
+impl SetObject {
+    /// Whether this object could make pods that the set does not show (an operator's
+    /// custom resource): selectors in its group cannot be judged complete.
+    pub fn may_make_hidden_pods(&self) -> bool {
+        self.pod_labels.is_none()
+            && !NO_PODS.contains(&self.kind.as_str())
+            && !self.kind.is_empty()
+            && !self.kind.ends_with("List")
+    }
+}
+
+/// The objects of every manifest of a check, with an index by directory.
+#[derive(Debug, Default)]
+pub struct SetIndex {
+    pub objects: Vec<SetObject>,
+    by_dir: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl SetIndex {
+    /// Summarise the objects of `files`: (display path, parsed YAML).
+    pub fn new<'f>(files: impl IntoIterator<Item = (&'f str, &'f YamlFile)>) -> SetIndex {
+        let mut index = SetIndex::default();
+        for (rel, y) in files {
+            let dir = rel.rfind('/').map_or("", |i| &rel[..=i]).to_string();
+            for o in objects(y) {
+                let so = summarise(&o, &dir, rel);
+                index.by_dir.entry(dir.clone()).or_default().push(index.objects.len());
+                index.objects.push(so);
+            }
+        }
+        index
+    }
+
+    /// The objects of directory `dir` (as [`SetObject::dir`] writes it).
+    pub fn in_dir(&self, dir: &str) -> impl Iterator<Item = &SetObject> {
+        self.by_dir
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.objects[i])
+    }
+}
+
+/// Two namespaces that can be the same at apply time ("" is whatever `-n` says).
+pub fn same_namespace(a: &str, b: &str) -> bool {
+    a.is_empty() || b.is_empty() || a == b
+}
+
+fn summarise(o: &Object<'_>, dir: &str, rel: &str) -> SetObject {
+    let s = |n: Option<Yaml<'_>>| n.and_then(|v| v.scalar()).unwrap_or("").to_string();
+    let mut so = SetObject {
+        dir: dir.to_string(),
+        file: rel.to_string(),
+        namespace: s(o.namespace()),
+        kind: o.kind().to_string(),
+        group: o.group().to_string(),
+        name: o.name().to_string(),
+        ..SetObject::default()
+    };
+    if o.pod_spec().is_some() {
+        let labels = o.pod_labels().map(labels_of).unwrap_or_default();
+        so.templated = labels
+            .iter()
+            .any(|(k, v)| k.contains("{{") || v.contains("{{") || v.contains("${"));
+        so.pod_labels = Some(labels);
+    }
+    match o.kind() {
+        "RoleBinding" | "ClusterRoleBinding" => {
+            so.subjects = o
+                .node
+                .get("subjects")
+                .map(|l| {
+                    l.items()
+                        .map(|x| (s(x.get("kind")), s(x.get("name")), s(x.get("namespace"))))
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        "HorizontalPodAutoscaler" | "ScaledObject" => {
+            let t = o.node.path(&["spec", "scaleTargetRef"]);
+            so.scale_target = t.map(|t| {
+                let kind = s(t.get("kind"));
+                (if kind.is_empty() { "Deployment".into() } else { kind }, s(t.get("name")))
+            });
+        }
+        "PodDisruptionBudget" => {
+            so.selector = o.node.path(&["spec", "selector"]).map(Selector::of_label_selector);
+        }
+        "ServiceAccount" => {
+            so.automount = o.node.get("automountServiceAccountToken").and_then(|v| v.as_bool());
+        }
+        _ => {}
+    }
+    so
 }
 
 #[cfg(test)]
