@@ -60,6 +60,8 @@ pub struct ParsedFile {
     scripts: OnceLock<Scripts>,
     /// Comment spans, found on first use.
     comments: OnceLock<Vec<Span>>,
+    /// A compose file's `.env` (the variables `${VAR}` reads), read on first use.
+    compose_env: OnceLock<Option<compose::DotEnv>>,
 }
 
 impl ParsedFile {
@@ -139,7 +141,21 @@ impl ParsedFile {
             load_errors,
             scripts: OnceLock::new(),
             comments: OnceLock::new(),
+            compose_env: OnceLock::new(),
         }
+    }
+
+    /// The `.env` beside a compose file, which Compose reads `${VAR}` values from (read
+    /// through `project` once, on first use).
+    pub fn compose_env(&self, project: &Project) -> Option<&compose::DotEnv> {
+        self.compose_env
+            .get_or_init(|| {
+                let env = parent(&self.src.path).join(".env");
+                project
+                    .read_text(&env)
+                    .map(|t| compose::DotEnv::parse(&t))
+            })
+            .as_ref()
     }
 
     /// Comment spans, in source order: the only places a suppression is read from. The

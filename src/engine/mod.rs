@@ -6,6 +6,7 @@
 //! editor's unsaved buffers), with reads of other files taking those buffers before the
 //! disk; [`fix`] applies findings' fixes in rounds and re-checks.
 
+mod family;
 pub mod fix;
 mod resolve;
 mod walk;
@@ -23,6 +24,7 @@ use crate::paths::{normalize, rel_path};
 use crate::project::{Overlay, ParsedFile, Project, TfDirs};
 use crate::report::{Notice, Report, Reported, ToolError};
 use crate::rules::plumb;
+use crate::source::Kind;
 use crate::suppress::{self, Day, Suppressed};
 
 /// What to check and how.
@@ -324,27 +326,48 @@ fn check_file<'p>(
     let selection = config.rules_for(&file.src.rel, file.src.kind);
     let mut panics = Vec::new();
     if file.checkable() {
-        let cxs: Vec<(Cx<'p>, Option<Severity>)> = selection
-            .iter()
-            .filter(|(rule, _)| !rule.engine)
-            .map(|(rule, sev)| {
-                (
-                    Cx {
-                        rule,
-                        file,
-                        project,
-                        options: config.rule_options(rule),
-                        secret_names: &config.secret_names,
-                        tf_dirs,
-                    },
-                    *sev,
-                )
-            })
-            .collect();
-        let mut runner = walk::Runner::new(cxs);
-        runner.walk(file);
-        findings.append(&mut runner.findings);
-        panics = runner.panics;
+        let cxs = |file: &'p ParsedFile| -> Vec<(Cx<'p>, Option<Severity>)> {
+            selection
+                .iter()
+                .filter(|(rule, _)| !rule.engine)
+                .map(|(rule, sev)| {
+                    (
+                        Cx {
+                            rule,
+                            file,
+                            project,
+                            options: config.rule_options(rule),
+                            secret_names: &config.secret_names,
+                            tf_dirs,
+                        },
+                        *sev,
+                    )
+                })
+                .collect()
+        };
+        // a compose file merged with its override or base: its rules judge the merge, and
+        // keep what lands in this file
+        let family = match file.src.kind {
+            Kind::Compose => family::compose_family(file, project),
+            _ => None,
+        };
+        match &family {
+            Some(fam) => {
+                let merged = merged_findings(fam, &selection, project, tf_dirs, config);
+                findings.extend(fam.place(merged.0));
+                panics = merged.1;
+                let mut runner = walk::Runner::new(cxs(file));
+                runner.text();
+                findings.append(&mut runner.findings);
+                panics.append(&mut runner.panics);
+            }
+            None => {
+                let mut runner = walk::Runner::new(cxs(file));
+                runner.walk(file);
+                findings.append(&mut runner.findings);
+                panics = runner.panics;
+            }
+        }
     }
     let enabled = |id: &str| selection.iter().any(|(r, _)| r.id == id);
     // comments are found only in files that could hold a directive
@@ -377,6 +400,37 @@ fn check_file<'p>(
         suppressed: applied.suppressed,
         panics,
     }
+}
+
+/// The compose and service rules' findings on a family's merged text (text hooks excluded),
+/// and the panics met.
+fn merged_findings(
+    fam: &family::Family,
+    selection: &[(&'static crate::api::Rule, Option<Severity>)],
+    project: &Project,
+    tf_dirs: &TfDirs<'_>,
+    config: &Config,
+) -> (Vec<Finding>, Vec<String>) {
+    let cxs = selection
+        .iter()
+        .filter(|(rule, _)| !rule.engine)
+        .map(|(rule, sev)| {
+            (
+                Cx {
+                    rule,
+                    file: &fam.merged,
+                    project,
+                    options: config.rule_options(rule),
+                    secret_names: &config.secret_names,
+                    tf_dirs,
+                },
+                *sev,
+            )
+        })
+        .collect();
+    let mut runner = walk::Runner::new(cxs);
+    runner.walk_model(&fam.merged);
+    (runner.findings, runner.panics)
 }
 
 /// Drop findings that a finding of a rule declaring `supersedes` already reports on the same
