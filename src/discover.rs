@@ -99,6 +99,10 @@ fn never_k8s(rel: &str) -> bool {
 /// Sniff a YAML file of no known name: Kubernetes when a document has top-level
 /// `apiVersion` and `kind` keys. A Helm template (`{{`) is not parsed.
 pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
+    // rendered chart or kustomize output is manifests whatever its name (`chart.yaml`)
+    if crate::source::k8s::is_rendered(text) {
+        return Some(Kind::K8s);
+    }
     if never_k8s(rel) || !(text.contains("apiVersion") && text.contains("kind")) {
         return None;
     }
@@ -134,9 +138,10 @@ pub fn classify(rel: &str, text: &str) -> Result<Option<Kind>, Notice> {
     }
 }
 
-/// Whether a manifest is a Helm template that plumb leaves alone.
+/// Whether a manifest is a Helm template that plumb leaves alone. Rendered output (which
+/// names its templates in `# Source:` comments) is not, whatever `{{` its values hold.
 pub fn is_helm_template(text: &str) -> bool {
-    text.contains("{{")
+    text.contains("{{") && !crate::source::k8s::is_rendered(text)
 }
 
 fn excludes(patterns: &[String]) -> GlobSet {

@@ -151,9 +151,7 @@ impl ParsedFile {
         self.compose_env
             .get_or_init(|| {
                 let env = parent(&self.src.path).join(".env");
-                project
-                    .read_text(&env)
-                    .map(|t| compose::DotEnv::parse(&t))
+                project.read_text(&env).map(|t| compose::DotEnv::parse(&t))
             })
             .as_ref()
     }
@@ -270,10 +268,14 @@ impl Project {
     /// account and its bindings).
     pub fn k8s_set(&self) -> &k8s::SetIndex {
         self.k8s_set.get_or_init(|| {
-            k8s::SetIndex::new(self.files.iter().filter_map(|f| match (&f.model, f.src.kind) {
-                (Model::Yaml(y), Kind::K8s) => Some((f.src.rel.as_str(), y)),
-                _ => None,
-            }))
+            k8s::SetIndex::new(
+                self.files
+                    .iter()
+                    .filter_map(|f| match (&f.model, f.src.kind) {
+                        (Model::Yaml(y), Kind::K8s) => Some((f.src.rel.as_str(), y)),
+                        _ => None,
+                    }),
+            )
         })
     }
 

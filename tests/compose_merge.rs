@@ -20,12 +20,7 @@ fn seen(report: &Report) -> Vec<(String, usize, &'static str, String)> {
         .findings
         .iter()
         .map(|f| {
-            let svc = f
-                .message
-                .split('"')
-                .nth(1)
-                .unwrap_or_default()
-                .to_string();
+            let svc = f.message.split('"').nth(1).unwrap_or_default().to_string();
             (f.location.file.clone(), f.location.start.line, f.rule, svc)
         })
         .collect()
@@ -65,16 +60,31 @@ fn an_override_completes_its_base() {
     write(dir.path(), "compose.override.yaml", OVERRIDE);
     let report = common::check(dir.path(), &[dir.path().to_path_buf()], &["compose/*"]);
     // the override gives web its healthcheck and restart policy
-    for rule in ["compose/missing-healthcheck", "compose/missing-restart-policy"] {
+    for rule in [
+        "compose/missing-healthcheck",
+        "compose/missing-restart-policy",
+    ] {
         assert!(
-            !seen(&report).iter().any(|(_, _, r, s)| *r == rule && s == "web"),
+            !seen(&report)
+                .iter()
+                .any(|(_, _, r, s)| *r == rule && s == "web"),
             "{rule} on web: {:#?}",
             seen(&report)
         );
     }
     // db has neither, in either file: reported once, on the base
-    assert!(has(&report, "compose.yaml", "compose/missing-healthcheck", "db"));
-    assert!(!has(&report, "compose.override.yaml", "compose/missing-healthcheck", "db"));
+    assert!(has(
+        &report,
+        "compose.yaml",
+        "compose/missing-healthcheck",
+        "db"
+    ));
+    assert!(!has(
+        &report,
+        "compose.override.yaml",
+        "compose/missing-healthcheck",
+        "db"
+    ));
     // what the override writes is reported there, at its line
     let privileged = report
         .findings
@@ -82,11 +92,19 @@ fn an_override_completes_its_base() {
         .find(|f| f.rule == "compose/privileged")
         .expect("privileged");
     assert_eq!(
-        (privileged.location.file.as_str(), privileged.location.start.line),
+        (
+            privileged.location.file.as_str(),
+            privileged.location.start.line
+        ),
         ("compose.override.yaml", 6)
     );
     // a service only the override defines is judged there
-    assert!(has(&report, "compose.override.yaml", "compose/missing-healthcheck", "debug"));
+    assert!(has(
+        &report,
+        "compose.override.yaml",
+        "compose/missing-healthcheck",
+        "debug"
+    ));
     // ports from both files clash once merged
     let dup = report
         .findings
@@ -118,8 +136,18 @@ fn a_base_checked_alone_is_still_merged_with_its_override() {
         got.iter().all(|(f, ..)| f == "docker-compose.yml"),
         "only the named file is reported: {got:#?}"
     );
-    assert!(has(&report, "docker-compose.yml", "compose/missing-healthcheck", "db"));
-    assert!(!has(&report, "docker-compose.yml", "compose/missing-healthcheck", "web"));
+    assert!(has(
+        &report,
+        "docker-compose.yml",
+        "compose/missing-healthcheck",
+        "db"
+    ));
+    assert!(!has(
+        &report,
+        "docker-compose.yml",
+        "compose/missing-healthcheck",
+        "web"
+    ));
 }
 
 #[test]
@@ -141,12 +169,24 @@ fn an_overlay_is_merged_with_its_base_and_a_standalone_file_is_not() {
     let report = common::check(
         dir.path(),
         &[dir.path().to_path_buf()],
-        &["compose/missing-restart-policy", "compose/missing-healthcheck"],
+        &[
+            "compose/missing-restart-policy",
+            "compose/missing-healthcheck",
+        ],
     );
     // the overlay's web is the base's web: judged on the base
-    assert!(!seen(&report).iter().any(|(f, ..)| f == "docker-compose.prod.yml"));
+    assert!(
+        !seen(&report)
+            .iter()
+            .any(|(f, ..)| f == "docker-compose.prod.yml")
+    );
     // the standalone file is judged alone
-    assert!(has(&report, "docker-compose.ci.yml", "compose/missing-healthcheck", "db"));
+    assert!(has(
+        &report,
+        "docker-compose.ci.yml",
+        "compose/missing-healthcheck",
+        "db"
+    ));
 }
 
 #[test]
@@ -157,7 +197,11 @@ fn dotenv_values_fill_in_images_ports_and_mounts() {
         "compose.yaml",
         "services:\n  db:\n    image: \"postgres:${PG_TAG}\"\n    ports:\n      - \"${DB_PORT}:5432\"\n    volumes:\n      - \"${HOST}:/host\"\n",
     );
-    write(dir.path(), ".env", "PG_TAG=latest\nDB_PORT=5432\nHOST=/etc\n");
+    write(
+        dir.path(),
+        ".env",
+        "PG_TAG=latest\nDB_PORT=5432\nHOST=/etc\n",
+    );
     let report = common::check(
         dir.path(),
         &[dir.path().to_path_buf()],
@@ -188,7 +232,11 @@ fn require_digest_reports_tags_without_a_digest() {
         "compose.yaml",
         "services:\n  a:\n    image: redis:7.2.5\n  b:\n    image: redis:7.2.5@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
     );
-    let off = common::check(dir.path(), &[dir.path().to_path_buf()], &["compose/unpinned-image"]);
+    let off = common::check(
+        dir.path(),
+        &[dir.path().to_path_buf()],
+        &["compose/unpinned-image"],
+    );
     assert!(off.findings.is_empty());
     let config = Config::parse(
         &dir.path().join(".plumb.yml"),

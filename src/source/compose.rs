@@ -336,7 +336,11 @@ impl DotEnv {
                 continue;
             };
             let key = key.trim();
-            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+            {
                 continue;
             }
             let raw = raw.trim();
@@ -702,7 +706,9 @@ mod port_tests {
 
     #[test]
     fn dotenv_values() {
-        let env = DotEnv::parse("# c\nexport TAG=1.25\nQ='lit $X'\nD=\"a\\nb\"\nEMPTY=\nREF=${TAG}-alpine # note\n");
+        let env = DotEnv::parse(
+            "# c\nexport TAG=1.25\nQ='lit $X'\nD=\"a\\nb\"\nEMPTY=\nREF=${TAG}-alpine # note\n",
+        );
         assert_eq!(env.get("TAG"), Some("1.25"));
         assert_eq!(env.get("Q"), Some("lit $X"));
         assert_eq!(env.get("D"), Some("a\nb"));

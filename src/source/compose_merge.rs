@@ -450,11 +450,7 @@ mod tests {
     fn merged(a: &str, b: &str) -> Merged {
         let ya = YamlFile::parse(a);
         let yb = YamlFile::parse(b);
-        merge_layers(&[
-            Layer { yaml: &ya, text: a },
-            Layer { yaml: &yb, text: b },
-        ])
-        .expect("merges")
+        merge_layers(&[Layer { yaml: &ya, text: a }, Layer { yaml: &yb, text: b }]).expect("merges")
     }
 
     #[test]
@@ -491,7 +487,12 @@ mod tests {
         let m = merged(base, over);
         let y = YamlFile::parse(&m.text);
         assert!(y.errors.is_empty(), "{}", m.text);
-        let a = y.documents().next().unwrap().path(&["services", "a"]).unwrap();
+        let a = y
+            .documents()
+            .next()
+            .unwrap()
+            .path(&["services", "a"])
+            .unwrap();
         assert!(a.get("ports").is_none());
         assert_eq!(
             a.get("command").and_then(|c| c.as_str()),

@@ -37,9 +37,7 @@ impl<'a> Object<'a> {
 
     /// The API group of `apiVersion` (`apps` for `apps/v1`, "" for the core `v1`).
     pub fn group(&self) -> &'a str {
-        self.api_version()
-            .rsplit_once('/')
-            .map_or("", |(g, _)| g)
+        self.api_version().rsplit_once('/').map_or("", |(g, _)| g)
     }
 
     /// The pod spec of a workload, and the key node whose mapping holds it (`spec` or
@@ -52,7 +50,11 @@ impl<'a> Object<'a> {
         let route: &[&str] = match (self.kind(), self.group()) {
             ("Pod", _) => &["spec"],
             (
-                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+                "Deployment"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "ReplicaSet"
+                | "ReplicationController"
                 | "Job",
                 _,
             ) => &["spec", "template", "spec"],
@@ -472,7 +474,12 @@ impl Selector {
                         let op = e.get("operator")?.scalar()?.to_string();
                         let values = e
                             .get("values")
-                            .map(|v| v.items().filter_map(|x| x.scalar()).map(str::to_string).collect())
+                            .map(|v| {
+                                v.items()
+                                    .filter_map(|x| x.scalar())
+                                    .map(str::to_string)
+                                    .collect()
+                            })
                             .unwrap_or_default();
                         Some((key, op, values))
                     })
@@ -500,12 +507,20 @@ impl Selector {
     pub fn is_templated(&self) -> bool {
         let t = |s: &str| s.contains("{{") || s.contains("${") || s.starts_with('$');
         self.labels.iter().any(|(k, v)| t(k) || t(v))
-            || self.exprs.iter().any(|(k, _, vs)| t(k) || vs.iter().any(|v| t(v)))
+            || self
+                .exprs
+                .iter()
+                .any(|(k, _, vs)| t(k) || vs.iter().any(|v| t(v)))
     }
 
     /// Whether pods with `labels` are selected.
     pub fn matches(&self, labels: &[(String, String)]) -> bool {
-        let get = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
+        let get = |k: &str| {
+            labels
+                .iter()
+                .find(|(lk, _)| lk == k)
+                .map(|(_, v)| v.as_str())
+        };
         self.labels.iter().all(|(k, v)| get(k) == Some(v.as_str()))
             && self.exprs.iter().all(|(k, op, vs)| match op.as_str() {
                 "In" => get(k).is_some_and(|v| vs.iter().any(|x| x == v)),
@@ -613,7 +628,11 @@ impl SetIndex {
             let dir = rel.rfind('/').map_or("", |i| &rel[..=i]).to_string();
             for o in objects(y) {
                 let so = summarise(&o, &dir, rel);
-                index.by_dir.entry(dir.clone()).or_default().push(index.objects.len());
+                index
+                    .by_dir
+                    .entry(dir.clone())
+                    .or_default()
+                    .push(index.objects.len());
                 index.objects.push(so);
             }
         }
@@ -669,18 +688,151 @@ fn summarise(o: &Object<'_>, dir: &str, rel: &str) -> SetObject {
             let t = o.node.path(&["spec", "scaleTargetRef"]);
             so.scale_target = t.map(|t| {
                 let kind = s(t.get("kind"));
-                (if kind.is_empty() { "Deployment".into() } else { kind }, s(t.get("name")))
+                (
+                    if kind.is_empty() {
+                        "Deployment".into()
+                    } else {
+                        kind
+                    },
+                    s(t.get("name")),
+                )
             });
         }
         "PodDisruptionBudget" => {
-            so.selector = o.node.path(&["spec", "selector"]).map(Selector::of_label_selector);
+            so.selector = o
+                .node
+                .path(&["spec", "selector"])
+                .map(Selector::of_label_selector);
         }
         "ServiceAccount" => {
-            so.automount = o.node.get("automountServiceAccountToken").and_then(|v| v.as_bool());
+            so.automount = o
+                .node
+                .get("automountServiceAccountToken")
+                .and_then(|v| v.as_bool());
         }
         _ => {}
     }
     so
+}
+
+/// What rendered a stream of manifests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Renderer {
+    /// `helm template`: each document starts with `# Source: <chart>/templates/<file>`.
+    Helm,
+    /// `kustomize build` with `buildMetadata: [originAnnotations]`: each object carries a
+    /// `config.kubernetes.io/origin` annotation naming its file.
+    Kustomize,
+}
+
+/// A document of rendered output and the file it was rendered from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedDoc {
+    /// The document's bytes in the stream, from its first line to the next `---`.
+    pub span: super::Span,
+    /// Where line 1 of the rendered document starts: the line after `# Source:` for Helm,
+    /// the document's first line for kustomize.
+    pub body: usize,
+    /// The path the renderer names (`mychart/templates/deployment.yaml`, `base/app.yaml`).
+    pub source: String,
+    pub renderer: Renderer,
+}
+
+/// The documents of a rendered stream that name their source file, in order. Empty for a
+/// manifest written by hand.
+pub fn rendered_docs(text: &str) -> Vec<RenderedDoc> {
+    let mut docs = Vec::new();
+    if !(text.contains("# Source: ") || text.contains("config.kubernetes.io/origin")) {
+        return docs;
+    }
+    // document boundaries: `---` at the start of a line; a document runs from the line
+    // after one to the start of the next
+    let mut bounds = vec![(0usize, 0usize)];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let next = at + line.len();
+        if line.starts_with("---")
+            && line[3..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ' ' || c == '\n' || c == '\r' || c == '#')
+        {
+            bounds.push((at, next));
+        }
+        at = next;
+    }
+    bounds.push((text.len(), text.len()));
+    for w in bounds.windows(2) {
+        let (start, end) = (w[0].1, w[1].0);
+        if start >= end {
+            continue;
+        }
+        let doc = &text[start..end];
+        if let Some(d) = helm_source(doc, start) {
+            docs.push(RenderedDoc {
+                span: super::Span::new(start, end),
+                ..d
+            });
+        } else if let Some(source) = kustomize_origin(doc) {
+            docs.push(RenderedDoc {
+                span: super::Span::new(start, end),
+                body: start,
+                source,
+                renderer: Renderer::Kustomize,
+            });
+        }
+    }
+    docs
+}
+
+/// `# Source: x` among the comment lines that open a document.
+fn helm_source(doc: &str, start: usize) -> Option<RenderedDoc> {
+    let mut at = start;
+    for line in doc.split_inclusive('\n') {
+        let t = line.trim_end();
+        if let Some(src) = t.strip_prefix("# Source: ") {
+            let src = src.trim();
+            if !src.contains('/') {
+                return None;
+            }
+            return Some(RenderedDoc {
+                span: super::Span::default(),
+                body: at + line.len(),
+                source: src.to_string(),
+                renderer: Renderer::Helm,
+            });
+        }
+        if !(t.is_empty() || t.starts_with('#') || t.starts_with("---")) {
+            return None;
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// The `path:` of a `config.kubernetes.io/origin` annotation.
+fn kustomize_origin(doc: &str) -> Option<String> {
+    let at = doc.find("config.kubernetes.io/origin:")?;
+    let rest = &doc[at + "config.kubernetes.io/origin:".len()..];
+    // block form: the following, more indented lines; inline form: a quoted string
+    for line in rest.lines().take(8) {
+        let t = line.trim().trim_matches('"');
+        for part in t.split("\\n") {
+            if let Some(p) = part.trim().strip_prefix("path: ") {
+                let p = p.trim().trim_matches(['"', '\'']);
+                if !p.is_empty() {
+                    return Some(p.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether a text is rendered output that names its sources (`# Source:` comments or
+/// kustomize origin annotations) and holds manifests.
+pub fn is_rendered(text: &str) -> bool {
+    text.contains("apiVersion") && !rendered_docs(text).is_empty()
 }
 
 #[cfg(test)]
@@ -697,6 +849,39 @@ mod tests {
         assert_eq!((i.name, i.tag), ("registry:5000/app", None));
         let i = parse_image("nginx");
         assert_eq!((i.name, i.tag, i.digest), ("nginx", None, None));
+    }
+
+    #[test]
+    fn rendered_streams_name_their_sources() {
+        let text = "---\n# Source: app/templates/svc.yaml\napiVersion: v1\nkind: Service\n---\n# Source: app/templates/deploy.yaml\napiVersion: apps/v1\nkind: Deployment\n";
+        let docs = rendered_docs(text);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].source, "app/templates/svc.yaml");
+        assert_eq!(&text[docs[0].body..docs[0].body + 11], "apiVersion:");
+        assert_eq!(docs[1].renderer, Renderer::Helm);
+        let k = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    config.kubernetes.io/origin: |\n      path: base/cm.yaml\n";
+        let docs = rendered_docs(k);
+        assert_eq!(
+            (docs[0].source.as_str(), docs[0].renderer),
+            ("base/cm.yaml", Renderer::Kustomize)
+        );
+        // a `# Source:` inside a value is not a header
+        assert!(rendered_docs("apiVersion: v1\ndata:\n  x: |\n    # Source: a/b\n").is_empty());
+        assert!(!is_rendered("apiVersion: v1\nkind: Pod\n"));
+    }
+
+    #[test]
+    fn custom_resources_embed_pod_specs() {
+        let text = "apiVersion: serving.knative.dev/v1\nkind: Revision\nspec:\n  containers:\n    - image: a\n---\napiVersion: serving.knative.dev/v1\nkind: Service\nspec:\n  template:\n    spec:\n      containers:\n        - image: b\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nspec:\n  template:\n    spec:\n      containers:\n        - image: c\n---\napiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nspec:\n  template:\n    spec:\n      containers:\n        - image: d\n---\napiVersion: keda.sh/v1alpha1\nkind: ScaledJob\nspec:\n  jobTargetRef:\n    template:\n      spec:\n        containers:\n          - image: e\n---\napiVersion: example.com/v1\nkind: Notebook\nspec:\n  template:\n    spec:\n      containers:\n        - image: f\n---\napiVersion: v1\nkind: Service\nspec:\n  template:\n    spec: {}\n";
+        let y = YamlFile::parse(text);
+        let images: Vec<&str> = containers(&y)
+            .iter()
+            .filter_map(|c| c.image().and_then(|i| i.as_str()))
+            .collect();
+        assert_eq!(images, vec!["a", "b", "c", "d", "e", "f"]);
+        let objs = objects(&y);
+        assert!(objs[4].is_batch());
+        assert!(objs[6].pod_spec().is_none());
     }
 
     #[test]

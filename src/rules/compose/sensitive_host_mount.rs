@@ -17,14 +17,23 @@ pub static RULE: Rule = rule!("compose/sensitive-host-mount")
 /// Host directories and what mounting them hands over.
 const SENSITIVE: &[(&str, &str)] = &[
     ("/", "the host's whole filesystem"),
-    ("/etc", "the host's configuration (users, passwords, sudoers, cron)"),
+    (
+        "/etc",
+        "the host's configuration (users, passwords, sudoers, cron)",
+    ),
     ("/proc", "the host's processes and kernel settings"),
     ("/sys", "the host's kernel and device settings"),
     ("/root", "root's home on the host (SSH keys, credentials)"),
     ("/boot", "the host's kernel and boot loader"),
     ("/var/lib/docker", "every container's and image's files"),
-    ("/var/run", "the host's runtime sockets (the Docker socket among them)"),
-    ("/run", "the host's runtime sockets (the Docker socket among them)"),
+    (
+        "/var/run",
+        "the host's runtime sockets (the Docker socket among them)",
+    ),
+    (
+        "/run",
+        "the host's runtime sockets (the Docker socket among them)",
+    ),
 ];
 
 fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {

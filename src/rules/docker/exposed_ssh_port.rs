@@ -16,7 +16,9 @@ fn covers_22(word: &str) -> bool {
         return false;
     }
     match port.split_once('-') {
-        Some((a, b)) => matches!((a.parse::<u32>(), b.parse::<u32>()), (Ok(a), Ok(b)) if a <= 22 && 22 <= b),
+        Some((a, b)) => {
+            matches!((a.parse::<u32>(), b.parse::<u32>()), (Ok(a), Ok(b)) if a <= 22 && 22 <= b)
+        }
         None => port == "22",
     }
 }

@@ -91,9 +91,10 @@ fn hits(c: &Command) -> Vec<Hit> {
             }
         }
         "zypper" => {
-            for a in args.iter().filter(|a| {
-                a.value == "--no-gpg-checks" || a.value == "--gpg-auto-import-keys"
-            }) {
+            for a in args
+                .iter()
+                .filter(|a| a.value == "--no-gpg-checks" || a.value == "--gpg-auto-import-keys")
+            {
                 // auto-importing keys trusts whatever key a repository offers
                 push(a.span, format!("zypper {}", a.value), false);
             }
@@ -103,17 +104,19 @@ fn hits(c: &Command) -> Vec<Hit> {
                 .iter()
                 .any(|a| a.value == "-K" || a.value == "--checksig");
             if !checking {
-                for a in args.iter().filter(|a| {
-                    matches!(a.value.as_str(), "--nosignature" | "--nodigest")
-                }) {
+                for a in args
+                    .iter()
+                    .filter(|a| matches!(a.value.as_str(), "--nosignature" | "--nodigest"))
+                {
                     push(a.span, format!("rpm {}", a.value), false);
                 }
             }
         }
         "pip" | "pip3" | "python" | "python3" | "uv" => {
-            for a in args.iter().filter(|a| {
-                a.value == "--trusted-host" || a.value.starts_with("--trusted-host=")
-            }) {
+            for a in args
+                .iter()
+                .filter(|a| a.value == "--trusted-host" || a.value.starts_with("--trusted-host="))
+            {
                 push(a.span, format!("{name} --trusted-host"), true);
             }
         }
@@ -126,7 +129,11 @@ fn hits(c: &Command) -> Vec<Hit> {
                     || l.contains(" trusted=yes")
                     || l.contains("allowunauthenticated") && l.contains("true")
                 {
-                    push(a.span, "an apt source or option that trusts unsigned packages".into(), false);
+                    push(
+                        a.span,
+                        "an apt source or option that trusts unsigned packages".into(),
+                        false,
+                    );
                 } else if gpgcheck_off(&l) && !l.contains("repo_gpgcheck=0") {
                     push(a.span, "a yum/dnf repository with gpgcheck=0".into(), false);
                 }

@@ -9,7 +9,9 @@ use crate::rule;
 use crate::source::dockerfile::{Dockerfile, Keyword};
 
 pub static RULE: Rule = rule!("docker/secret-file-copied")
-    .summary("COPY/ADD of a private key, credential file, .env or cloud config directory into the image")
+    .summary(
+        "COPY/ADD of a private key, credential file, .env or cloud config directory into the image",
+    )
     .packs(&["secrets"])
     .severity(Severity::Error)
     .security(8.0)
@@ -21,10 +23,12 @@ fn classify(path: &str) -> Option<(&'static str, bool)> {
     let lower = p.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let parts: Vec<&str> = lower.split('/').collect();
-    let has_dir = |d: &str| parts.iter().any(|x| *x == d);
+    let has_dir = |d: &str| parts.contains(&d);
     // SSH private keys and directories
-    if matches!(name, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk")
-    {
+    if matches!(
+        name,
+        "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk"
+    ) {
         return Some(("an SSH private key", true));
     }
     if has_dir(".ssh") && !name.ends_with(".pub") && name != "known_hosts" && name != "config" {
@@ -71,8 +75,10 @@ fn classify(path: &str) -> Option<(&'static str, bool)> {
         return (!template).then_some(("a .env file (secrets of the environment)", false));
     }
     // private key files
-    if matches!(name, "privkey.pem" | "private.pem" | "private_key.pem" | "key.pem")
-        || name.ends_with("-key.pem")
+    if matches!(
+        name,
+        "privkey.pem" | "private.pem" | "private_key.pem" | "key.pem"
+    ) || name.ends_with("-key.pem")
         || name.ends_with("_key.pem")
         || name.ends_with(".ppk")
     {
@@ -116,7 +122,10 @@ fn read_ignore(cx: &Cx<'_>) -> Ignore {
                 Some(p) => (true, p.trim()),
                 None => (false, l),
             };
-            let pat = pat.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
+            let pat = pat
+                .trim_start_matches("./")
+                .trim_start_matches('/')
+                .trim_end_matches('/');
             let g = GlobBuilder::new(pat).literal_separator(true).build().ok()?;
             Some((neg, g.compile_matcher()))
         })
@@ -126,7 +135,10 @@ fn read_ignore(cx: &Cx<'_>) -> Ignore {
 /// Whether the build context leaves `path` out: the last pattern matching it or a directory
 /// above it decides.
 fn ignored(ignore: &Ignore, path: &str) -> bool {
-    let p = path.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
+    let p = path
+        .trim_start_matches("./")
+        .trim_start_matches('/')
+        .trim_end_matches('/');
     let mut prefixes = Vec::new();
     for (i, ch) in p.char_indices() {
         if ch == '/' {
@@ -208,8 +220,18 @@ mod tests {
 
     #[test]
     fn dockerignore_last_match_wins() {
-        let g = |p: &str| GlobBuilder::new(p).literal_separator(true).build().unwrap().compile_matcher();
-        let ig = vec![(false, g(".env*")), (true, g(".env.production")), (false, g("**/*.key"))];
+        let g = |p: &str| {
+            GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .unwrap()
+                .compile_matcher()
+        };
+        let ig = vec![
+            (false, g(".env*")),
+            (true, g(".env.production")),
+            (false, g("**/*.key")),
+        ];
         assert!(ignored(&ig, ".env"));
         assert!(!ignored(&ig, ".env.production"));
         assert!(ignored(&ig, "certs/server.key"));

@@ -28,14 +28,12 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     if sa.contains("{{") || sa.contains('$') {
         return;
     }
-    let ns = obj
-        .namespace()
-        .and_then(|n| n.as_str())
-        .unwrap_or_default();
+    let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
     let set = cx.project().k8s_set();
-    let account = set.objects.iter().find(|o| {
-        o.kind == "ServiceAccount" && o.name == sa && same_namespace(&o.namespace, ns)
-    });
+    let account = set
+        .objects
+        .iter()
+        .find(|o| o.kind == "ServiceAccount" && o.name == sa && same_namespace(&o.namespace, ns));
     if account.is_some_and(|a| a.automount == Some(false)) {
         return;
     }

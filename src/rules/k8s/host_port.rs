@@ -19,7 +19,9 @@ fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
         return;
     };
     for p in ports.items() {
-        let Some(hp) = p.get("hostPort") else { continue };
+        let Some(hp) = p.get("hostPort") else {
+            continue;
+        };
         if hp.as_i64().is_some_and(|n| n == 0) || hp.is_null() {
             continue;
         }

@@ -17,10 +17,7 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     if obj.pod_spec().is_none() {
         return;
     }
-    let ns = obj
-        .namespace()
-        .and_then(|n| n.as_str())
-        .unwrap_or_default();
+    let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
     let set = cx.project().k8s_set();
     if set
         .objects
@@ -34,9 +31,8 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         .objects
         .iter()
         .find(|o| o.pod_labels.is_some() && o.namespace == ns);
-    let me = first.is_some_and(|f| {
-        f.file == cx.rel() && f.kind == obj.kind() && f.name == obj.name()
-    });
+    let me =
+        first.is_some_and(|f| f.file == cx.rel() && f.kind == obj.kind() && f.name == obj.name());
     if !me {
         return;
     }

@@ -35,7 +35,10 @@ impl PolicyRule<'_> {
     /// Whether the rule covers the API group `group` ("" is the core group).
     pub fn in_group(&self, group: &str) -> bool {
         self.api_groups.is_empty() && group.is_empty()
-            || self.api_groups.iter().any(|(g, _)| *g == "*" || *g == group)
+            || self
+                .api_groups
+                .iter()
+                .any(|(g, _)| *g == "*" || *g == group)
     }
 }
 
@@ -64,7 +67,7 @@ pub fn policy_rules<'a>(obj: &Object<'a>) -> Vec<PolicyRule<'a>> {
             verbs: list(r, "verbs"),
             resources: list(r, "resources"),
             api_groups: list(r, "apiGroups"),
-            named: r.get("resourceNames").is_some_and(|n| n.len() > 0),
+            named: r.get("resourceNames").is_some_and(|n| !n.is_empty()),
         })
         .collect()
 }

@@ -66,7 +66,9 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
                     } else {
                         Severity::Error
                     })
-                    .help("a binding to a group that everyone is in hands the role to every caller"),
+                    .help(
+                        "a binding to a group that everyone is in hands the role to every caller",
+                    ),
             );
             reported_subject = true;
         }
@@ -75,9 +77,9 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let Some(role) = role else { return };
-    let default_sa = subjects.iter().any(|sub| {
-        s(sub.get("kind")) == "ServiceAccount" && s(sub.get("name")) == "default"
-    });
+    let default_sa = subjects
+        .iter()
+        .any(|sub| s(sub.get("kind")) == "ServiceAccount" && s(sub.get("name")) == "default");
     let who: Vec<String> = subjects
         .iter()
         .map(|sub| {

@@ -13,9 +13,8 @@ pub static RULE: Rule = rule!("k8s/rbac-wildcard")
 
 fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     for rule in policy_rules(obj) {
-        let star = |l: &[(&str, crate::source::Span)]| {
-            l.iter().find(|(v, _)| *v == "*").map(|(_, s)| *s)
-        };
+        let star =
+            |l: &[(&str, crate::source::Span)]| l.iter().find(|(v, _)| *v == "*").map(|(_, s)| *s);
         let verbs = star(&rule.verbs);
         let resources = star(&rule.resources);
         let groups = star(&rule.api_groups);

@@ -27,14 +27,29 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     };
     if let Some(sc) = pod.node.get("securityContext") {
         if let Some(v) = sc.get("runAsGroup").filter(|v| is_zero(*v)) {
-            report(v, format!("{who} runs its containers with the root group (runAsGroup: 0): use a non-zero group id"));
+            report(
+                v,
+                format!(
+                    "{who} runs its containers with the root group (runAsGroup: 0): use a non-zero group id"
+                ),
+            );
         }
         if let Some(v) = sc.get("fsGroup").filter(|v| is_zero(*v)) {
-            report(v, format!("{who} gives its volumes to the root group (fsGroup: 0): use a non-zero group id"));
+            report(
+                v,
+                format!(
+                    "{who} gives its volumes to the root group (fsGroup: 0): use a non-zero group id"
+                ),
+            );
         }
         if let Some(groups) = sc.get("supplementalGroups") {
             for g in groups.items().filter(|g| is_zero(*g)) {
-                report(g, format!("{who} adds the root group to its processes (supplementalGroups has 0): remove it"));
+                report(
+                    g,
+                    format!(
+                        "{who} adds the root group to its processes (supplementalGroups has 0): remove it"
+                    ),
+                );
             }
         }
     }
@@ -44,7 +59,13 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
             .path(&["securityContext", "runAsGroup"])
             .filter(|v| is_zero(*v))
         {
-            report(v, format!("{} runs with the root group (runAsGroup: 0): use a non-zero group id", c.display()));
+            report(
+                v,
+                format!(
+                    "{} runs with the root group (runAsGroup: 0): use a non-zero group id",
+                    c.display()
+                ),
+            );
         }
     }
 }

@@ -56,7 +56,9 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     let notes = annotations(obj, &pod);
     let note = |key: &str| notes.and_then(|n| n.get(key));
     let who = obj.display();
-    let pod_type = pod.node.path(&["securityContext", "seccompProfile", "type"]);
+    let pod_type = pod
+        .node
+        .path(&["securityContext", "seccompProfile", "type"]);
     let containers: Vec<Container<'_>> = pod
         .containers()
         .into_iter()
@@ -65,7 +67,10 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
 
     // AppArmor switched off, at the pod, a container or by annotation
     let mut apparmor: Vec<Yaml<'_>> = Vec::new();
-    apparmor.extend(pod.node.path(&["securityContext", "appArmorProfile", "type"]));
+    apparmor.extend(
+        pod.node
+            .path(&["securityContext", "appArmorProfile", "type"]),
+    );
     for c in &containers {
         apparmor.extend(c.node.path(&["securityContext", "appArmorProfile", "type"]));
         apparmor.extend(note(&format!("{APPARMOR_ANNOTATION}{}", c.name())));

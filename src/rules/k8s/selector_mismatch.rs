@@ -70,10 +70,7 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let dir = cx.rel().rfind('/').map_or("", |i| &cx.rel()[..=i]);
-    let ns = obj
-        .namespace()
-        .and_then(|n| n.as_str())
-        .unwrap_or_default();
+    let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
     let set = cx.project().k8s_set();
     let group: Vec<_> = set
         .in_dir(dir)
@@ -81,9 +78,12 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         .collect();
     // pods made by something the set does not show (an operator's resource), pods whose
     // labels are filled in later, or no pods at all here: the set is not complete
-    let pods: Vec<&Vec<(String, String)>> = group.iter().filter_map(|o| o.pod_labels.as_ref()).collect();
+    let pods: Vec<&Vec<(String, String)>> =
+        group.iter().filter_map(|o| o.pod_labels.as_ref()).collect();
     if pods.is_empty()
-        || group.iter().any(|o| o.may_make_hidden_pods() || o.templated)
+        || group
+            .iter()
+            .any(|o| o.may_make_hidden_pods() || o.templated)
         || pods.iter().any(|l| l.is_empty())
     {
         return;
@@ -123,7 +123,10 @@ fn own_template(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     if sel.is_empty() || sel.is_templated() || labels.is_empty() {
         return;
     }
-    if labels.iter().any(|(k, v)| k.contains("{{") || v.contains("{{") || v.contains("${")) {
+    if labels
+        .iter()
+        .any(|(k, v)| k.contains("{{") || v.contains("{{") || v.contains("${"))
+    {
         return;
     }
     if sel.matches(&labels) {

@@ -27,10 +27,7 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     if replicas == 0 {
         return;
     }
-    let ns = obj
-        .namespace()
-        .and_then(|n| n.as_str())
-        .unwrap_or_default();
+    let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
     let set = cx.project().k8s_set();
     let name = obj.name();
     let scaled = set.objects.iter().any(|o| {

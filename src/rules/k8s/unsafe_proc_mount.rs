@@ -15,7 +15,9 @@ fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
     let Some(v) = c.node.path(&["securityContext", "procMount"]) else {
         return;
     };
-    if v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("Unmasked")) {
+    if v.as_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("Unmasked"))
+    {
         out.push(
             cx.finding(
                 v.span(),
