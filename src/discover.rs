@@ -28,43 +28,98 @@ pub struct Discovery {
 }
 
 /// The kind a path's name says, if any (config `kinds:` first).
+///
+/// Workflows are the `.github/workflows/*.yml` of the repository root only: GitHub runs no
+/// other, so a `.github/workflows` nested deeper (a scanner's test data, a template) is not
+/// read as one ([`classify`] says so in a notice; `kinds:` maps it back when wanted).
 pub fn kind_of(rel: &str, config: &Config) -> Option<Kind> {
     for (m, k) in &config.kinds {
         if m.is_match(rel) {
             return Some(*k);
         }
     }
+    if in_test_data(rel) {
+        return None;
+    }
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let lower = name.to_ascii_lowercase();
     let is_yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
     if is_yaml {
         let dir = &rel[..rel.len() - name.len()];
-        if dir.ends_with(".github/workflows/") {
+        if dir == ".github/workflows/" {
             return Some(Kind::Workflow);
+        }
+        if dir.ends_with(".github/workflows/") {
+            return None;
         }
         if lower == "action.yml" || lower == "action.yaml" {
             return Some(Kind::Action);
         }
         let stem = lower.trim_end_matches(".yml").trim_end_matches(".yaml");
-        if stem == "compose" || stem.starts_with("compose.") || stem.starts_with("docker-compose") {
+        if stem == "compose"
+            || stem.starts_with("compose.")
+            || stem.starts_with("docker-compose")
+            || stem == "docker-stack"
+            || stem.starts_with("docker-stack.")
+        {
             return Some(Kind::Compose);
         }
         return None;
     }
-    if name == "Dockerfile"
-        || name == "Containerfile"
-        || name.starts_with("Dockerfile.")
-        || name.starts_with("Containerfile.")
-        || lower.ends_with(".dockerfile")
-        || name.ends_with(".Dockerfile")
-        || lower == "dockerfile"
-    {
+    if is_dockerfile_name(name) {
         return Some(Kind::Dockerfile);
     }
     if lower.ends_with(".tf") || lower.ends_with(".tfvars") {
         return Some(Kind::Terraform);
     }
     None
+}
+
+/// Whether a path sits in a test-data directory (`testdata/`, Go's convention for inputs of
+/// tests that the toolchain never builds; `test-data/`, `test_data/`): a scanner's or a
+/// parser's deliberately broken examples, which nothing deploys.
+fn in_test_data(rel: &str) -> bool {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    parts.iter().any(|p| {
+        matches!(
+            p.to_ascii_lowercase().as_str(),
+            "testdata" | "test-data" | "test_data"
+        )
+    })
+}
+
+/// `Dockerfile`, `Containerfile`, with a `.suffix` or `-suffix` (`Dockerfile.prod`,
+/// `Dockerfile-alpine`), or a `.dockerfile`/`.containerfile` extension (`api.Dockerfile`).
+fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    for base in ["dockerfile", "containerfile"] {
+        if lower == base || lower.ends_with(&format!(".{base}")) {
+            return true;
+        }
+        // the capitalised base name with a suffix: `Dockerfile.prod`, `Containerfile-ci`;
+        // not `dockerfile-lint.json` or `Dockerfile.md`-style documentation
+        let cap = format!("{}{}", base[..1].to_ascii_uppercase(), &base[1..]);
+        if let Some(rest) = name.strip_prefix(&cap) {
+            if (rest.starts_with('.') || rest.starts_with('-'))
+                && rest.len() > 1
+                && !is_doc_ext(rest)
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Extensions of files named after a Dockerfile that are not one.
+fn is_doc_ext(rest: &str) -> bool {
+    let l = rest.to_ascii_lowercase();
+    [
+        ".md", ".txt", ".rst", ".json", ".yml", ".yaml", ".sh", ".py", ".bak", ".orig",
+    ]
+    .iter()
+    .any(|e| l.ends_with(e))
 }
 
 /// Whether a path could hold a kind plumb reads (for the walk: YAML needs a look inside).
@@ -76,7 +131,9 @@ fn interesting(rel: &str, config: &Config) -> bool {
     lower.ends_with(".yml") || lower.ends_with(".yaml")
 }
 
-/// YAML files that are never Kubernetes manifests, whatever they hold.
+/// YAML files that are never Kubernetes manifests, whatever they hold. Under `.github/`
+/// only the workflows directories: manifests a workflow applies (`.github/k8s/*.yaml`) are
+/// manifests.
 fn never_k8s(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
     matches!(
@@ -93,7 +150,8 @@ fn never_k8s(rel: &str) -> bool {
             | "codecov.yaml"
             | "dependabot.yml"
             | "mkdocs.yml"
-    ) || rel.contains(".github/")
+    ) || rel.contains(".github/workflows/")
+        || in_test_data(rel)
 }
 
 /// Sniff a YAML file of no known name: Kubernetes when a document has top-level
@@ -390,16 +448,25 @@ mod tests {
             kind_of(".github/workflows/ci.yml", &c),
             Some(Kind::Workflow)
         );
-        assert_eq!(
-            kind_of("a/.github/workflows/ci.yaml", &c),
-            Some(Kind::Workflow)
-        );
+        // GitHub runs only the repository root's workflows: nested ones are test data
+        assert_eq!(kind_of("a/.github/workflows/ci.yaml", &c), None);
+        assert_eq!(kind_of("checks/testdata/.github/workflows/x.yml", &c), None);
         assert_eq!(kind_of("action.yml", &c), Some(Kind::Action));
         assert_eq!(kind_of("build/Dockerfile", &c), Some(Kind::Dockerfile));
         assert_eq!(kind_of("Dockerfile.prod", &c), Some(Kind::Dockerfile));
         assert_eq!(kind_of("api.Dockerfile", &c), Some(Kind::Dockerfile));
         assert_eq!(kind_of("x.dockerfile", &c), Some(Kind::Dockerfile));
         assert_eq!(kind_of("Containerfile", &c), Some(Kind::Dockerfile));
+        assert_eq!(
+            kind_of("docker/Dockerfile-alpine", &c),
+            Some(Kind::Dockerfile)
+        );
+        assert_eq!(kind_of("Containerfile-ci", &c), Some(Kind::Dockerfile));
+        assert_eq!(kind_of("api.Containerfile", &c), Some(Kind::Dockerfile));
+        assert_eq!(kind_of("Dockerfile-lint.json", &c), None);
+        assert_eq!(kind_of("Dockerfile.md", &c), None);
+        assert_eq!(kind_of("docker-stack.yml", &c), Some(Kind::Compose));
+        assert_eq!(kind_of("docker-stack.prod.yaml", &c), Some(Kind::Compose));
         assert_eq!(kind_of("compose.yaml", &c), Some(Kind::Compose));
         assert_eq!(kind_of("compose.prod.yml", &c), Some(Kind::Compose));
         assert_eq!(
@@ -408,6 +475,13 @@ mod tests {
         );
         assert_eq!(kind_of("infra/main.tf", &c), Some(Kind::Terraform));
         assert_eq!(kind_of("deploy.yaml", &c), None);
+        // test data is input for tests, never built or deployed
+        assert_eq!(kind_of("checks/raw/testdata/Dockerfile-invalid", &c), None);
+        assert_eq!(kind_of("pkg/test_data/docker-compose.yml", &c), None);
+        assert_eq!(
+            sniff("x/testdata/pod.yaml", "apiVersion: v1\nkind: Pod\n"),
+            None
+        );
         assert_eq!(kind_of("README.md", &c), None);
     }
 
@@ -426,5 +500,14 @@ mod tests {
             None
         );
         assert_eq!(sniff("d.yaml", "name: x\n"), None);
+        // manifests a workflow applies live under .github/ too; workflows never are
+        assert_eq!(
+            sniff(".github/k8s/app.yaml", "apiVersion: v1\nkind: Pod\n"),
+            Some(Kind::K8s)
+        );
+        assert_eq!(
+            sniff("x/.github/workflows/a.yml", "apiVersion: v1\nkind: Pod\n"),
+            None
+        );
     }
 }

@@ -48,6 +48,9 @@ pub struct LoadError {
     /// Whether the file could not be checked (a syntax error), or only part of it is
     /// suspect (a duplicate key).
     pub fatal: bool,
+    /// For a duplicate key (a finding of its own, not a parse error): where the same key is
+    /// written before.
+    pub duplicate_of: Option<Span>,
 }
 
 #[derive(Debug)]
@@ -77,6 +80,7 @@ impl ParsedFile {
                     span: Span::empty(at),
                     message: "file is not valid UTF-8: not checked".to_string(),
                     fatal: true,
+                    duplicate_of: None,
                 });
                 (text, false)
             }
@@ -87,6 +91,7 @@ impl ParsedFile {
                     span: Span::empty(at),
                     message: "file holds a NUL byte and looks binary: not checked".to_string(),
                     fatal: true,
+                    duplicate_of: None,
                 });
                 false
             } else {
@@ -104,6 +109,7 @@ impl ParsedFile {
                         span: e.span,
                         message: e.message.clone(),
                         fatal: true,
+                        duplicate_of: None,
                     }));
                     Model::Dockerfile(d)
                 }
@@ -114,6 +120,7 @@ impl ParsedFile {
                             span: e.span,
                             message: e.message,
                             fatal: true,
+                            duplicate_of: None,
                         });
                         Model::Terraform(None)
                     }
@@ -124,6 +131,7 @@ impl ParsedFile {
                         span: e.span,
                         message: e.message.clone(),
                         fatal: e.fatal,
+                        duplicate_of: e.duplicate_of,
                     }));
                     Model::Yaml(y)
                 }
@@ -196,6 +204,14 @@ impl ParsedFile {
             Kind::K8s => k8s::scripts(y, text),
             _ => workflow::scripts(y, text),
         }))
+    }
+
+    /// The YAML model of a workflow, action, compose file or manifest.
+    pub fn yaml(&self) -> Option<&YamlFile> {
+        match &self.model {
+            Model::Yaml(y) => Some(y),
+            _ => None,
+        }
     }
 
     pub fn dockerfile(&self) -> Option<&Dockerfile> {
@@ -329,6 +345,11 @@ impl Project {
                 Some(Arc::new(ParsedFile::load(path.clone(), rel, kind, bytes)))
             })
             .clone()
+    }
+
+    /// Whether `path` is one of the files this check checks (not one read on demand).
+    pub fn checks(&self, path: &Path) -> bool {
+        self.index.contains_key(&normalize(path))
     }
 
     /// A file already parsed, whatever its kind: one of the checked files, or one a rule

@@ -254,6 +254,50 @@ fn list_files_shows_kinds() {
 }
 
 #[test]
+fn file_kinds_follow_where_github_and_docker_look() {
+    // issue 13: only the repository root's workflows run; test data is nobody's input but
+    // the tests'; manifests under .github/, stack files and suffixed Dockerfiles are kinds
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let wf = "on: push\njobs: {}\n";
+    write(dir.path(), ".github/workflows/ci.yml", wf);
+    write(dir.path(), "checks/testdata/.github/workflows/bad.yml", wf);
+    write(
+        dir.path(),
+        "docs/example/.github/workflows/template.yml",
+        wf,
+    );
+    write(
+        dir.path(),
+        "checks/testdata/Dockerfile-invalid",
+        "not a dockerfile\n",
+    );
+    write(dir.path(), "testdata/pod.yaml", BAD_POD);
+    write(dir.path(), ".github/k8s/pod.yaml", BAD_POD);
+    write(dir.path(), "docker-stack.yml", "services: {}\n");
+    write(dir.path(), "images/Dockerfile-alpine", "FROM alpine:3.20\n");
+    write(dir.path(), "images/api.Containerfile", "FROM alpine:3.20\n");
+    write(dir.path(), "images/Dockerfile-lint.json", "{}\n");
+    let out = plumb(dir.path())
+        .args(["check", "--list-files"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let s = stdout(&out);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "k8s\t.github/k8s/pod.yaml",
+            "workflow\t.github/workflows/ci.yml",
+            "compose\tdocker-stack.yml",
+            "dockerfile\timages/Dockerfile-alpine",
+            "dockerfile\timages/api.Containerfile",
+        ]
+    );
+}
+
+#[test]
 fn helm_templates_are_skipped_with_a_notice() {
     let dir = tempfile::tempdir().unwrap();
     write(
@@ -471,11 +515,14 @@ fn plumb_passes_its_own_rules() {
 
 #[test]
 fn related_locations_in_unchecked_files_resolve_from_their_text() {
-    // pyproject.toml is no kind plumb checks: its related location comes from its text
+    // pyproject.toml is no kind plumb checks: its related location comes from its text.
+    // The fixture's workflows sit below the repository root, where GitHub (and plumb) read
+    // none: fixtures/kinds.plumb.yml maps them, as for every fixture.
     let out = plumb(Path::new(env!("CARGO_MANIFEST_DIR")))
         .args([
             "check",
-            "--no-config",
+            "--config",
+            "fixtures/kinds.plumb.yml",
             "--select",
             "gha/coverage-gate",
             "--format",

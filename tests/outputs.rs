@@ -9,7 +9,9 @@ fn run(format: &str) -> String {
         .args([
             "check",
             "fixtures/mixed",
-            "--no-config",
+            // the fixture's .github/workflows is below the repository root
+            "--config",
+            "fixtures/kinds.plumb.yml",
             "--select",
             "all",
             "--color",

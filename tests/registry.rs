@@ -76,6 +76,7 @@ fn rule_metadata_is_well_formed() {
         for section in [
             "## What it finds",
             "## Why it matters",
+            "## Default",
             "## Bad",
             "## Good",
             "## How to fix",

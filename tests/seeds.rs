@@ -94,7 +94,10 @@ fn extract(seeds: &Path, dir: &Path) -> BTreeMap<String, String> {
 
 #[test]
 fn seeds_parse_and_match_the_reviewed_findings() {
-    let seeds = common::manifest_dir().join("../shared/seeds");
+    // PLUMB_SEEDS=/path/to/seeds for a checkout that is not next to them (a git worktree)
+    let seeds = std::env::var_os("PLUMB_SEEDS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| common::manifest_dir().join("../shared/seeds"));
     if !seeds.is_dir() {
         eprintln!("seed test skipped: {} is not present", seeds.display());
         return;

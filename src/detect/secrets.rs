@@ -51,68 +51,6 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
     ("auth", "key"),
 ];
 
-/// Words that, present in a name, say it is about a secret rather than one: a length, a
-/// path, a file, a flag, a time.
-const BENIGN_WORDS: &[&str] = &[
-    "file",
-    "path",
-    "dir",
-    "length",
-    "len",
-    "min",
-    "max",
-    "expiry",
-    "expires",
-    "expiration",
-    "ttl",
-    "timeout",
-    "url",
-    "uri",
-    "endpoint",
-    "enabled",
-    "enable",
-    "disabled",
-    "disable",
-    "required",
-    "require",
-    "policy",
-    "type",
-    "name",
-    "id",
-    "arn",
-    "ref",
-    "version",
-    "rotation",
-    "count",
-    "size",
-    "format",
-    "mode",
-    "method",
-    "header",
-    "prefix",
-    "hint",
-    "user",
-    "username",
-    "lifetime",
-    "duration",
-    "age",
-    "reset",
-    "provider",
-    "store",
-    "manager",
-    "location",
-    "kind",
-    "algorithm",
-    "scope",
-    "scopes",
-    "audience",
-    "issuer",
-    "hash",
-    "sha",
-    "checksum",
-    "public",
-];
-
 /// Split a name into lowercase words: `DB_PASSWORD` -> [db, password], `clientSecret` ->
 /// [client, secret].
 pub fn words(name: &str) -> Vec<String> {
@@ -139,61 +77,124 @@ pub fn words(name: &str) -> Vec<String> {
     out
 }
 
+/// Words that may follow a secret word and leave the name a secret: an environment, an
+/// index, an encoding (`DB_PASS_PROD`, `DB_PASSWORD_2`, `SECRET_KEY_BASE`,
+/// `TOKEN_B64`). Any other word after it says the name is about the secret, not the secret:
+/// `_NAMES`, `_TITLE`, `_USAGE_SUMMARY`, `_LENGTH`, `_FILE`, `_ID`.
+const QUALIFIERS: &[&str] = &[
+    "prod",
+    "production",
+    "prd",
+    "dev",
+    "development",
+    "staging",
+    "stage",
+    "stg",
+    "test",
+    "testing",
+    "qa",
+    "uat",
+    "local",
+    "ci",
+    "live",
+    "sandbox",
+    "preprod",
+    "primary",
+    "secondary",
+    "main",
+    "backup",
+    "old",
+    "new",
+    "next",
+    "prev",
+    "previous",
+    "current",
+    "base64",
+    "b64",
+    "encoded",
+    "raw",
+    "value",
+    "val",
+    "str",
+    "string",
+    "hex",
+    "default",
+    "override",
+    "base",
+    "global",
+    "root",
+    "admin",
+    "ro",
+    "rw",
+    "readonly",
+    "readwrite",
+    // Terraform's write-only arguments (`password_wo`)
+    "wo",
+];
+
+/// Words that, before the secret word, make the name a switch or a rule about it
+/// (`ENABLE_AUTH_TOKEN`, `MIN_PASSWORD`, `HASHED_PASSWORD`).
+const SWITCH_WORDS: &[&str] = &[
+    "enable", "enabled", "disable", "disabled", "require", "required", "use", "allow", "skip",
+    "no", "min", "max", "hash", "hashed", "is", "has", "public",
+];
+
+/// Whether one word of a name is a secret word (`password`, or glued: `dbpassword`).
+fn secret_word(x: &str) -> bool {
+    SECRET_WORDS.contains(&x)
+        || ["password", "passwd", "secret", "token", "apikey"]
+            .iter()
+            .any(|s| x.len() > s.len() && x.ends_with(s))
+}
+
+fn qualifier(x: &str) -> bool {
+    QUALIFIERS.contains(&x)
+        || x.chars().all(|c| c.is_ascii_digit())
+        || (x.starts_with('v') && x.len() > 1 && x[1..].chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Whether a key name looks like it holds a secret (`POSTGRES_PASSWORD`, `apiKey`,
-/// `client_secret`), and not like something about one (`password_min_length`,
-/// `TOKEN_EXPIRY`, `DB_PASSWORD_FILE`). `extra` are the config's `secret-names`.
+/// `client_secret`, `DB_PASS_PROD`), and not like something about one
+/// (`password_min_length`, `TOKEN_EXPIRY`, `DB_PASSWORD_FILE`, `GH_AW_SECRET_NAMES`,
+/// `TOKEN_USAGE_SUMMARY_TITLE`). A secret word counts when it ends the name or only
+/// qualifiers follow it. `extra` are the config's `secret-names`.
 pub fn is_secret_name(name: &str, extra: &[String]) -> bool {
     let w = words(name);
     if w.is_empty() {
         return false;
     }
-    let lower = name.to_ascii_lowercase();
     if extra
         .iter()
         .any(|e| e.eq_ignore_ascii_case(name) || words(e) == w)
     {
         return true;
     }
-    if w.iter().any(|x| BENIGN_WORDS.contains(&x.as_str())) {
-        return false;
-    }
-    if lower.ends_with("_file") || lower.ends_with("_path") {
-        return false;
-    }
-    let secret_word = w.iter().any(|x| {
-        SECRET_WORDS.contains(&x.as_str())
-            || ["password", "passwd", "secret", "token", "apikey"]
-                .iter()
-                .any(|s| x.len() > s.len() && x.ends_with(s))
-    });
-    let pair = w
-        .windows(2)
-        .any(|p| SECRET_PAIRS.contains(&(p[0].as_str(), p[1].as_str())));
-    // `pass` alone is too broad (`pass_through`); only as the last word
-    if !pair && w.iter().all(|x| x != "pass" || Some(x) != w.last()) && !secret_word {
-        return false;
-    }
-    if w.last().is_some_and(|l| l == "pass") || pair || secret_word {
-        // `auth` alone is a secret only as the final word (`basic_auth`, not `auth_mode`)
-        if w.iter().any(|x| x == "auth")
-            && !pair
-            && !w
-                .iter()
-                .any(|x| SECRET_WORDS.contains(&x.as_str()) && x != "auth")
-        {
-            return w.last().is_some_and(|l| l == "auth" || l == "authtoken");
+    // where the last secret word (or pair) of the name ends
+    let mut end: Option<usize> = None;
+    for i in 0..w.len() {
+        let x = w[i].as_str();
+        let last = i + 1 == w.len() || w[i + 1..].iter().all(|q| qualifier(q));
+        let hit = if i + 1 < w.len() && SECRET_PAIRS.contains(&(x, w[i + 1].as_str())) {
+            end = Some(i + 1);
+            continue;
+        } else if x == "auth" {
+            // `auth` alone is a secret only at the end (`basic_auth`, not `auth_mode`)
+            last
+        } else if x == "pass" {
+            // `pass` alone is too broad (`pass_through`): only at the end
+            last
+        } else {
+            secret_word(x)
+        };
+        if hit {
+            end = Some(i);
         }
-        if w.iter().any(|x| x == "pass")
-            && !pair
-            && !w
-                .iter()
-                .any(|x| SECRET_WORDS.contains(&x.as_str()) && x != "pass")
-        {
-            return w.last().is_some_and(|l| l == "pass");
-        }
-        return true;
     }
-    false
+    let Some(end) = end else { return false };
+    if !w[end + 1..].iter().all(|q| qualifier(q)) {
+        return false;
+    }
+    !w[..end].iter().any(|x| SWITCH_WORDS.contains(&x.as_str()))
 }
 
 /// What a value written next to a secret-like name is.
@@ -214,12 +215,7 @@ pub enum ValueKind {
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*(?:
-            \$\{\{.*\}\}            # GitHub expression
-          | \$\{[A-Za-z_][A-Za-z0-9_]*\}   # ${VAR}
-          | \$[A-Za-z_][A-Za-z0-9_]*      # $VAR
-          | \$\(.*\)                      # $(command)
-          | \{\{.*\}\}                    # templating
-          | (?:var|local|data|module)\.[A-Za-z0-9_.\[\]]+   # terraform
+            (?:var|local|data|module)\.[A-Za-z0-9_.\[\]]+   # terraform
           | arn:aws:(?:secretsmanager|ssm):.*
           | (?:vault|sm|ssm|akv|gcpsm|op)://.*
           | @Microsoft\.KeyVault\(.*\)
@@ -228,19 +224,75 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("reference regex")
 });
 
+/// A reference anywhere in a value: `Bearer ${{ secrets.API_TOKEN }}`, `${DB_PASSWORD}@host`,
+/// `"${var.x}"`, `$(cat /run/secrets/x)`, `{{ .Values.token }}`, `$TOKEN`.
+static HAS_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+            \$\{\{.*?\}\}                          # GitHub expression
+          | \$\{[A-Za-z_][A-Za-z0-9_.\[\]]*(?:[:?+=\-][^}]*)?\}   # ${VAR}, ${VAR:-x}, ${var.x}
+          | (?:^|[^A-Za-z0-9$\\])\$[A-Za-z_][A-Za-z0-9_]*     # $VAR (not inside a word)
+          | \$\(                                      # $(command)
+          | \{\{.*?\}\}                              # templating
+          | %\{[A-Za-z_][A-Za-z0-9_.]*\}                # %{hiera}
+        ",
+    )
+    .expect("has-reference regex")
+});
+
+/// A file path: the value names where the secret is, not the secret (`/run/secrets/db`,
+/// `~/.config/token`, `C:\\keys\\app.pem`, `secrets/db-password.txt`).
+static FILE_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)^(?:
+            (?:/|~/|\./|\.\./)[^\s:]+                 # absolute or explicitly relative
+          | [a-z]:\\[^\s]+                           # a Windows path
+          | [^\s:]*/[^\s:/]+\.(?:txt|json|pem|key|crt|cer|p12|pfx|jks|keystore|ya?ml|env|conf|cfg|ini|toml|asc|gpg)
+        )$",
+    )
+    .expect("file-path regex")
+});
+
+/// Whether a value is a file path (`/run/secrets/db`, `secrets/db.txt`): where a secret is
+/// read from, not the secret.
+pub fn is_file_path(value: &str) -> bool {
+    FILE_PATH.is_match(value.trim().trim_matches(|c| c == '"' || c == '\''))
+}
+
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)^\s*(?:
             <[^>]*>                      # <your-token>
           | \[[^\]]*\]                   # [token]
-          | x{3,} | \*{3,} | \.{3} | …
+          | x{3,} | \*{3,}
           | (?:replace|insert|fill)[-_ ]?(?:me|this|here|your.*|in)
           | your[-_ ]?\w*
           | todo | tbd | fixme | placeholder | example | dummy | redacted | none | null | nil | n/a
+          | secret | password | token | passwd
+          | change[-_ ]?me | changeit
+          | (?:insert|replace|your|change[-_ ]?me|changeme)[-_ ].*   # INSERT_..., YOUR_...
+          | .*[-_ ](?:val|here)          # ..._VAL, ..._HERE
         )\s*$",
     )
     .expect("placeholder regex")
 });
+
+/// Words inside a value that say it is not a real secret: `ci-typing-not-a-real-secret`,
+/// `SET_A_PASSWORD_HERE_123`, `fake-key`, `dummy_token`.
+fn says_not_real(v: &str) -> bool {
+    let w = words(v);
+    let has = |x: &str| w.iter().any(|y| y == x);
+    (has("not") && (has("real") || has("secret") || has("used")))
+        || has("here")
+        || has("fake")
+        || has("dummy")
+        || has("placeholder")
+        || has("example")
+        || has("sample")
+        || has("redacted")
+        || has("notasecret")
+        || has("notsecret")
+}
 
 /// Judge a value written for a secret-like name.
 pub fn judge(value: &str) -> ValueKind {
@@ -248,10 +300,10 @@ pub fn judge(value: &str) -> ValueKind {
     if v.is_empty() {
         return ValueKind::Reference;
     }
-    if REFERENCE.is_match(v) {
+    if REFERENCE.is_match(v) || HAS_REFERENCE.is_match(v) || FILE_PATH.is_match(v) {
         return ValueKind::Reference;
     }
-    if PLACEHOLDER.is_match(v) {
+    if PLACEHOLDER.is_match(v) || v.contains("...") || v.contains('…') || says_not_real(v) {
         return ValueKind::Placeholder;
     }
     let lower = v.to_ascii_lowercase();
@@ -262,7 +314,290 @@ pub fn judge(value: &str) -> ValueKind {
     {
         return ValueKind::NotSecret;
     }
+    if is_prose(v) || is_identifier_list(v) || is_public_material(v) {
+        return ValueKind::NotSecret;
+    }
     ValueKind::Literal
+}
+
+/// A certificate or public key, as PEM or base64-encoded PEM (a cluster's CA bundle, often
+/// named `*_auth_base64`): public by design.
+fn is_public_material(v: &str) -> bool {
+    let public = |t: &str| {
+        let t = t.trim_start();
+        t.starts_with("-----BEGIN CERTIFICATE")
+            || t.starts_with("-----BEGIN PUBLIC KEY")
+            || t.starts_with("-----BEGIN RSA PUBLIC KEY")
+            || t.starts_with("-----BEGIN X509 CRL")
+            || t.starts_with("ssh-rsa ")
+            || t.starts_with("ssh-ed25519 ")
+            || t.starts_with("ecdsa-sha2-")
+    };
+    if public(v) {
+        return true;
+    }
+    // base64 of "-----BEGIN ": only the head needs decoding
+    v.starts_with("LS0tLS1CRUdJTi")
+        && decode_base64(&v[..v.len().min(64)])
+            .is_some_and(|b| public(&String::from_utf8_lossy(&b)))
+}
+
+/// Decode standard or URL-safe base64 (padding and whitespace ignored). `None` when the text
+/// is not base64.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b' ' | b'\n' | b'\r' | b'\t' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Judge a value written for the secret-like name `name`: [`judge`], and the judgements that
+/// need the name. A value that repeats the name (`MYSQL_PASSWORD: mysql_password`) is a
+/// placeholder; a value that is itself a variable's name (`server-password: MAVEN_PASSWORD`,
+/// as `actions/setup-java` wants it; `secretEnv: OIDC_CLIENT_SECRET`) is not a secret.
+pub fn judge_for(name: &str, value: &str) -> ValueKind {
+    let kind = judge(value);
+    if kind != ValueKind::Literal {
+        return kind;
+    }
+    let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    if norm(v) == norm(name) {
+        return ValueKind::Placeholder;
+    }
+    if is_variable_name(v) {
+        return ValueKind::NotSecret;
+    }
+    ValueKind::Literal
+}
+
+/// `MAVEN_PASSWORD`, `GPG_KEY_PASS`, `OIDC_CLIENT_SECRET`: the name of a variable holding a
+/// secret (upper case words joined by `_`, one of them a secret word), not a secret.
+fn is_variable_name(v: &str) -> bool {
+    static VAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$").expect("var regex"));
+    VAR.is_match(v)
+        && words(v)
+            .iter()
+            .any(|w| secret_word(w) || w == "key" || w == "pass")
+}
+
+/// Several words of text (`Threat Detection Token Usage`): a title or a sentence, not a
+/// credential.
+fn is_prose(v: &str) -> bool {
+    let tokens: Vec<&str> = v.split_whitespace().collect();
+    tokens.len() >= 3
+        && tokens
+            .iter()
+            .filter(|t| {
+                let t = t.trim_matches(|c: char| ",.:;!?()'\"".contains(c));
+                t.len() >= 2
+                    && t.chars()
+                        .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+            })
+            .count()
+            * 4
+            >= tokens.len() * 3
+}
+
+/// `NPM_TOKEN,PYPI_TOKEN,GITHUB_TOKEN`: a list of names.
+fn is_identifier_list(v: &str) -> bool {
+    static LIST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[A-Za-z_][A-Za-z0-9_.\-]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_.\-]*)+,?$")
+            .expect("list regex")
+    });
+    LIST.is_match(v)
+}
+
+/// Well-known default credentials of database, broker and storage images, and the
+/// stock words of demo setups. Sources: the images' Docker Hub pages (postgres
+/// `mysecretpassword`, mysql, mariadb, mongo, rabbitmq `guest`, minio `minioadmin`), the JDK
+/// keystore default `changeit`, taken 2025-06.
+const DEMO_VALUES: &[&str] = &[
+    "password",
+    "passw0rd",
+    "pass",
+    "secret",
+    "admin",
+    "administrator",
+    "root",
+    "toor",
+    "test",
+    "testing",
+    "demo",
+    "default",
+    "guest",
+    "user",
+    "changeit",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "mongodb",
+    "redis",
+    "rabbitmq",
+    "minio",
+    "minioadmin",
+    "elastic",
+    "kibana",
+    "sonar",
+    "grafana",
+    "keycloak",
+    "letmein",
+    "qwerty",
+    "1234",
+    "12345",
+    "123456",
+    "12345678",
+    "123456789",
+    // the postgres image's documented example (`-e POSTGRES_PASSWORD=mysecretpassword`)
+    "mysecretpassword",
+];
+
+/// A demo value: a stock default anyone would guess (`admin`, `postgres`, `minioadmin`), a
+/// value made only of the name's own words (`POSTGRES_PASSWORD: postgres`), or a value
+/// that is a neighbouring setting's value, digits added (`user: minio`, `password:
+/// minio123`). Real, but a weak default of a demo or test setup, not a leaked credential:
+/// the structured secret rules report it as a warning, not an error.
+pub fn is_demo_value(name: &str, value: &str, neighbours: &[&str]) -> bool {
+    let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    if v.is_empty() {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    // the same value as a neighbouring setting (`user: minio`, `password: minio123`)
+    if neighbours.iter().any(|n| {
+        let n = n.trim().to_ascii_lowercase();
+        n.len() >= 3 && (n == lower || n == stem)
+    }) {
+        return true;
+    }
+    if v.len() > 24 {
+        return false;
+    }
+    if DEMO_VALUES.contains(&lower.as_str()) || (!stem.is_empty() && DEMO_VALUES.contains(&stem)) {
+        return true;
+    }
+    // made only of the name's words and stock words: `postgres`, `admin:secret`,
+    // `mariadb-password`
+    let name_words = words(name);
+    let value_words: Vec<String> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    !value_words.is_empty()
+        && value_words.iter().all(|w| {
+            name_words.contains(w)
+                || DEMO_VALUES.contains(&w.as_str())
+                || w.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+/// Whether the comment on the line where `span` ends says the value is not a real secret:
+/// `# replace with your key`, `# not a secret`, `# arbitrary password, so not secret`,
+/// `#REQUIRED - replace with your access key`.
+pub fn comment_says_placeholder(text: &str, span: Span) -> bool {
+    static SAYS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:replace|change)\s+(?:it|this|me|with|by)\b|\bnot\s+(?:a\s+)?(?:real\s+)?secret\b|\bnot\s+sensitive\b|\b(?:dummy|fake|placeholder|arbitrary|throwaway|example)\b",
+        )
+        .expect("comment regex")
+    });
+    let Some(rest) = text.get(span.end..) else {
+        return false;
+    };
+    let line = rest.split('\n').next().unwrap_or("");
+    match line
+        .find(" #")
+        .or_else(|| line.strip_prefix('#').map(|_| 0))
+    {
+        Some(at) => SAYS.is_match(&line[at..]),
+        None => false,
+    }
+}
+
+/// Whether a host is this machine: `localhost`, `127.0.0.1`, `::1`, `0.0.0.0`.
+pub fn is_local_host(host: &str) -> bool {
+    let h = host
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h.starts_with("127.")
+        || h == "::1"
+        || h == "0.0.0.0"
+        || h == "(local)"
+        || h == "."
+}
+
+/// The host of a URL with credentials (`postgres://u:p@db:5432/x` -> `db`), or of a
+/// connection string (`Host=localhost;Password=x` -> `localhost`).
+pub fn credential_host(value: &str) -> Option<&str> {
+    static URL_HOST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s/@]*@(\[[^\]]+\]|[^\s:/?#,]+)")
+            .expect("url host regex")
+    });
+    if let Some(c) = URL_HOST.captures(value) {
+        return c.get(1).map(|m| m.as_str());
+    }
+    connection_string_field(value, &["host", "server", "data source", "address", "addr"])
+        .map(|(_, v)| v)
+}
+
+/// A field of an ADO/JDBC-style connection string (`k=v;k=v`): (range, value).
+fn connection_string_field<'v>(value: &'v str, keys: &[&str]) -> Option<((usize, usize), &'v str)> {
+    if !value.contains(';') || !value.contains('=') {
+        return None;
+    }
+    let mut at = 0;
+    for part in value.split(';') {
+        let start = at;
+        at += part.len() + 1;
+        let Some((k, v)) = part.split_once('=') else {
+            continue;
+        };
+        if keys.iter().any(|x| k.trim().eq_ignore_ascii_case(x)) {
+            let vs = start + k.len() + 1;
+            let lead = v.len() - v.trim_start().len();
+            let v = v.trim();
+            return Some(((vs + lead, vs + lead + v.len()), v));
+        }
+    }
+    None
+}
+
+/// The password of a connection string (`Server=db;User Id=sa;Password=x;`): its byte
+/// range, when it is a literal.
+pub fn connection_string_password(value: &str) -> Option<(usize, usize)> {
+    let (range, v) = connection_string_field(value, &["password", "pwd"])?;
+    (judge(v) == ValueKind::Literal).then_some(range)
 }
 
 /// A `${VAR:-default}` / `${VAR-default}` interpolation whose default is a literal:
@@ -510,6 +845,11 @@ mod tests {
             "basic_auth",
             "dbpassword",
             "SLACK_WEBHOOK_SECRET",
+            "DB_PASS_PROD",
+            "DB_PASSWORD_2",
+            "SECRET_KEY_BASE",
+            "AWS_SECRET_ACCESS_KEY",
+            "USER_PASSWORD",
         ] {
             assert!(is_secret_name(n, &[]), "{n} should look secret");
         }
@@ -529,6 +869,12 @@ mod tests {
             "image",
             "NODE_ENV",
             "public_key",
+            "GH_AW_SECRET_NAMES",
+            "GH_AW_TOKEN_USAGE_SUMMARY_TITLE",
+            "AWS_ACCESS_KEY_ID",
+            "secretEnv",
+            "ENABLE_AUTH_TOKEN",
+            "prefix-key",
         ] {
             assert!(!is_secret_name(n, &[]), "{n} should not look secret");
         }
@@ -545,11 +891,92 @@ mod tests {
         assert_eq!(judge("<your-token>"), ValueKind::Placeholder);
         assert_eq!(judge("REPLACE_ME"), ValueKind::Placeholder);
         assert_eq!(judge("xxxx"), ValueKind::Placeholder);
-        assert_eq!(judge("changeme"), ValueKind::Literal);
         assert_eq!(judge("admin"), ValueKind::Literal);
         assert_eq!(judge("pass"), ValueKind::Literal);
         assert_eq!(judge("true"), ValueKind::NotSecret);
         assert_eq!(judge("8"), ValueKind::NotSecret);
+        // references inside a value
+        assert_eq!(
+            judge("Bearer ${{ secrets.API_TOKEN }}"),
+            ValueKind::Reference
+        );
+        assert_eq!(judge("${DB_PASSWORD}@host"), ValueKind::Reference);
+        assert_eq!(judge("${var.x}"), ValueKind::Reference);
+        assert_eq!(judge("token $TOKEN"), ValueKind::Reference);
+        assert_eq!(judge("pa$word"), ValueKind::Literal);
+        // file paths
+        assert_eq!(judge("/run/secrets/db-password"), ValueKind::Reference);
+        assert_eq!(judge("/etc/app/token"), ValueKind::Reference);
+        assert_eq!(judge("secrets/db.txt"), ValueKind::Reference);
+        // placeholders
+        for p in [
+            "INSERT_ETCD_DISCOVERY_TOKEN",
+            "REPLACE_WITH_KEY",
+            "YOUR_API_KEY",
+            "CHANGE_ME",
+            "changeme",
+            "GOOGLE_API_KEY_VAL",
+            "PUT_TOKEN_HERE",
+            "SET_A_PASSWORD_HERE_123",
+            "abc...xyz",
+            "SECRET",
+            "password",
+            "TOKEN",
+            "ci-typing-not-a-real-secret",
+        ] {
+            assert_eq!(judge(p), ValueKind::Placeholder, "{p}");
+        }
+        // prose and lists of names
+        assert_eq!(judge("Threat Detection Token Usage"), ValueKind::NotSecret);
+        assert_eq!(
+            judge("GH_TOKEN,NPM_TOKEN,PYPI_API_TOKEN"),
+            ValueKind::NotSecret
+        );
+        // judged with the name
+        assert_eq!(
+            judge_for("MYSQL_PASSWORD", "mysql_password"),
+            ValueKind::Placeholder
+        );
+        assert_eq!(
+            judge_for("server-password", "MAVEN_PASSWORD"),
+            ValueKind::NotSecret
+        );
+        assert_eq!(judge_for("DB_PASSWORD", "Xk9#mQ2v"), ValueKind::Literal);
+    }
+
+    #[test]
+    fn demo_values_and_comments() {
+        assert!(is_demo_value("POSTGRES_PASSWORD", "postgres", &[]));
+        assert!(is_demo_value("MYSQL_ROOT_PASSWORD", "admin123", &[]));
+        assert!(is_demo_value(
+            "AWS_SECRET_ACCESS_KEY",
+            "minio123",
+            &["minio"]
+        ));
+        assert!(is_demo_value(
+            "PAPERLESS_DBPASS",
+            "paperless",
+            &["paperless"]
+        ));
+        assert!(!is_demo_value("DB_PASSWORD", "Xk9#mQ2v", &["app"]));
+        let text = "KEY: 8312341g # REQUIRED - replace with your access key\nB: x # fine\n";
+        assert!(comment_says_placeholder(text, Span::new(5, 13)));
+        let b = text.find("B: x").unwrap();
+        assert!(!comment_says_placeholder(text, Span::new(b + 3, b + 4)));
+    }
+
+    #[test]
+    fn hosts_and_connection_strings() {
+        assert_eq!(
+            credential_host("postgresql://prefect:prefect@localhost:5432/x"),
+            Some("localhost")
+        );
+        let cs = "Server=localhost;Database=v;User Id=SA;Password=Xk9mQ2v;Encrypt=True";
+        assert_eq!(credential_host(cs), Some("localhost"));
+        let (a, b) = connection_string_password(cs).unwrap();
+        assert_eq!(&cs[a..b], "Xk9mQ2v");
+        assert!(is_local_host("127.0.0.1"));
+        assert!(!is_local_host("db"));
     }
 
     #[test]

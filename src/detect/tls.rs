@@ -35,6 +35,28 @@ fn truthy(v: &str) -> bool {
     )
 }
 
+/// Variables whose meaning the tools that read them document (Node, Python, git, pip, npm,
+/// yarn); any other name is judged by its words, which can be wrong about a project's own
+/// variable.
+pub fn is_standard_env(name: &str) -> bool {
+    matches!(
+        name.to_ascii_uppercase().as_str(),
+        "NODE_TLS_REJECT_UNAUTHORIZED"
+            | "PYTHONHTTPSVERIFY"
+            | "GIT_SSL_NO_VERIFY"
+            | "PIP_TRUSTED_HOST"
+            | "NPM_CONFIG_STRICT_SSL"
+            | "YARN_STRICT_SSL"
+            | "STRICT_SSL"
+            | "CURL_INSECURE"
+            | "MLFLOW_TRACKING_INSECURE_TLS"
+            | "AWS_CA_BUNDLE"
+            | "REQUESTS_CA_BUNDLE"
+            | "CURL_CA_BUNDLE"
+            | "SSL_CERT_FILE"
+    )
+}
+
 /// Whether an environment variable switches verification off.
 pub fn env_disables(name: &str, value: &str) -> bool {
     let n = name.to_ascii_uppercase();

@@ -315,12 +315,17 @@ fn check_file<'p>(
     let mut findings: Vec<Finding> = file
         .load_errors
         .iter()
-        .map(|e| {
-            Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(if e.fatal {
-                Severity::Error
-            } else {
-                Severity::Warning
-            })
+        .map(|e| match e.duplicate_of {
+            // a duplicate key is a finding of its own: the file was read and checked
+            Some(before) => Finding::new(&plumb::DUPLICATE_KEY, e.span, e.message.clone())
+                .related(before, "the value that is dropped"),
+            None => {
+                Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(if e.fatal {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                })
+            }
         })
         .collect();
     let selection = config.rules_for(&file.src.rel, file.src.kind);

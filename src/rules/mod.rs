@@ -17,6 +17,7 @@ pub mod tf;
 /// All registered rules, one line each, grouped by kind.
 pub static REGISTRY: &[&Rule] = &[
     &plumb::PARSE_ERROR,
+    &plumb::DUPLICATE_KEY,
     &plumb::SUPPRESSION_WITHOUT_REASON,
     &plumb::UNUSED_SUPPRESSION,
     &plumb::EXPIRED_SUPPRESSION,

@@ -88,6 +88,19 @@ impl<'a> Workflow<'a> {
     }
 }
 
+/// The repository-relative path of a local `uses:` (an action or reusable workflow of the
+/// same repository): `./path` (relative to the workspace) or `$/path` (GitHub's
+/// self-repository syntax, at the running commit). `None` for `owner/repo@ref` and
+/// `docker://`.
+pub fn local_uses(value: &str) -> Option<&str> {
+    let v = value.trim();
+    let rest = v
+        .strip_prefix("./")
+        .or_else(|| v.strip_prefix(".\\"))
+        .or_else(|| v.strip_prefix("$/"))?;
+    Some(rest.split('@').next().unwrap_or(rest))
+}
+
 fn env_of(node: Option<Yaml<'_>>) -> Vec<(Yaml<'_>, Yaml<'_>)> {
     node.filter(|n| n.is_map())
         .map(|n| n.entries())

@@ -9,8 +9,21 @@ use plumb::report::Report;
 
 /// Check `paths` with `root` as the repository root and only `select` enabled (`all` for
 /// every rule, default-off ones included).
+///
+/// Fixture directories are repositories in miniature, below the real root: their
+/// `.github/workflows/` are mapped to workflows as a `kinds:` entry would (plumb itself reads
+/// only the repository root's, as GitHub runs only those).
 pub fn check(root: &Path, paths: &[PathBuf], select: &[&str]) -> Report {
     let mut config = Config::default();
+    for pattern in ["**/.github/workflows/*.yml", "**/.github/workflows/*.yaml"] {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .expect("glob");
+        config
+            .kinds
+            .push((glob.compile_matcher(), plumb::source::Kind::Workflow));
+    }
     if !select.is_empty() {
         config.selection.select = Some(
             select

@@ -3,6 +3,7 @@
 
 use crate::api::{Cx, Finding, Fix, Rule, Severity};
 use crate::rule;
+use crate::rules::support::anchors::{at_use, place};
 use crate::rules::support::edit::{add_entry, is_flow, line_start, newline, plain_region};
 use crate::source::compose::{Compose, Dependency, Service};
 use crate::source::{Kind, Span};
@@ -38,12 +39,22 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
             match dep.condition {
                 None | Some(("service_started", _)) if health == Some(true) => {
                     let span = dep.condition.map_or(dep.span, |(_, n)| n.span());
-                    let f = cx
-                        .finding(
-                            span,
+                    let owner = svc.node.span();
+                    let fallback = if place(dep.span, owner, svc.key.span()).1.is_none() {
+                        dep.span
+                    } else {
+                        svc.key.span()
+                    };
+                    let f = at_use(
+                        |at| cx.finding(
+                            at,
                             format!("service \"{}\" waits only for \"{}\" to start, though it has a healthcheck: use condition: service_healthy", svc.name, dep.name),
-                        )
-                        .help(format!("depends_on: {{{}: {{condition: service_healthy}}}}", dep.name));
+                        ),
+                        span,
+                        owner,
+                        fallback,
+                    )
+                    .help(format!("depends_on: {{{}: {{condition: service_healthy}}}}", dep.name));
                     out.push(match healthy_fix(cx.text(), &svc, &dep) {
                         Some(fix) => f.fix(fix),
                         None => f,
@@ -60,10 +71,21 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
                             "it has no healthcheck here; unless its image defines a HEALTHCHECK, compose fails to start",
                         ),
                     };
+                    let owner = svc.node.span();
+                    let fallback = if place(dep.span, owner, svc.key.span()).1.is_none() {
+                        dep.span
+                    } else {
+                        svc.key.span()
+                    };
                     out.push(
-                        cx.finding(
+                        at_use(
+                            |at| cx.finding(
+                                at,
+                                format!("service \"{}\" waits for \"{}\" to be healthy, but {why}: add a healthcheck to \"{}\"", svc.name, dep.name, dep.name),
+                            ),
                             node.span(),
-                            format!("service \"{}\" waits for \"{}\" to be healthy, but {why}: add a healthcheck to \"{}\"", svc.name, dep.name, dep.name),
+                            owner,
+                            fallback,
                         )
                         .severity(sev)
                         .related(target.key.span(), "the service with no healthcheck"),

@@ -1,5 +1,5 @@
 //! compose/missing-resource-limits: every service declares a memory limit and (by default) a
-//! CPU limit.
+//! CPU limit. One finding per service, naming both when both are missing.
 
 use crate::api::{Cx, Finding, Opt, Rule};
 use crate::rule;
@@ -30,23 +30,23 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
                     .iter()
                     .any(|k| svc.get(k).is_some_and(|v| !v.is_null()))
         };
-        if !set("memory", &["mem_limit"]) {
-            out.push(
-                cx.finding(
-                    svc.key.span(),
-                    format!("service \"{}\" has no memory limit: set deploy.resources.limits.memory (or mem_limit)", svc.name),
-                )
-                .help("deploy: {resources: {limits: {memory: 512M, cpus: \"0.5\"}}}"),
-            );
-        }
-        if want_cpu && !set("cpus", &["cpus", "cpu_quota"]) {
-            out.push(
-                cx.finding(
-                    svc.key.span(),
-                    format!("service \"{}\" has no CPU limit: set deploy.resources.limits.cpus (or cpus)", svc.name),
-                )
-                .help("deploy: {resources: {limits: {cpus: \"0.5\"}}}; or turn require-cpu-limit off"),
-            );
-        }
+        let memory = !set("memory", &["mem_limit"]);
+        let cpu = want_cpu && !set("cpus", &["cpus", "cpu_quota"]);
+        let msg = match (memory, cpu) {
+            (true, true) => {
+                "no memory limit and no CPU limit: set deploy.resources.limits.memory and .cpus (or mem_limit and cpus)"
+            }
+            (true, false) => "no memory limit: set deploy.resources.limits.memory (or mem_limit)",
+            (false, true) => "no CPU limit: set deploy.resources.limits.cpus (or cpus)",
+            (false, false) => continue,
+        };
+        out.push(
+            cx.finding(svc.key.span(), format!("service \"{}\" has {msg}", svc.name))
+                .help(if cpu {
+                    "deploy: {resources: {limits: {memory: 512M, cpus: \"0.5\"}}}; or turn require-cpu-limit off"
+                } else {
+                    "deploy: {resources: {limits: {memory: 512M}}}"
+                }),
+        );
     }
 }

@@ -66,6 +66,11 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
             None => df.final_stage(),
         };
         let Some(stage) = stage else { continue };
+        // the final stage of a Dockerfile this check checks: docker/non-root-user reports it
+        // there, once, with this service as a related place
+        if target.is_none() && cx.project().checks(&path) {
+            continue;
+        }
         let rel = cx.project().rel(&path);
         match df.effective_user(stage) {
             Some((inst, user, _)) if is_root_user(&user) => out.push(

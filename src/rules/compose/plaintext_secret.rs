@@ -18,22 +18,85 @@ pub static RULE: Rule = rule!("compose/plaintext-secret")
 
 const HELP: &str = "pass it from the environment with no default (`${DB_PASSWORD:?set it}`), an env_file kept out of git, or a `secrets:` entry read through a *_FILE variable";
 
+/// A setting naming where a credential is used: `DB_HOST`, `RCLONE_CONFIG_X_HOST`,
+/// `REDIS_URL`.
+fn host_word(w: &str) -> bool {
+    matches!(
+        w,
+        "host" | "hostname" | "server" | "addr" | "address" | "endpoint" | "url" | "uri"
+    )
+}
+
+/// The service a host value names, when it is a service of this file (or its
+/// `container_name`) or this machine: `db`, `db:5432`, `http://minio:9000`.
+fn internal_host<'s>(value: &str, services: &'s [String]) -> Option<&'s str> {
+    let v = value.trim();
+    let host = match v.split_once("://") {
+        Some((_, rest)) => rest.rsplit('@').next().unwrap_or(rest),
+        None => v,
+    };
+    let host = host
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or(host)
+        .split(':')
+        .next()
+        .unwrap_or(host);
+    services
+        .iter()
+        .find(|s| s.as_str() == host)
+        .map(String::as_str)
+        .or_else(|| secrets::is_local_host(host).then_some("this machine"))
+}
+
 fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
     let text = cx.text();
     let extra = cx.secret_names();
-    for svc in compose.services() {
-        for e in svc.environment() {
+    let all = compose.services();
+    let mut names: Vec<String> = all.iter().map(|s| s.name.to_string()).collect();
+    names.extend(
+        all.iter()
+            .filter_map(|s| s.get("container_name").and_then(|n| n.as_str()))
+            .map(str::to_string),
+    );
+    for svc in all {
+        let env = svc.environment();
+        // settings of this service that point at another service of the stack:
+        // (their name's words before the host word, the service)
+        let endpoints: Vec<(Vec<String>, &str)> = env
+            .iter()
+            .filter_map(|e| {
+                let w = secrets::words(e.name);
+                let (last, prefix) = w.split_last()?;
+                if !host_word(last) {
+                    return None;
+                }
+                Some((prefix.to_vec(), internal_host(e.value?, &names)?))
+            })
+            .collect();
+        let internal = |name: &str| -> Option<&str> {
+            let w = secrets::words(name);
+            let prefix = &w[..w.len().saturating_sub(1)];
+            endpoints
+                .iter()
+                .find(|(p, _)| !p.is_empty() && prefix.starts_with(p))
+                .map(|(_, s)| *s)
+        };
+        for (i, e) in env.iter().enumerate() {
             let Some(value) = e.value else { continue };
+            if secrets::comment_says_placeholder(text, e.value_span(text, (0, value.len()))) {
+                continue;
+            }
             if let Some((start, end)) = secrets::url_password(value) {
                 let span = e.value_span(text, (start, end));
-                out.push(
-                    cx.finding(
-                        span,
-                        format!("service \"{}\": {} holds a URL with a password ({}): take the password from a secret or a variable", svc.name, e.name, redact(&value[start..end])),
-                    )
-                    .secret(span)
-                    .help(HELP),
-                );
+                let pw = redact(&value[start..end]);
+                let f = match secrets::credential_host(value).and_then(|h| internal_host(h, &names)) {
+                    Some(host) => cx
+                        .finding(span, format!("service \"{}\": {} holds a URL with the password of {} ({pw}), an internal credential of this stack: take it from a variable so each deployment sets its own", svc.name, e.name, describe(host)))
+                        .severity(Severity::Warning),
+                    None => cx.finding(span, format!("service \"{}\": {} holds a URL with a password ({pw}): take the password from a secret or a variable", svc.name, e.name)),
+                };
+                out.push(f.secret(span).help(HELP));
                 continue;
             }
             if !secrets::is_secret_name(e.name, extra) {
@@ -53,18 +116,27 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
                 }
                 continue;
             }
-            if secrets::judge(&value.replace("$$", "$")) != ValueKind::Literal {
+            let plain = value.replace("$$", "$");
+            if secrets::judge_for(e.name, &plain) != ValueKind::Literal {
                 continue;
             }
             let span = e.value_span(text, (0, value.len()));
-            out.push(
-                cx.finding(
-                    span,
-                    format!("service \"{}\": {} is set to a plaintext secret ({}): read it from the environment or a secret", svc.name, e.name, redact(value)),
-                )
-                .secret(span)
-                .help(HELP),
-            );
+            let neighbours: Vec<&str> = env
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .filter_map(|(_, n)| n.value)
+                .collect();
+            let f = if secrets::is_demo_value(e.name, &plain, &neighbours) {
+                cx.finding(span, format!("service \"{}\": {} is set to a weak demo value ({}): read it from the environment so each deployment sets its own", svc.name, e.name, redact(value)))
+                    .severity(Severity::Warning)
+            } else if let Some(host) = internal(e.name) {
+                cx.finding(span, format!("service \"{}\": {} is set to the password of {} ({}), an internal credential of this stack: read it from the environment so each deployment sets its own", svc.name, e.name, describe(host), redact(value)))
+                    .severity(Severity::Warning)
+            } else {
+                cx.finding(span, format!("service \"{}\": {} is set to a plaintext secret ({}): read it from the environment or a secret", svc.name, e.name, redact(value)))
+            };
+            out.push(f.secret(span).help(HELP));
         }
         for key in ["command", "entrypoint"] {
             let script = svc.node.get(key).and_then(|n| cx.script(n));
@@ -72,6 +144,14 @@ fn check(cx: &Cx<'_>, compose: &Compose<'_>, out: &mut Vec<Finding>) {
                 flag_args(cx, svc.name, &cmd.words, text, out);
             }
         }
+    }
+}
+
+fn describe(host: &str) -> String {
+    if host == "this machine" {
+        "a service on this machine".to_string()
+    } else {
+        format!("service \"{host}\"")
     }
 }
 
@@ -141,7 +221,7 @@ fn flag_args(
             },
         };
         if !interpolations(&value).is_empty()
-            || secrets::judge(&value.replace("$$", "$")) != ValueKind::Literal
+            || secrets::judge_for(name, &value.replace("$$", "$")) != ValueKind::Literal
         {
             continue;
         }

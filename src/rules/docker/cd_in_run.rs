@@ -28,7 +28,10 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
                 .nth(1)
                 .map(|x| x.value.clone());
             let hint = match dir {
-                Some(d) if d.starts_with('/') => format!("WORKDIR {d}"),
+                // WORKDIR takes a path, not a glob or an expansion the shell would resolve
+                Some(d) if d.starts_with('/') && !d.contains(['*', '?', '[', '$', '`', '{']) => {
+                    format!("WORKDIR {d}")
+                }
                 _ => "WORKDIR <absolute path>".to_string(),
             };
             out.push(cx.finding(

@@ -2,14 +2,57 @@
 
 use crate::api::{Cx, Finding, Rule};
 use crate::rule;
-use crate::rules::support::images::{is_nonroot_image, is_root_user};
+use crate::rules::support::images::{from_label, is_nonroot_image, is_root_user};
+use std::path::PathBuf;
+
+use crate::paths::normalize;
+use crate::source::compose::Compose;
 use crate::source::dockerfile::Dockerfile;
+use crate::source::{Kind, Span};
 
 pub static RULE: Rule = rule!("docker/non-root-user")
     .summary("the final stage runs as root: no USER, or USER root/0")
     .packs(&["non-root", "least-privilege"])
     .security(6.0)
     .on_dockerfile(check);
+
+/// The compose services of the check that run this Dockerfile's final stage as it is (no
+/// `target:`, no `user:`): (compose file, service key).
+fn compose_runners(cx: &Cx<'_>) -> Vec<(PathBuf, Span, String)> {
+    let me = normalize(cx.path());
+    let mut out = Vec::new();
+    for f in &cx.project().files {
+        if f.src.kind != Kind::Compose {
+            continue;
+        }
+        let Some(c) = f.yaml().and_then(Compose::of) else {
+            continue;
+        };
+        for s in c.services() {
+            let runs = s
+                .dockerfile_path(&f.src.path)
+                .is_some_and(|p| normalize(&p) == me)
+                && s.get("user").is_none()
+                && s.get("build").and_then(|b| b.get("target")).is_none();
+            if runs {
+                out.push((f.src.path.clone(), s.key.span(), s.name.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Add the compose services that run the image as related places.
+fn with_runners(cx: &Cx<'_>, mut f: Finding) -> Finding {
+    for (file, span, name) in compose_runners(cx) {
+        f = f.related_in(
+            file,
+            span,
+            format!("compose service \"{name}\" runs it as root too"),
+        );
+    }
+    f
+}
 
 fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
     let Some(stage) = df.final_stage() else {
@@ -32,23 +75,23 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
             } else {
                 f = f.related(image.span, "the final stage");
             }
-            out.push(f);
+            out.push(with_runners(cx, f));
         }
         Some(_) => {}
         None => {
             if is_nonroot_image(df.root_image(stage)) {
                 return;
             }
-            out.push(
+            out.push(with_runners(cx,
                 cx.finding(
                     image.span,
                     format!(
-                        "the final stage (FROM {}) has no USER, so it runs as root: add USER <non-root user> after the steps that need root",
-                        image.raw
+                        "the final stage ({}) has no USER, so it runs as root: add USER <non-root user> after the steps that need root",
+                        from_label(image, cx.text())
                     ),
                 )
                 .help("create a user (`RUN useradd -r -u 10001 app`) and add `USER app`, or build FROM a non-root base such as gcr.io/distroless/static:nonroot"),
-            );
+            ));
         }
     }
 }

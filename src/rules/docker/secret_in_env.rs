@@ -31,7 +31,7 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
             }
             let key = &kv.key;
             match (&kv.value, kv.value_span) {
-                (Some(v), Some(span)) if secrets::judge(v) == ValueKind::Literal => out.push(
+                (Some(v), Some(span)) if secrets::judge_for(&kv.key, v) == ValueKind::Literal => out.push(
                     cx.finding(
                         span,
                         format!("{kw} {key} holds a secret in plain text ({}), which stays in the image history: remove it and use a build secret or a runtime variable", redact(v)),
@@ -39,7 +39,7 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
                     .secret(span)
                     .help(HELP),
                 ),
-                (Some(v), _) if matches!(secrets::judge(v), ValueKind::Placeholder | ValueKind::NotSecret) => {}
+                (Some(v), _) if matches!(secrets::judge_for(&kv.key, v), ValueKind::Placeholder | ValueKind::NotSecret) || secrets::is_file_path(v) => {}
                 (Some(v), _) if !v.trim().is_empty() && kw == "ENV" => out.push(
                     cx.finding(
                         kv.key_span,

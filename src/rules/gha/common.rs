@@ -1,9 +1,13 @@
 //! What several workflow rules share: the `run:` scripts of a file with their offset maps,
 //! which commands run tests, which deploy, and where the repository root is.
+//!
+//! Deploy and test recognition for the gating rules is in [`gate`]: it reads across files
+//! (local composite actions, local reusable workflows, scripts, Makefiles).
 
 use std::path::{Path, PathBuf};
 
 use crate::api::Cx;
+use crate::project::ParsedFile;
 use crate::source::Span;
 use crate::source::shell::{Command, Script, basename};
 use crate::source::workflow::{Job, Step, Workflow};
@@ -18,6 +22,14 @@ pub struct RunScript<'a> {
 
 /// Every `run:` script of the file (workflow jobs and composite-action steps).
 pub fn run_scripts<'a>(cx: &Cx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
+    run_scripts_of(cx.file(), wf)
+}
+
+/// Every `run:` script of another parsed file (a called workflow, a local action).
+pub fn run_scripts_of<'a>(file: &'a ParsedFile, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
+    let Some(scripts) = file.scripts() else {
+        return Vec::new();
+    };
     wf.all_steps()
         .into_iter()
         .filter_map(|(job, step)| {
@@ -25,7 +37,7 @@ pub fn run_scripts<'a>(cx: &Cx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
             Some(RunScript {
                 job,
                 step,
-                script: cx.script(node)?,
+                script: scripts.get(node.id)?,
             })
         })
         .collect()
@@ -34,7 +46,12 @@ pub fn run_scripts<'a>(cx: &Cx<'a>, wf: &Workflow<'a>) -> Vec<RunScript<'a>> {
 /// The repository root for a workflow: the directory holding `.github/workflows/x.yml`,
 /// else the project root.
 pub fn repo_root(cx: &Cx<'_>) -> PathBuf {
-    let p = cx.path();
+    root_of(cx.path(), &cx.project().root)
+}
+
+/// The repository root of a workflow or action file at `p`: the directory holding
+/// `.github/workflows/x.yml`, else `fallback`.
+pub fn root_of(p: &Path, fallback: &Path) -> PathBuf {
     let dir = p.parent();
     if let Some(d) = dir {
         if d.file_name().is_some_and(|n| n == "workflows")
@@ -51,7 +68,7 @@ pub fn repo_root(cx: &Cx<'_>) -> PathBuf {
             }
         }
     }
-    cx.project().root.clone()
+    fallback.to_path_buf()
 }
 
 /// The program of a command and its argument values.
@@ -210,124 +227,4 @@ pub fn job_tests(scripts: &[RunScript<'_>], job: &str) -> Option<Span> {
                 .find(|c| test_tool(c).is_some())
                 .map(|c| c.span)
         })
-}
-
-/// What a command deploys with, when it deploys.
-pub fn deploy_command(cmd: &Command) -> Option<String> {
-    let (prog, args) = prog_args(cmd)?;
-    let has = |x: &str| args.contains(&x);
-    let first = args
-        .iter()
-        .find(|a| !a.starts_with('-'))
-        .copied()
-        .unwrap_or("");
-    let d = match prog {
-        "kubectl" | "oc"
-            if has("apply")
-                || has("rollout")
-                || (has("set") && has("image"))
-                || has("replace")
-                || has("create") =>
-        {
-            format!("{prog} {first}")
-        }
-        "helm" if has("upgrade") || has("install") => "helm upgrade/install".into(),
-        "helmfile" if has("apply") || has("sync") => "helmfile".into(),
-        "terraform" | "tofu" | "terragrunt" if has("apply") || has("destroy") => {
-            format!("{prog} apply")
-        }
-        "pulumi" if has("up") => "pulumi up".into(),
-        "vercel" if has("deploy") || has("--prod") => "vercel deploy".into(),
-        "netlify" if has("deploy") => "netlify deploy".into(),
-        "fly" | "flyctl" if has("deploy") => "fly deploy".into(),
-        "aws"
-            if (has("ecs") && has("update-service"))
-                || (has("lambda") && has("update-function-code"))
-                || (has("cloudformation") && has("deploy"))
-                || (has("s3") && has("sync")) =>
-        {
-            format!("aws {first}")
-        }
-        "gcloud" if has("deploy") => "gcloud deploy".into(),
-        "az" if has("deploy") || (has("webapp") && has("up")) => "az deploy".into(),
-        "firebase" if has("deploy") => "firebase deploy".into(),
-        "serverless" | "sls" | "cdk" | "sam" if has("deploy") => format!("{prog} deploy"),
-        "heroku" if has("deploy") || has("release") => "heroku".into(),
-        "wrangler" if has("deploy") || has("publish") => "wrangler deploy".into(),
-        "ansible-playbook" => "ansible-playbook".into(),
-        "docker" | "podman" if first == "push" => format!("{prog} push"),
-        "skaffold" if has("run") || has("deploy") => "skaffold".into(),
-        "argocd" if has("sync") => "argocd app sync".into(),
-        _ => return None,
-    };
-    Some(d)
-}
-
-/// Actions that deploy.
-pub const DEPLOY_ACTIONS: &[&str] = &[
-    "azure/webapps-deploy",
-    "azure/k8s-deploy",
-    "azure/functions-action",
-    "aws-actions/amazon-ecs-deploy-task-definition",
-    "google-github-actions/deploy-cloudrun",
-    "google-github-actions/deploy-appengine",
-    "peaceiris/actions-gh-pages",
-    "actions/deploy-pages",
-    "amondnet/vercel-action",
-    "nwtgck/actions-netlify",
-    "superfly/flyctl-actions",
-    "cloudflare/wrangler-action",
-    "akhileshns/heroku-deploy",
-    "appleboy/ssh-action",
-    "hashicorp/terraform-github-actions",
-];
-
-/// Whether an environment name reads like production.
-pub fn is_production(name: &str) -> bool {
-    let l = name.to_ascii_lowercase();
-    l.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| matches!(w, "production" | "prod" | "live" | "release"))
-}
-
-/// Why a job deploys, and where: (what, file span).
-pub fn job_deploys<'a>(scripts: &[RunScript<'a>], job: &Job<'a>) -> Option<(String, Span)> {
-    for r in scripts
-        .iter()
-        .filter(|r| r.job.is_some_and(|j| j.id == job.id))
-    {
-        for c in &r.script.commands {
-            if let Some(what) = deploy_command(c) {
-                return Some((what, c.span));
-            }
-        }
-    }
-    for s in job.steps() {
-        if let Some(a) = s.action() {
-            if DEPLOY_ACTIONS
-                .iter()
-                .any(|d| a == *d || a.starts_with(&format!("{d}/")))
-            {
-                if let Some(u) = s.uses() {
-                    return Some((a, u.span()));
-                }
-            }
-        }
-    }
-    let named = job
-        .node
-        .get("name")
-        .and_then(|n| n.as_str())
-        .unwrap_or(job.id)
-        .to_ascii_lowercase();
-    if (job.id.to_ascii_lowercase().contains("deploy") || named.contains("deploy"))
-        && job.uses().is_none()
-    {
-        return Some(("by its name".to_string(), job.key.span()));
-    }
-    if let Some((Some(name), node)) = job.environment() {
-        if is_production(name) {
-            return Some((format!("environment \"{name}\""), node.span()));
-        }
-    }
-    None
 }

@@ -23,6 +23,8 @@ const MIN_COVERAGE: Opt<i64> = Opt::int(
 pub static RULE: Rule = rule!("gha/coverage-gate")
     .summary("tests run with no coverage threshold enforced, or one below the required minimum")
     .packs(&["coverage-gates"])
+    // an organisation's policy, not a defect: selected with the coverage-gates pack
+    .off_by_default()
     .options(&[MIN_COVERAGE.decl])
     .on_workflow(check)
     .on_action(check);
@@ -134,7 +136,14 @@ fn check_group(
     // config files of the tools
     for t in &tools {
         match t {
-            TestTool::Pytest | TestTool::Other(_) => python_configs(&mut s),
+            TestTool::Pytest => python_configs(&mut s),
+            // tox and nox run pytest under coverage.py; rake/rails read SimpleCov
+            TestTool::Other(n) if n == "tox" || n == "nox" => python_configs(&mut s),
+            TestTool::Other(n) if n == "rake" || n == "rails" => {
+                simplecov(&mut s, ".simplecov");
+                simplecov(&mut s, "test/test_helper.rb");
+            }
+            TestTool::Other(_) => {}
             TestTool::NodeScript(name) => node_script(&mut s, name),
             TestTool::Jest => jest_configs(&mut s),
             TestTool::Vitest => vitest_configs(&mut s),
@@ -244,6 +253,17 @@ fn hint(tool: &TestTool, min: f64) -> String {
         TestTool::Maven | TestTool::Gradle => "a jacoco check rule with a minimum".into(),
         TestTool::Dotnet => format!("dotnet test /p:CollectCoverage=true /p:Threshold={m}"),
         TestTool::Rspec => format!("SimpleCov.minimum_coverage {m}"),
-        TestTool::Other(_) => format!("fail_under = {m} in the coverage config"),
+        TestTool::Other(name) => match name.as_str() {
+            // Python runners: coverage.py reads the threshold
+            "tox" | "nox" => format!("fail_under = {m} in [tool.coverage.report] (coverage.py)"),
+            "pest" => format!("pest --coverage --min={m}"),
+            "phpunit" => format!(
+                "PHPUnit has no threshold of its own: check the Clover report, e.g. a coverage-check step with {m}%"
+            ),
+            "mix test" => format!("test_coverage: [summary: [threshold: {m}]] in mix.exs"),
+            "rake" | "rails" => format!("SimpleCov.minimum_coverage {m}"),
+            // a Makefile target or another runner: its coverage tool's own option
+            _ => format!("the minimum-coverage option of the coverage tool {name} runs ({m}%)"),
+        },
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::api::{Cx, Finding, Rule};
 use crate::rule;
-use crate::rules::gha::common::{job_deploys, run_scripts};
+use crate::rules::gha::gate::job_deploys;
 use crate::source::workflow::Workflow;
 
 pub static RULE: Rule = rule!("gha/deploy-without-environment")
@@ -14,17 +14,17 @@ pub static RULE: Rule = rule!("gha/deploy-without-environment")
     .on_workflow(check);
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    let scripts = run_scripts(cx, wf);
     for j in wf.jobs() {
-        if j.environment().is_some() {
+        // a reusable-workflow call cannot name an environment: its jobs do, where they are
+        if j.environment().is_some() || j.uses().is_some() {
             continue;
         }
-        let Some((what, at)) = job_deploys(&scripts, &j) else {
+        let Some(deploy) = job_deploys(cx, wf, &j) else {
             continue;
         };
         out.push(
-            cx.finding(j.key.span(), format!("job \"{}\" deploys ({what}) without `environment:`: add one (e.g. environment: production) to require approval and scope its secrets", j.id))
-                .related(at, "the deployment"),
+            cx.finding(j.key.span(), format!("job \"{}\" deploys ({}) without `environment:`: add one (e.g. environment: production) to require approval and scope its secrets", j.id, deploy.what))
+                .related(deploy.span, "the deployment"),
         );
     }
 }

@@ -2,48 +2,36 @@
 
 use std::collections::BTreeSet;
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Rule};
 use crate::rule;
-use crate::rules::gha::common::{job_deploys, job_tests, run_scripts};
+use crate::rules::gha::gate::{job_deploys, job_tests};
 use crate::source::workflow::{Job, Workflow};
 
 pub static RULE: Rule = rule!("gha/deploy-without-tests")
     .summary("a job deploys without depending, through needs, on a job that runs tests")
     .packs(&["coverage-gates"])
-    .severity(Severity::Error)
+    // one misdetected job is one finding: this one, not also "without an environment"
+    .supersedes(&["gha/deploy-without-environment"])
     .on_workflow(check);
 
-/// A reusable-workflow call that reads like a test suite (`./.github/workflows/test.yml`).
-fn calls_tests(job: &Job<'_>) -> bool {
-    job.uses().and_then(|u| u.as_str()).is_some_and(|u| {
-        let file = u
-            .split('@')
-            .next()
-            .unwrap_or(u)
-            .rsplit('/')
-            .next()
-            .unwrap_or(u);
-        let l = file.to_ascii_lowercase();
-        l.contains("test") || l.starts_with("ci.") || l.contains("check")
-    })
-}
-
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    if wf.triggers().contains(&"workflow_run") {
+    let triggers = wf.triggers();
+    if triggers.contains(&"workflow_run") {
         return; // gated by the workflow that triggers it
     }
-    let scripts = run_scripts(cx, wf);
+    if !triggers.is_empty() && triggers.iter().all(|t| *t == "workflow_call") {
+        // a reusable workflow runs when a caller calls it: the caller's `needs:` gate it, and
+        // a local caller's deploy is judged there, where the missing `needs:` goes
+        return;
+    }
     let jobs = wf.jobs();
-    let tests = |j: &Job<'_>| job_tests(&scripts, j.id).is_some() || calls_tests(j);
     for job in &jobs {
-        let Some((what, at)) = job_deploys(&scripts, job) else {
+        let Some(deploy) = job_deploys(cx, wf, job) else {
             continue;
         };
         // tests earlier in the same job count
-        if let Some(t) = job_tests(&scripts, job.id) {
-            if t.start < at.start {
-                continue;
-            }
+        if job_tests(cx, wf, job).is_some_and(|t| t.start < deploy.span.start) {
+            continue;
         }
         let mut seen = BTreeSet::new();
         let mut stack: Vec<&str> = job.needs().into_iter().map(|(n, _)| n).collect();
@@ -55,7 +43,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             let Some(j) = jobs.iter().find(|j| j.id == id) else {
                 continue;
             };
-            if tests(j) {
+            if job_tests(cx, wf, j).is_some() {
                 tested = true;
                 break;
             }
@@ -64,7 +52,10 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if tested {
             continue;
         }
-        let candidate = jobs.iter().find(|j| j.id != job.id && tests(j));
+        let candidate: Option<&Job<'_>> = jobs
+            .iter()
+            .find(|j| j.id != job.id && job_tests(cx, wf, j).is_some());
+        let what = &deploy.what;
         let msg = match candidate {
             Some(t) => format!(
                 "job \"{}\" deploys ({what}) without needing the tests: add `needs: [{}]` so it runs only after they pass",
@@ -77,7 +68,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         };
         let mut f = cx
             .finding(job.key.span(), msg)
-            .related(at, "the deployment");
+            .related(deploy.span, "the deployment");
         if let Some(t) = candidate {
             f = f.related(t.key.span(), "the test job it should need");
         }

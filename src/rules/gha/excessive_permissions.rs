@@ -11,6 +11,12 @@ pub static RULE: Rule = rule!("gha/excessive-permissions")
     .on_workflow(check);
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    // a reusable workflow runs with its caller's token: its `permissions:` can only narrow
+    // what the caller grants, so the callers are judged (in their own files), not it
+    let triggers = wf.triggers();
+    if !triggers.is_empty() && triggers.iter().all(|t| *t == "workflow_call") {
+        return;
+    }
     let jobs = wf.jobs();
     let top = wf.permissions();
     let mut all = Vec::new();

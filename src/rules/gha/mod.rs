@@ -7,6 +7,7 @@ pub mod deprecated_action;
 pub mod deprecated_actions;
 pub mod deprecated_command;
 pub mod excessive_permissions;
+pub mod gate;
 pub mod missing_timeout;
 pub mod persisted_credentials;
 pub mod plaintext_secret;

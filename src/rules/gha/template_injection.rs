@@ -1,17 +1,24 @@
 //! gha/template-injection: `${{ }}` expanding attacker-controlled data inside a script.
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Opt, Rule, Severity};
 use crate::rule;
 use crate::source::OffsetMap;
-use crate::source::expr::{self, ContextRef, path_matches};
+use crate::source::expr::{self, ContextRef, Node, path_matches};
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
+
+const INDIRECT: Opt<bool> = Opt::bool(
+    "indirect",
+    false,
+    "also report values a caller or an earlier step chose (inputs.*, steps.*.outputs.*, needs.*.outputs.*), which may carry untrusted text",
+);
 
 pub static RULE: Rule = rule!("gha/template-injection")
     .summary("a ${{ }} expression expands attacker-controlled data into a script")
     .packs(&["injection"])
     .severity(Severity::Error)
     .security(8.8)
+    .options(&[INDIRECT.decl])
     .on_workflow(check)
     .on_action(check);
 
@@ -70,6 +77,155 @@ fn attacker(path: &str) -> bool {
     })
 }
 
+/// Whether a path is a whole attacker-controlled value, not an object holding some.
+fn attacker_value(path: &str) -> bool {
+    ATTACKER.iter().any(|p| path_matches(path, p))
+}
+
+/// Branch names: git refuses whitespace and control characters in them, so one cannot end a
+/// line, a quoted heredoc or a here-string.
+fn ref_name(path: &str) -> bool {
+    [
+        "github.head_ref",
+        "github.event.pull_request.head.ref",
+        "github.event.workflow_run.head_branch",
+        "github.event.workflow_run.pull_requests.*.head.ref",
+    ]
+    .iter()
+    .any(|p| path_matches(path, p))
+}
+
+/// Triggers whose runs get a read-only token and no secrets when a fork opens them: text an
+/// outsider controls there can only reach what the outsider's own pull request could run
+/// anyway.
+const UNPRIVILEGED: &[&str] = &[
+    "pull_request",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "merge_group",
+];
+
+/// The events whose payload carries a path's attacker text (`github.head_ref` only exists for
+/// pull request events; `head_commit` only for pushes). `None`: unknown, any event.
+fn carriers(path: &str) -> Option<&'static [&'static str]> {
+    const PR: &[&str] = &[
+        "pull_request",
+        "pull_request_target",
+        "pull_request_review",
+        "pull_request_review_comment",
+    ];
+    let table: &[(&str, &'static [&str])] = &[
+        ("github.head_ref", PR),
+        ("github.event.pull_request", PR),
+        ("github.event.review", &["pull_request_review"]),
+        (
+            "github.event.review_comment",
+            &["pull_request_review_comment"],
+        ),
+        ("github.event.issue", &["issues", "issue_comment"]),
+        (
+            "github.event.comment",
+            &[
+                "issue_comment",
+                "pull_request_review_comment",
+                "commit_comment",
+                "discussion_comment",
+            ],
+        ),
+        (
+            "github.event.discussion",
+            &["discussion", "discussion_comment"],
+        ),
+        ("github.event.head_commit", &["push"]),
+        ("github.event.commits", &["push"]),
+        ("github.event.workflow_run", &["workflow_run"]),
+        ("github.event.pages", &["gollum"]),
+    ];
+    table
+        .iter()
+        .find(|(p, _)| path == *p || path.starts_with(&format!("{p}.")))
+        .map(|(_, events)| *events)
+}
+
+/// Why the path's text cannot reach a privileged run of this workflow, if it cannot: no
+/// trigger carries it, or only triggers where forks get no secrets and a read-only token do.
+fn unprivileged_reason(path: &str, triggers: &[&str]) -> Option<&'static str> {
+    if triggers.is_empty() {
+        return None;
+    }
+    let carrying: Vec<&&str> = match carriers(path) {
+        Some(events) => triggers.iter().filter(|t| events.contains(t)).collect(),
+        None => triggers.iter().collect(),
+    };
+    if carrying.is_empty() {
+        Some("no trigger of this workflow carries it, so it is empty when this runs")
+    } else if carrying.iter().all(|t| UNPRIVILEGED.contains(t)) {
+        Some(
+            "only pull request and merge-queue events carry it here: no secrets, a read-only token for forks",
+        )
+    } else {
+        None
+    }
+}
+
+/// The context references whose value an expression turns into text through `toJSON`
+/// (where an object renders in full; elsewhere it renders as `Object` or `Array`).
+fn through_tojson<'a>(n: &'a Node, inside: bool, out: &mut Vec<&'a ContextRef>) {
+    match n {
+        Node::Context(c) if inside => out.push(c),
+        Node::Index(a, _) => through_tojson(a, inside, out),
+        Node::Binary(a, "&&" | "||", b) => {
+            through_tojson(a, inside, out);
+            through_tojson(b, inside, out);
+        }
+        Node::Call { name, args } => {
+            let tojson = name.eq_ignore_ascii_case("tojson");
+            args.iter()
+                .for_each(|a| through_tojson(a, inside || tojson, out));
+        }
+        _ => {}
+    }
+}
+
+/// The byte ranges of a script's quoted heredoc bodies (`<<'EOF'` ... `EOF`) and PowerShell
+/// single-quoted here-strings (`@'` ... `'@`): text there is never expanded, and only a line
+/// of its own ends it.
+fn literal_blocks(script: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, String, bool)> = None; // (body start, terminator, pwsh)
+    let mut at = 0;
+    for line in script.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let text = line.trim_end_matches(['\n', '\r']);
+        if let Some((body, term, pwsh)) = &open {
+            let done = if *pwsh {
+                text.trim_start().starts_with(term.as_str())
+            } else {
+                text.trim_start_matches('\t') == term
+            };
+            if done {
+                out.push((*body, start));
+                open = None;
+            }
+            continue;
+        }
+        if text.trim_end().ends_with("@'") {
+            open = Some((at, "'@".to_string(), true));
+        } else if let Some(i) = text.find("<<") {
+            let rest = text[i + 2..].trim_start_matches('-').trim_start();
+            for q in ['\'', '"'] {
+                if let Some(r) = rest.strip_prefix(q) {
+                    if let Some(end) = r.find(q) {
+                        open = Some((at, r[..end].to_string(), false));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Medium: values a caller or an earlier step chose.
 fn indirect(path: &str) -> bool {
     path_matches(path, "inputs.**")
@@ -79,6 +235,8 @@ fn indirect(path: &str) -> bool {
 }
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    // the workflow's triggers (an action's callers are unknown: `None`)
+    let triggers = (cx.kind() == crate::source::Kind::Workflow).then(|| wf.triggers());
     for (job, step) in wf.all_steps() {
         // env names fed from attacker-controlled data, step over job over workflow
         let mut tainted: Vec<String> = Vec::new();
@@ -110,29 +268,74 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         for (node, place) in scripts {
             let Some(value) = node.as_str() else { continue };
             let map = node.value_map(cx.text());
+            let blocks = literal_blocks(value);
             for e in expr::find(value) {
+                let mut rendered = Vec::new();
+                if let Some(t) = &e.tree {
+                    through_tojson(t, false, &mut rendered);
+                }
                 for c in e.expanded() {
+                    // an object outside toJSON renders as `Object`: no attacker text
+                    if attacker(&c.path)
+                        && !attacker_value(&c.path)
+                        && !rendered.iter().any(|r| std::ptr::eq(*r, c))
+                    {
+                        continue;
+                    }
+                    // a branch name cannot end a quoted heredoc or here-string
+                    if ref_name(&c.path)
+                        && blocks
+                            .iter()
+                            .any(|&(a, b)| a <= c.span.start && c.span.end <= b)
+                    {
+                        continue;
+                    }
                     let shown = c.span.text(value);
-                    report(cx, out, &map, c, shown, place, &tainted);
+                    let unprivileged = triggers
+                        .as_ref()
+                        .and_then(|t| unprivileged_reason(&c.path, t));
+                    let at = Site {
+                        map: &map,
+                        place,
+                        tainted: &tainted,
+                    };
+                    report(cx, out, &at, c, shown, unprivileged);
                 }
             }
         }
     }
 }
 
+/// Where an expression sits: its script's offset map, what kind of script, and the env names
+/// fed from attacker-controlled data there.
+struct Site<'s> {
+    map: &'s OffsetMap,
+    place: &'s str,
+    tainted: &'s [String],
+}
+
 fn report(
     cx: &Cx<'_>,
     out: &mut Vec<Finding>,
-    map: &OffsetMap,
+    at: &Site<'_>,
     c: &ContextRef,
     shown: &str,
-    place: &str,
-    tainted: &[String],
+    unprivileged: Option<&str>,
 ) {
+    let (map, place, tainted) = (at.map, at.place, at.tainted);
     let path = c.path.as_str();
     let span = map.span(c.span);
     let help = "pass it through an environment variable: `env: { VALUE: ${{ ... }} }` on the step, then use \"$VALUE\" (quoted) in the script";
-    if attacker(path) {
+    if let (true, Some(why)) = (attacker(path), unprivileged) {
+        out.push(
+            cx.finding(
+                span,
+                format!("`{shown}` is attacker-controlled and is pasted into the {place} script before it runs ({why}): pass it through env: and use \"$VAR\""),
+            )
+            .severity(Severity::Warning)
+            .help(help),
+        );
+    } else if attacker(path) {
         out.push(
             cx.finding(
                 span,
@@ -140,7 +343,7 @@ fn report(
             )
             .help(help),
         );
-    } else if indirect(path) {
+    } else if indirect(path) && cx.opt(&INDIRECT) {
         out.push(
             cx.finding(
                 span,

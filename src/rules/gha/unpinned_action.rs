@@ -7,7 +7,8 @@ use regex::Regex;
 
 use crate::api::{Cx, Finding, Opt, Rule, Severity, StrList};
 use crate::rule;
-use crate::source::workflow::Workflow;
+use crate::rules::gha::common::repo_root;
+use crate::source::workflow::{Workflow, local_uses};
 use crate::source::yaml::Yaml;
 
 const ALLOW_TAGS_FOR: Opt<StrList> = Opt::list(
@@ -28,6 +29,43 @@ static SHA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9a-f]{40}$").exp
 static DIGEST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"@sha256:[0-9a-f]{64}$").expect("digest regex"));
 
+/// Reusable workflows that must be referenced by a release tag: they verify their own ref,
+/// and a SHA fails that check. Source: slsa-github-generator's README, "Referencing SLSA
+/// builders and generators" (2025-06); OpenSSF Scorecard's Pinned-Dependencies check makes
+/// the same exception.
+const TAG_REQUIRED: &[&str] = &["slsa-framework/slsa-github-generator/.github/workflows/"];
+
+fn tag_required(target: &str, reference: &str) -> bool {
+    static SEMVER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^v\d+\.\d+\.\d+$").expect("semver regex"));
+    let t = target.to_ascii_lowercase();
+    TAG_REQUIRED.iter().any(|p| t.starts_with(p)) && SEMVER.is_match(reference)
+}
+
+/// Whether `owner/repo/path@ref` names an action or reusable workflow of this repository:
+/// the path exists here. A repository that calls its own reusable workflows from other
+/// repositories must name its actions this way (`./` would resolve in the caller's
+/// checkout); the ref is the repository's own release process, not a third party's
+/// (GitHub's `$/path` self-repository syntax now does this at the running commit).
+fn own_action(cx: &Cx<'_>, value: &str) -> bool {
+    let target = value.split('@').next().unwrap_or(value);
+    let mut parts = target.splitn(3, '/');
+    let (Some(_), Some(_), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    if path.is_empty() || path.contains("..") {
+        return false;
+    }
+    let root = repo_root(cx);
+    let p = root.join(path);
+    if path.ends_with(".yml") || path.ends_with(".yaml") {
+        return cx.project().read_text(&p).is_some();
+    }
+    ["action.yml", "action.yaml"]
+        .iter()
+        .any(|n| cx.project().read_text(&p.join(n)).is_some())
+}
+
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let mut allow = GlobSetBuilder::new();
     for g in cx.opt(&ALLOW_TAGS_FOR) {
@@ -45,8 +83,8 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for node in uses {
         let Some(value) = node.as_str() else { continue };
         let value = value.trim();
-        if value.starts_with("./") || value.starts_with(".\\") {
-            continue; // local action or workflow: versioned with the repository
+        if local_uses(value).is_some() {
+            continue; // local action or workflow (`./x`, `$/x`): versioned with the repository
         }
         if let Some(image) = value.strip_prefix("docker://") {
             if !DIGEST.is_match(image) {
@@ -60,6 +98,9 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             }
             continue;
         }
+        if own_action(cx, value) {
+            continue; // this repository's own action or workflow, named by owner/repo
+        }
         let Some((target, reference)) = value.rsplit_once('@') else {
             out.push(
                 cx.finding(node.span(), format!("\"{value}\" has no ref: pin it to a full commit SHA (uses: {value}@<sha> # vX.Y.Z)"))
@@ -67,7 +108,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             );
             continue;
         };
-        if SHA.is_match(reference) {
+        if SHA.is_match(reference) || tag_required(target, reference) {
             continue;
         }
         let repo: String = target.split('/').take(2).collect::<Vec<_>>().join("/");

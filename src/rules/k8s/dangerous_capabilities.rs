@@ -1,15 +1,25 @@
 //! k8s/dangerous-capabilities: capabilities that hand a container the node, and containers
 //! that keep the runtime's default set.
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Opt, Rule, Severity};
 use crate::rule;
+use crate::rules::support::node_agent::calibrate;
 use crate::source::k8s::{Container, ContainerKind};
 
+const REQUIRE_DROP_ALL: Opt<bool> = Opt::bool(
+    "require-drop-all",
+    false,
+    "also note containers that keep the runtime's default capabilities (no drop: [ALL]), as the Pod Security Standards' restricted profile requires",
+);
+
 pub static RULE: Rule = rule!("k8s/dangerous-capabilities")
-    .summary("a container that adds a dangerous Linux capability, or does not drop ALL")
+    .summary(
+        "a container that adds a dangerous Linux capability, or (when asked) does not drop ALL",
+    )
     .packs(&["least-privilege"])
     .severity(Severity::Error)
     .security(7.5)
+    .options(&[REQUIRE_DROP_ALL.decl])
     .on_container(check);
 
 /// Capabilities that let a process break out of its container or attack the node or its
@@ -47,7 +57,7 @@ fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
             let Some(name) = item.as_str() else { continue };
             let cap = normalize(name);
             if DANGEROUS.contains(&cap.as_str()) {
-                out.push(
+                out.push(calibrate(&c.pod.object,
                     cx.finding(
                         item.span(),
                         format!(
@@ -65,11 +75,11 @@ fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
                         "SYS_MODULE" => "SYS_MODULE loads kernel modules: code in the node's kernel",
                         _ => "this capability reaches beyond the container into the node",
                     }),
-                );
+                ));
             }
         }
     }
-    if c.kind == ContainerKind::Ephemeral {
+    if c.kind == ContainerKind::Ephemeral || !cx.opt(&REQUIRE_DROP_ALL) {
         return;
     }
     let drops_all = caps_node.and_then(|n| n.get("drop")).is_some_and(|d| {

@@ -2,6 +2,7 @@
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
+use crate::rules::support::node_agent::{calibrate, is_node_agent};
 use crate::source::k8s::Object;
 
 pub static RULE: Rule = rule!("k8s/host-namespaces")
@@ -27,6 +28,7 @@ const SOCKET_DIRS: &[&str] = &["/var/run", "/run", "/var/run/containerd", "/run/
 fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     let Some(pod) = obj.pod_spec() else { return };
     let who = obj.display();
+    let agent = is_node_agent(obj);
     for (key, what, why) in [
         (
             "hostNetwork",
@@ -84,7 +86,8 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
             } else {
                 "the directory of the container runtime socket,"
             };
-            out.push(
+            out.push(calibrate(
+                obj,
                 cx.finding(
                     anchor.span(),
                     format!(
@@ -93,6 +96,18 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
                 )
                 .severity(Severity::Error)
                 .help("build images with a daemonless builder (BuildKit rootless, kaniko, buildah) instead of the node's runtime"),
+            ));
+        } else if agent {
+            // a node agent mounts the node's /sys, /proc, /var/log to read the node itself:
+            // an emptyDir would hold nothing of it
+            out.push(
+                cx.finding(
+                    anchor.span(),
+                    format!(
+                        "{who} mounts the node's {path} (hostPath volume \"{name}\"): a node agent may need it; mount it readOnly: true unless it writes there"
+                    ),
+                )
+                .help("a hostPath exposes the node's filesystem to the pod: keep it to the paths the agent reads, read-only"),
             );
         } else {
             out.push(

@@ -2,6 +2,7 @@
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
+use crate::rules::support::node_agent::calibrate;
 use crate::source::k8s::{Container, ContainerKind};
 
 pub static RULE: Rule = rule!("k8s/non-root-user")
@@ -37,10 +38,11 @@ fn check_container(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
                 ),
             )
         };
-        out.push(
+        out.push(calibrate(
+            &c.pod.object,
             f.severity(Severity::Error)
                 .help("use a UID the image owns its files for, and add runAsNonRoot: true"),
-        );
+        ));
         return;
     }
     if c.kind == ContainerKind::Ephemeral {

@@ -42,54 +42,128 @@ fn object(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
 
 fn container(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
     let names = cx.secret_names();
-    {
-        for e in c.env() {
-            let Some(v) = e.value else { continue };
-            let Some(value) = v.as_str() else { continue };
-            if secrets::is_secret_name(e.name, names) && secrets::judge(value) == ValueKind::Literal
-            {
-                out.push(
-                    cx.finding(
-                        v.span(),
-                        format!(
-                            "{} sets {} to a literal ({}): move it to a Secret and use valueFrom.secretKeyRef",
-                            c.display(),
-                            e.name,
-                            redact(value)
-                        ),
-                    )
-                    .secret(v.span())
+    let text = cx.text();
+    let env = c.env();
+    for (i, e) in env.iter().enumerate() {
+        let Some(v) = e.value else { continue };
+        let Some(value) = v.as_str() else { continue };
+        // the comment may sit on the value's line or on the `- name:` line above it
+        if secrets::comment_says_placeholder(text, v.span())
+            || secrets::comment_says_placeholder(text, e.name_node.span())
+        {
+            continue;
+        }
+        if secrets::is_secret_name(e.name, names)
+            && secrets::judge_for(e.name, value) == ValueKind::Literal
+        {
+            let neighbours: Vec<&str> = env
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .filter_map(|(_, n)| n.value.and_then(|x| x.as_str()))
+                .collect();
+            let f = if secrets::is_demo_value(e.name, value, &neighbours) {
+                cx.finding(
+                    v.span(),
+                    format!(
+                        "{} sets {} to a weak demo value ({}): move it to a Secret and use valueFrom.secretKeyRef",
+                        c.display(),
+                        e.name,
+                        redact(value)
+                    ),
+                )
+                .severity(Severity::Warning)
+            } else {
+                cx.finding(
+                    v.span(),
+                    format!(
+                        "{} sets {} to a literal ({}): move it to a Secret and use valueFrom.secretKeyRef",
+                        c.display(),
+                        e.name,
+                        redact(value)
+                    ),
+                )
+            };
+            out.push(
+                f.secret(v.span())
                     .help("create the Secret outside git (sealed-secrets, external-secrets, SOPS) and reference it: `valueFrom: {secretKeyRef: {name: app, key: password}}`"),
-                );
-            } else if let Some((s, end)) = secrets::url_password(value) {
-                let span = v.value_map(cx.text()).span(Span::new(s, end));
-                out.push(
-                    cx.finding(
-                        span,
-                        format!(
-                            "{} has a password in the URL of {} ({}): move the URL to a Secret and use valueFrom.secretKeyRef",
-                            c.display(),
-                            e.name,
-                            redact(&value[s..end])
-                        ),
-                    )
-                    .secret(span),
-                );
-            }
+            );
+        } else if let Some((s, end)) = secrets::url_password(value) {
+            let span = v.value_map(text).span(Span::new(s, end));
+            out.push(
+                cx.finding(
+                    span,
+                    format!(
+                        "{} has a password in the URL of {} ({}): move the URL to a Secret and use valueFrom.secretKeyRef",
+                        c.display(),
+                        e.name,
+                        redact(&value[s..end])
+                    ),
+                )
+                .secret(span),
+            );
         }
     }
 }
 
+/// A committed Secret, judged by what it holds: a known token format or a private key (an
+/// error at the value, `data:` decoded first), secret-named keys with literal values or
+/// high-entropy values (one warning for the object, naming them). A Secret holding only
+/// configuration (a timezone, a URL without credentials, routing rules) gets nothing.
 fn secret_object(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
+    let names = cx.secret_names();
+    let text = cx.text();
     for section in ["stringData", "data"] {
         let Some((key, data)) = obj.node.entry(section) else {
             continue;
         };
-        let literal = data.entries().iter().any(|(_, v)| {
-            v.as_str()
-                .is_some_and(|s| secrets::judge(s) != ValueKind::Reference)
-        });
-        if !literal {
+        let mut secretish: Vec<&str> = Vec::new();
+        for (k, v) in data.entries() {
+            let (Some(name), Some(raw)) = (k.as_str(), v.as_str()) else {
+                continue;
+            };
+            let decoded;
+            let value: &str = if section == "data" {
+                decoded = secrets::decode_base64(raw)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                &decoded
+            } else {
+                raw
+            };
+            if value.trim().is_empty() || secrets::comment_says_placeholder(text, v.span()) {
+                continue;
+            }
+            let hits = secrets::find_tokens(value);
+            if let Some(hit) = hits.first() {
+                // inside base64 the token has no span of its own: the value is the place
+                let span = if section == "data" {
+                    v.span()
+                } else {
+                    v.value_map(text).span(Span::new(hit.range.0, hit.range.1))
+                };
+                out.push(
+                    cx.finding(
+                        span,
+                        format!(
+                            "{} commits a {} in {section}.{name}{}: revoke it, and keep the Secret out of git with sealed-secrets, external-secrets or SOPS",
+                            obj.display(),
+                            hit.provider,
+                            if section == "data" { " (base64 is an encoding, not encryption)" } else { "" }
+                        ),
+                    )
+                    .secret(v.span())
+                    .help("commit a SealedSecret, an ExternalSecret pointing at your secret store, or a SOPS-encrypted file instead"),
+                );
+                continue;
+            }
+            let named = secrets::is_secret_name(name, names)
+                && secrets::judge_for(name, value) == ValueKind::Literal;
+            if named || secrets::url_password(value).is_some() || high_entropy(value) {
+                secretish.push(name);
+            }
+        }
+        if secretish.is_empty() {
             continue;
         }
         let how = if section == "data" {
@@ -101,14 +175,43 @@ fn secret_object(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
             cx.finding(
                 key.span(),
                 format!(
-                    "{} commits its values in {section} ({how}): keep it out of git with sealed-secrets, external-secrets or SOPS",
-                    obj.display()
+                    "{} commits secret values in {section} ({how}): {}; keep it out of git with sealed-secrets, external-secrets or SOPS",
+                    obj.display(),
+                    secretish.join(", ")
                 ),
             )
             .severity(Severity::Warning)
             .help("commit a SealedSecret, an ExternalSecret pointing at your secret store, or a SOPS-encrypted file instead"),
         );
     }
+}
+
+/// A value that looks generated: one token of 20+ characters mixing letters and digits with
+/// high Shannon entropy (a random password or key), not a word, a URL or a path.
+fn high_entropy(value: &str) -> bool {
+    let v = value.trim();
+    if v.len() < 20 || v.len() > 4096 || v.contains(char::is_whitespace) || v.contains("://") {
+        return false;
+    }
+    let has_digit = v.chars().any(|c| c.is_ascii_digit());
+    let has_alpha = v.chars().any(|c| c.is_ascii_alphabetic());
+    if !(has_digit && has_alpha) {
+        return false;
+    }
+    let mut counts = [0usize; 256];
+    for b in v.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = v.len() as f64;
+    let entropy: f64 = counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    entropy >= 4.0
 }
 
 fn config_map(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
@@ -122,7 +225,8 @@ fn config_map(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         };
         if !value.contains('\n')
             && secrets::is_secret_name(key, names)
-            && secrets::judge(value) == ValueKind::Literal
+            && secrets::judge_for(key, value) == ValueKind::Literal
+            && !secrets::comment_says_placeholder(cx.text(), v.span())
         {
             push_cm(cx, obj, key, key, v.span(), value, out);
             continue;
@@ -155,7 +259,7 @@ fn embedded(
             // parse slip far more often than a password
             if m.as_str().chars().count() >= 4
                 && secrets::is_secret_name(n.as_str(), names)
-                && secrets::judge(m.as_str()) == ValueKind::Literal
+                && secrets::judge_for(n.as_str(), m.as_str()) == ValueKind::Literal
             {
                 hits.push((n.as_str().to_string(), (m.start(), m.end())));
             }

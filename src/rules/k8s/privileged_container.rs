@@ -2,6 +2,7 @@
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
+use crate::rules::support::node_agent::calibrate;
 use crate::source::k8s::Container;
 
 pub static RULE: Rule = rule!("k8s/privileged-container")
@@ -18,7 +19,8 @@ fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
     if s.value.as_bool() != Some(true) {
         return;
     }
-    out.push(
+    out.push(calibrate(
+        &c.pod.object,
         cx.finding(
             s.value.span(),
             format!(
@@ -27,5 +29,5 @@ fn check(cx: &Cx<'_>, c: &Container<'_>, out: &mut Vec<Finding>) {
             ),
         )
         .help("a privileged container can reach every device of the node and escape to it; grant single capabilities (NET_BIND_SERVICE, ...) instead"),
-    );
+    ));
 }

@@ -9,6 +9,8 @@ pub static RULE: Rule = rule!("k8s/read-only-root-fs")
     .summary("a container whose root filesystem is writable: readOnlyRootFilesystem is not true")
     .packs(&["least-privilege"])
     .security(4.0)
+    // hardening beyond the Pod Security Standards' restricted profile: selected by id or pack
+    .off_by_default()
     .on_container(check);
 
 const FIX: &str =

@@ -11,6 +11,12 @@ pub static PARSE_ERROR: Rule = rule!("plumb/parse-error")
     .severity(Severity::Error)
     .engine();
 
+pub static DUPLICATE_KEY: Rule = rule!("plumb/duplicate-key")
+    .summary("a YAML mapping that writes the same key twice: only the last value is used")
+    .packs(&["reliability"])
+    .severity(Severity::Warning)
+    .engine();
+
 pub static SUPPRESSION_WITHOUT_REASON: Rule = rule!("plumb/suppression-without-reason")
     .summary("an inline suppression that does not say why")
     .packs(&["hygiene"])

@@ -56,6 +56,15 @@ fn sensitive(block: &Block) -> bool {
         .unwrap_or(false)
 }
 
+/// A weak demo value (`admin`, `postgres`, the name's own words) is a warning, not an error.
+fn demo(name: &str, value: &str, f: Finding) -> Finding {
+    if secrets::is_demo_value(name, value, &[]) {
+        f.severity(Severity::Warning)
+    } else {
+        f
+    }
+}
+
 fn label_span(block: &Block) -> crate::source::Span {
     block.labels.first().map_or(block.ident_span, |l| l.1)
 }
@@ -67,15 +76,17 @@ fn variable(cx: &Cx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>
     }
     if let Some(default) = block.attr("default") {
         if let Some(v) = default.value.as_str() {
-            if secrets::judge(v) == ValueKind::Literal {
+            if secrets::judge_for(name, v) == ValueKind::Literal
+                && !secrets::comment_says_placeholder(cx.text(), default.value.span)
+            {
                 out.push(
-                    cx.finding(
+                    demo(name, v, cx.finding(
                         default.value.span,
                         format!(
                             "variable \"{name}\" has a literal default ({}): remove the default and pass the value from a secret store (TF_VAR_{name}, a tfvars file kept out of git, or a data source)",
                             redact(v)
                         ),
-                    )
+                    ))
                     .secret(default.value.span),
                 );
             }
@@ -121,16 +132,19 @@ fn literal_attr(
     if !matches!(a.value.kind, ExprKind::String(_)) {
         return false;
     }
-    if secrets::is_secret_name(&a.key, names) && secrets::judge(v) == ValueKind::Literal {
+    if secrets::is_secret_name(&a.key, names)
+        && secrets::judge_for(&a.key, v) == ValueKind::Literal
+        && !secrets::comment_says_placeholder(cx.text(), a.value.span)
+    {
         out.push(
-            cx.finding(
+            demo(&a.key, v, cx.finding(
                 a.value.span,
                 format!(
                     "{owner} sets {} to a literal ({}): read it from a variable marked sensitive or a secret store data source",
                     a.key,
                     redact(v)
                 ),
-            )
+            ))
             .secret(a.value.span),
         );
         return true;
@@ -176,7 +190,7 @@ fn walk(
         }
         if let Resolved::Known { value, origin } = m.module.resolve(m.this, &a.value) {
             let Some(v) = value.as_str() else { continue };
-            if secrets::judge(v) != ValueKind::Literal {
+            if secrets::judge_for(&a.key, v) != ValueKind::Literal {
                 continue;
             }
             let mut f = cx.finding(

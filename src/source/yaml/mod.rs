@@ -66,6 +66,8 @@ pub struct YamlError {
     pub span: Span,
     /// A syntax error; rules still run on documents completed before it.
     pub fatal: bool,
+    /// For a duplicate key: where the same key is written before.
+    pub duplicate_of: Option<Span>,
 }
 
 /// A loaded YAML stream: one arena, one root per document.
@@ -141,6 +143,7 @@ impl YamlFile {
                         message: e.info().to_string(),
                         span: Span::new(at, at),
                         fatal: true,
+                        duplicate_of: None,
                     });
                     break;
                 }
@@ -168,6 +171,7 @@ impl YamlFile {
                             message: "alias refers to an unknown anchor".into(),
                             span,
                             fatal: false,
+                            duplicate_of: None,
                         });
                     }
                     let id = file.push(NodeKind::Alias(target), span, None);
@@ -198,6 +202,7 @@ impl YamlFile {
                             message: format!("nesting deeper than {MAX_DEPTH} levels"),
                             span,
                             fatal: true,
+                            duplicate_of: None,
                         });
                         break;
                     }
@@ -294,16 +299,17 @@ impl YamlFile {
                 if value == "<<" {
                     continue;
                 }
-                if let Some(_first) = seen.insert(value.as_str(), k) {
-                    dups.push((value.clone(), self.nodes[k].span));
+                if let Some(before) = seen.insert(value.as_str(), k) {
+                    dups.push((value.clone(), self.nodes[k].span, self.nodes[before].span));
                 }
             }
         }
-        for (key, span) in dups {
+        for (key, span, before) in dups {
             self.errors.push(YamlError {
                 message: format!("duplicate key \"{key}\": only the last value is used"),
                 span,
                 fatal: false,
+                duplicate_of: Some(before),
             });
         }
     }
