@@ -177,3 +177,29 @@ fn kustomize_origin_annotations_name_the_files() {
         Some("fixtures/rendered/kustomize/overlay/rbac.yaml".to_string())
     );
 }
+
+#[test]
+fn a_suppression_written_in_a_template_survives_rendering() {
+    let out = check_stdin("json");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "k8s/missing-probes"),
+        "{v}"
+    );
+    let s = v["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["rule"] == "k8s/missing-probes")
+        .expect("suppressed");
+    // the finding and its directive are both on the template
+    let tpl = format!("{PREFIX}templates/deployment.yaml");
+    assert_eq!(s["file"], tpl.as_str());
+    assert_eq!(s["suppression"]["file"], tpl.as_str());
+    assert_eq!(s["suppression"]["start"]["line"], 16);
+    assert_eq!(s["suppression"]["reason"], "the mesh sidecar probes it");
+}

@@ -80,12 +80,12 @@ pub(super) fn resolve(
             Some((reason, directive, until)) => report.suppressed.push(SuppressedFinding {
                 finding: r,
                 reason,
-                directive: report::locate(
-                    &file.src.rel,
-                    &file.src.text,
-                    &file.src.lines,
-                    directive,
-                ),
+                directive: {
+                    let at =
+                        report::locate(&file.src.rel, &file.src.text, &file.src.lines, directive);
+                    // a comment of a rendered template: on that template, as the finding
+                    rendered.as_ref().and_then(|rd| rd.place(&at)).unwrap_or(at)
+                },
                 until,
             }),
         }

@@ -810,23 +810,49 @@ fn helm_source(doc: &str, start: usize) -> Option<RenderedDoc> {
     None
 }
 
-/// The `path:` of a `config.kubernetes.io/origin` annotation.
+/// The `path:` of a `config.kubernetes.io/origin` annotation, when it names a local file:
+/// an origin with `repo:` (a remote base) or with only `configuredIn:` (a generated object)
+/// names no file here.
 fn kustomize_origin(doc: &str) -> Option<String> {
-    let at = doc.find("config.kubernetes.io/origin:")?;
-    let rest = &doc[at + "config.kubernetes.io/origin:".len()..];
-    // block form: the following, more indented lines; inline form: a quoted string
-    for line in rest.lines().take(8) {
-        let t = line.trim().trim_matches('"');
-        for part in t.split("\\n") {
-            if let Some(p) = part.trim().strip_prefix("path: ") {
-                let p = p.trim().trim_matches(['"', '\'']);
-                if !p.is_empty() {
-                    return Some(p.to_string());
-                }
-            }
-        }
+    const KEY: &str = "config.kubernetes.io/origin:";
+    let at = doc.find(KEY)?;
+    let line_start = doc[..at].rfind('\n').map_or(0, |i| i + 1);
+    let key_indent = at - line_start;
+    let rest = &doc[at + KEY.len()..];
+    let (first, more) = rest.split_once('\n').unwrap_or((rest, ""));
+    let first = first.trim();
+    // the annotation's value as lines: a block scalar (the following, more indented lines)
+    // or an inline string whose line breaks are written `\n`
+    let value: Vec<String> = if first.is_empty() || first.starts_with('|') {
+        more.lines()
+            .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > key_indent)
+            .map(str::to_string)
+            .collect()
+    } else {
+        first
+            .trim_matches(['"', '\''])
+            .split("\\n")
+            .map(str::to_string)
+            .collect()
+    };
+    // top-level fields of the value: the least indented lines
+    let indent = value
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()?;
+    let field = |name: &str| {
+        value.iter().find_map(|l| {
+            let body = l.get(indent..)?;
+            let v = body.strip_prefix(name)?.strip_prefix(':')?;
+            let v = v.trim().trim_matches(['"', '\'']);
+            (!v.is_empty()).then(|| v.to_string())
+        })
+    };
+    if field("repo").is_some() {
+        return None;
     }
-    None
+    field("path")
 }
 
 /// Whether a text is rendered output that names its sources (`# Source:` comments or
@@ -865,6 +891,14 @@ mod tests {
             (docs[0].source.as_str(), docs[0].renderer),
             ("base/cm.yaml", Renderer::Kustomize)
         );
+        // an inline origin; a remote base and a generated object name no local file
+        let inline =
+            "metadata:\n  annotations:\n    config.kubernetes.io/origin: \"path: app.yaml\\n\"\n";
+        assert_eq!(rendered_docs(inline)[0].source, "app.yaml");
+        let remote = "metadata:\n  annotations:\n    config.kubernetes.io/origin: |\n      path: examples/pod.yaml\n      repo: https://github.com/example/x\n      ref: v1\n";
+        assert!(rendered_docs(remote).is_empty());
+        let generated = "metadata:\n  annotations:\n    config.kubernetes.io/origin: |\n      configuredIn: kustomization.yaml\n      configuredBy:\n        apiVersion: builtin\n        kind: ConfigMapGenerator\n  name: cm\nspec:\n  template:\n    spec:\n      volumes:\n        - hostPath:\n            path: /data\n";
+        assert!(rendered_docs(generated).is_empty());
         // a `# Source:` inside a value is not a header
         assert!(rendered_docs("apiVersion: v1\ndata:\n  x: |\n    # Source: a/b\n").is_empty());
         assert!(!is_rendered("apiVersion: v1\nkind: Pod\n"));
