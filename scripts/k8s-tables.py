@@ -9,7 +9,7 @@ Sources (public):
     staging/src/k8s.io/pod-security-admission/policy/check_sysctls.go)
 
 Usage:
-  scripts/k8s-tables.py --guide deprecation-guide.md --sysctls check_sysctls.go [--date YYYY-MM-DD]
+  scripts/k8s-tables.py [--guide deprecation-guide.md] [--sysctls check_sysctls.go] [--date YYYY-MM-DD]
 
 It prints the `REMOVED` and `SAFE_SYSCTLS` rows in the form tables.rs uses; paste them over
 the old rows and review the diff (a replacement named in prose, such as Pod Security Admission
@@ -35,7 +35,10 @@ RELEASES = {
     "1.33": "2025-04-23",
     "1.34": "2025-08-27",
     "1.35": "2025-12-17",
+    "1.36": "2026-04-22",
 }
+# A set for a release not out yet on the date taken is dated by the upstream commit that added
+# it (pass --unreleased 1.37=2026-04-14).
 
 GUIDE = "kubernetes/website content/en/docs/reference/using-api/deprecation-guide.md"
 PSA = "kubernetes/pod-security-admission policy/check_sysctls.go"
@@ -103,12 +106,16 @@ def sysctl_rows(text):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--guide", required=True)
-    ap.add_argument("--sysctls", required=True)
+    ap.add_argument("--guide")
+    ap.add_argument("--sysctls")
+    ap.add_argument("--unreleased", action="append", default=[], help="1.37=YYYY-MM-DD")
     ap.add_argument("--date", default=datetime.date.today().isoformat(), help="when the tables were taken")
     a = ap.parse_args()
-    guide = open(a.guide, encoding="utf-8").read()
-    sysctls = open(a.sysctls, encoding="utf-8").read()
+    for u in a.unreleased:
+        v, d = u.split("=")
+        RELEASES.setdefault(v, d)
+    guide = open(a.guide, encoding="utf-8").read() if a.guide else ""
+    sysctls = open(a.sysctls, encoding="utf-8").read() if a.sysctls else ""
     print(f"// taken {a.date}")
     for old, kinds, version, repl in removed_rows(guide):
         major, minor = version.split(".")

@@ -185,9 +185,13 @@ fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {
             let mut f = cx.finding(
                 *span,
                 format!(
-                    "{} {src} copies {what} into {}: anyone who can pull the image can read it; pass it at build time with RUN --mount=type=secret (or mount it at run time), and list it in .dockerignore",
+                    "{} {src} copies {what} into {}; pass it at build time with RUN --mount=type=secret (or mount it at run time), and list it in .dockerignore",
                     inst.keyword.as_str(),
-                    if shipped { "the image" } else { "a build stage's layers" }
+                    if shipped {
+                        "the image: anyone who can pull the image can read it"
+                    } else {
+                        "a build stage's layers: it stays in the build cache and in any image built from that stage"
+                    }
                 ),
             )
             .help("RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci (docker build --secret id=npmrc,src=.npmrc) uses the file without storing it in a layer");
