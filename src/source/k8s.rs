@@ -558,6 +558,9 @@ pub struct SetObject {
     pub selector: Option<Selector>,
     /// `automountServiceAccountToken` of a ServiceAccount.
     pub automount: Option<bool>,
+    /// Whether a Role or ClusterRole only reads (get/list/watch) and reads no secrets (no
+    /// wildcard, no aggregation, whose rules are written elsewhere). None for other kinds.
+    pub read_only: Option<bool>,
 }
 
 /// Kinds of the core API and the usual add-ons that make no pods of their own.
@@ -704,6 +707,9 @@ fn summarise(o: &Object<'_>, dir: &str, rel: &str) -> SetObject {
                 .path(&["spec", "selector"])
                 .map(Selector::of_label_selector);
         }
+        "Role" | "ClusterRole" if o.group().starts_with("rbac.authorization.k8s.io") => {
+            so.read_only = Some(read_only_role(o));
+        }
         "ServiceAccount" => {
             so.automount = o
                 .node
@@ -713,6 +719,56 @@ fn summarise(o: &Object<'_>, dir: &str, rel: &str) -> SetObject {
         _ => {}
     }
     so
+}
+
+/// Whether a role's rules only read, and read no secrets.
+fn read_only_role(o: &Object<'_>) -> bool {
+    if o.node.get("aggregationRule").is_some() {
+        return false;
+    }
+    let Some(rules) = o.node.get("rules") else {
+        return true;
+    };
+    rules.items().all(|r| {
+        let list = |key: &str| -> Vec<String> {
+            r.get(key)
+                .map(|v| {
+                    v.str_or_list()
+                        .into_iter()
+                        .map(|(x, _)| x.to_ascii_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let verbs = list("verbs");
+        let resources = list("resources");
+        r.get("nonResourceURLs").is_some()
+            && resources.is_empty()
+            && verbs.iter().all(|v| v == "get")
+            || verbs
+                .iter()
+                .all(|v| matches!(v.as_str(), "get" | "list" | "watch"))
+                && !resources
+                    .iter()
+                    .any(|x| x == "*" || x == "secrets" || x.starts_with("secrets/"))
+    })
+}
+
+/// Whether a kustomization (its text) applies the file `name` of its directory as an object:
+/// listed under `resources:` (or the older `bases:`). A manifest beside a kustomization that
+/// does not list it is a patch, or not used, and never reaches the API server as written.
+pub fn kustomization_applies(kustomization: &str, name: &str) -> bool {
+    let y = YamlFile::parse(kustomization);
+    let clean = |p: &str| p.trim().trim_start_matches("./").to_string();
+    y.documents().any(|d| {
+        ["resources", "bases"].iter().any(|key| {
+            d.get(key).is_some_and(|l| {
+                l.items()
+                    .filter_map(|x| x.as_str())
+                    .any(|x| clean(x) == name)
+            })
+        })
+    })
 }
 
 /// What rendered a stream of manifests.
@@ -875,6 +931,16 @@ mod tests {
         assert_eq!((i.name, i.tag), ("registry:5000/app", None));
         let i = parse_image("nginx");
         assert_eq!((i.name, i.tag, i.digest), ("nginx", None, None));
+    }
+
+    #[test]
+    fn kustomizations_list_what_they_apply() {
+        let k = "resources:\n  - ./deploy.yaml\n  - ../base\npatches:\n  - path: patch.yaml\npatchesStrategicMerge:\n  - old_patch.yaml\n";
+        assert!(kustomization_applies(k, "deploy.yaml"));
+        assert!(!kustomization_applies(k, "patch.yaml"));
+        assert!(!kustomization_applies(k, "old_patch.yaml"));
+        assert!(!kustomization_applies(k, "unused.yaml"));
+        assert!(kustomization_applies("bases:\n- svc.yaml\n", "svc.yaml"));
     }
 
     #[test]

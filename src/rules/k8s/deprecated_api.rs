@@ -4,7 +4,7 @@
 use super::tables::{self, DEFAULT_VERSION, REMOVED};
 use crate::api::{Cx, Finding, Opt, Rule, Severity, Str};
 use crate::rule;
-use crate::source::k8s::Object;
+use crate::source::k8s::{self, Object};
 
 const VERSION: Opt<Str> = Opt::str(
     "kubernetes-version",
@@ -35,7 +35,19 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         .or_else(|| tables::parse_version(DEFAULT_VERSION))
         .unwrap_or((1, 33));
     let removed = tables::show(row.removed_in);
-    let f = if row.removed_in <= target {
+    let f = if !applied_as_written(cx) {
+        // a kustomize patch (or a file the kustomization leaves out): the object it patches
+        // carries the same apiVersion and is reported where it is written
+        cx.finding(
+            node.span(),
+            format!(
+                "{} uses {api}, which Kubernetes stopped serving in {removed}; this file is not applied as written (the kustomization beside it does not list it under resources: a patch, or unused): move it and the object it patches to {}",
+                obj.display(),
+                row.replacement
+            ),
+        )
+        .severity(Severity::Warning)
+    } else if row.removed_in <= target {
         cx.finding(
             node.span(),
             format!(
@@ -59,4 +71,20 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
         "`kubectl convert -f <file> --output-version {}` rewrites it; check the fields the new version renamed (Deprecated API Migration Guide, {removed})",
         row.replacement.split(' ').next().unwrap_or(row.replacement)
     )));
+}
+
+/// Whether the file goes to the API server as written: not a file beside a kustomization
+/// that leaves it out of its resources (a patch, or a file nothing uses).
+fn applied_as_written(cx: &Cx<'_>) -> bool {
+    let path = cx.path();
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    let dir = crate::paths::parent(path);
+    for k in ["kustomization.yaml", "kustomization.yml", "Kustomization"] {
+        if let Some(text) = cx.project().read_text(&dir.join(k)) {
+            return k8s::kustomization_applies(&text, name);
+        }
+    }
+    true
 }

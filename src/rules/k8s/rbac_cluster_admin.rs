@@ -41,34 +41,37 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         if kind == "Group" && (EVERYONE.contains(&name) || name == "system:masters") {
+            let severity = if name == "system:masters" {
+                Severity::Warning
+            } else {
+                everyone_severity(cx, obj, s(role), s(obj.node.path(&["roleRef", "kind"])))
+            };
+            let everyone = match name {
+                "system:authenticated" | "system:serviceaccounts" => "every account of the cluster",
+                _ => "anyone who can reach the API server",
+            };
             let msg = if name == "system:masters" {
                 format!(
                     "{} names the group system:masters, which is superuser whatever it is bound to: bind a group of your own with the role it needs",
                     obj.display()
                 )
-            } else {
+            } else if severity == Severity::Note {
                 format!(
-                    "{} grants {} to {name}, {}: bind named users, groups or service accounts instead",
+                    "{} grants {} to {name}, {everyone}: the role only reads, and nothing secret; make sure all of them are meant to",
                     obj.display(),
                     role_name(s(role)),
-                    match name {
-                        "system:authenticated" | "system:serviceaccounts" => {
-                            "every account of the cluster"
-                        }
-                        _ => "anyone who can reach the API server",
-                    }
+                )
+            } else {
+                format!(
+                    "{} grants {} to {name}, {everyone}: bind named users, groups or service accounts instead",
+                    obj.display(),
+                    role_name(s(role)),
                 )
             };
             out.push(
-                cx.finding(name_node.span(), msg)
-                    .severity(if name == "system:masters" {
-                        Severity::Warning
-                    } else {
-                        Severity::Error
-                    })
-                    .help(
-                        "a binding to a group that everyone is in hands the role to every caller",
-                    ),
+                cx.finding(name_node.span(), msg).severity(severity).help(
+                    "a binding to a group that everyone is in hands the role to every caller",
+                ),
             );
             reported_subject = true;
         }
@@ -120,6 +123,38 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
 
 fn s(n: Option<Yaml<'_>>) -> &str {
     n.and_then(|v| v.as_str()).unwrap_or("")
+}
+
+/// Roles Kubernetes bootstraps for every caller, which only read discovery and public
+/// information (the API server binds most of them to everyone itself).
+const PUBLIC_READ: &[&str] = &[
+    "system:service-account-issuer-discovery",
+    "system:public-info-viewer",
+    "system:discovery",
+    "system:basic-user",
+];
+
+/// How serious a binding of `role` to a group everyone is in is: an error unless the role
+/// is known to only read what is not secret (a bootstrap discovery role, or a role of the set
+/// whose rules only get/list/watch and leave secrets alone), which is a note: someone chose
+/// to publish it, and the finding asks them to be sure.
+fn everyone_severity(cx: &Cx<'_>, obj: &Object<'_>, role: &str, role_kind: &str) -> Severity {
+    if PUBLIC_READ.contains(&role) {
+        return Severity::Note;
+    }
+    let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
+    let defined = cx.project().k8s_set().objects.iter().find(|o| {
+        o.name == role
+            && o.kind == role_kind
+            && (role_kind == "ClusterRole"
+                || o.namespace.is_empty()
+                || ns.is_empty()
+                || o.namespace == ns)
+    });
+    match defined.and_then(|o| o.read_only) {
+        Some(true) => Severity::Note,
+        _ => Severity::Error,
+    }
 }
 
 fn role_name(role: &str) -> String {
