@@ -224,7 +224,7 @@ fn main() {
                     let known = REGISTRY.iter().any(|r| r.id == id);
                     let shared = matches!(
                         kind.file_name().to_str(),
-                        Some("mixed" | "hostile" | "rendered")
+                        Some("mixed" | "hostile" | "rendered" | "examples")
                     );
                     if !known && !shared && f.path().is_dir() {
                         orphans.push(id);
