@@ -190,11 +190,14 @@ pub fn classify(rel: &str, text: &str) -> Result<Option<Kind>, Notice> {
     match sniff(rel, text) {
         Some(_) if is_helm_template(text) => Err(Notice {
             file: rel.to_string(),
-            message: "Helm template (holds `{{`): skipped; check the rendered output with `helm template | plumb check -`".into(),
+            message: TEMPLATE_SKIPPED.into(),
         }),
         k => Ok(k),
     }
 }
+
+/// The notice of a manifest skipped as a template.
+pub const TEMPLATE_SKIPPED: &str = "Helm template (holds `{{`): skipped; check the rendered output with `helm template | plumb check -`";
 
 /// Whether a manifest is a Helm template that plumb leaves alone. Rendered output (which
 /// names its templates in `# Source:` comments) is not, whatever `{{` its values hold.

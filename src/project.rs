@@ -248,6 +248,9 @@ pub struct Project {
     overlay: Overlay,
     /// The manifests of the check summarised for cross-object rules, built on first use.
     k8s_set: OnceLock<k8s::SetIndex>,
+    /// Directories (display form, `deploy/` or "") holding a manifest left unparsed because
+    /// it is a template: the objects of such a directory are not all known.
+    templated_dirs: Vec<String>,
 }
 
 impl Project {
@@ -276,7 +279,25 @@ impl Project {
             max_file_size,
             overlay,
             k8s_set: OnceLock::new(),
+            templated_dirs: Vec::new(),
         }
+    }
+
+    /// The project, told which files were skipped as templates (display paths).
+    pub fn with_templates<'s>(mut self, skipped: impl Iterator<Item = &'s str>) -> Project {
+        for rel in skipped {
+            let dir = rel.rfind('/').map_or("", |i| &rel[..=i]).to_string();
+            if !self.templated_dirs.contains(&dir) {
+                self.templated_dirs.push(dir);
+            }
+        }
+        self
+    }
+
+    /// Whether a manifest in `dir` (display form, `deploy/` or "") was skipped as a template,
+    /// so the set of that directory's objects is not complete.
+    pub fn holds_skipped_template(&self, dir: &str) -> bool {
+        self.templated_dirs.iter().any(|d| d == dir)
     }
 
     /// Every Kubernetes object of the checked manifests, summarised once for rules that

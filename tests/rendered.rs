@@ -203,3 +203,30 @@ fn a_suppression_written_in_a_template_survives_rendering() {
     assert_eq!(s["suppression"]["start"]["line"], 16);
     assert_eq!(s["suppression"]["reason"], "the mesh sidecar probes it");
 }
+
+#[test]
+fn a_rendered_file_without_its_chart_keeps_its_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::cargo_bin("plumb")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "k8s/rbac-dangerous-access",
+            "fixtures/rendered/vendored/upstream.yaml",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let f = &v["findings"][0];
+    assert_eq!(f["file"], "fixtures/rendered/vendored/upstream.yaml", "{v}");
+    assert_eq!(f["start"]["line"], 10);
+    assert!(
+        !f["message"].as_str().unwrap().contains("rendered from"),
+        "{f}"
+    );
+}

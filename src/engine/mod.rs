@@ -197,7 +197,14 @@ fn finish(
     files.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
     files.dedup_by(|a, b| a.src.rel == b.src.rel);
     report.files_scanned = files.len();
-    let project = Project::with_overlay(opts.root.clone(), files, opts.max_file_size, overlay);
+    let project = Project::with_overlay(opts.root.clone(), files, opts.max_file_size, overlay)
+        .with_templates(
+            report
+                .notices
+                .iter()
+                .filter(|n| n.message == discover::TEMPLATE_SKIPPED)
+                .map(|n| n.file.as_str()),
+        );
 
     // rules: one walk per file, files in parallel
     let tf = TfDirs::new(&project);

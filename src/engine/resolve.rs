@@ -133,7 +133,11 @@ impl Rendered {
         let mut texts: Vec<(String, String)> = Vec::new();
         let mut segments = Vec::new();
         for d in docs {
-            let path = template_path(&project.root, dir, &d);
+            // a committed rendered file whose chart is not in the repository (a vendored
+            // upstream chart) keeps its findings: a path to no file helps nobody
+            let Some(path) = template_path(&project.root, dir, &d) else {
+                continue;
+            };
             let template = match texts.iter().position(|(p, _)| *p == path) {
                 Some(i) => i,
                 None => {
@@ -154,6 +158,9 @@ impl Rendered {
                 template,
                 at,
             });
+        }
+        if segments.is_empty() {
+            return None;
         }
         Some(Rendered {
             segments,
@@ -216,7 +223,8 @@ impl Rendered {
 /// `<chart>/templates/<file>`: the chart is the directory of the rendered file (the
 /// recipe renders into `--stdin-filename <chart dir>/...`), else a directory `<chart>` beside
 /// it, else the path as written. Kustomize names paths relative to the directory built.
-fn template_path(root: &std::path::Path, dir: &str, doc: &k8s::RenderedDoc) -> String {
+/// None when no such file exists.
+fn template_path(root: &std::path::Path, dir: &str, doc: &k8s::RenderedDoc) -> Option<String> {
     let src = doc.source.trim_start_matches("./");
     let mut candidates: Vec<String> = Vec::new();
     match doc.renderer {
@@ -240,7 +248,6 @@ fn template_path(root: &std::path::Path, dir: &str, doc: &k8s::RenderedDoc) -> S
         .iter()
         .map(|c| clean(c))
         .find(|c| root.join(c).is_file())
-        .unwrap_or_else(|| clean(&candidates[0]))
 }
 
 fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: String) -> Reported {

@@ -85,6 +85,7 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
             .iter()
             .any(|o| o.may_make_hidden_pods() || o.templated)
         || pods.iter().any(|l| l.is_empty())
+        || cx.project().holds_skipped_template(dir)
     {
         return;
     }
