@@ -163,6 +163,10 @@ fn never_k8s(rel: &str) -> bool {
 /// Sniff a YAML file of no known name: Kubernetes when a document has top-level
 /// `apiVersion` and `kind` keys. A Helm template (`{{`) is not parsed.
 pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
+    // rendered chart or kustomize output is manifests whatever its name (`chart.yaml`)
+    if crate::source::k8s::is_rendered(text) {
+        return Some(Kind::K8s);
+    }
     if never_k8s(rel) || !(text.contains("apiVersion") && text.contains("kind")) {
         return None;
     }
@@ -265,15 +269,22 @@ pub fn classify(rel: &str, text: &str, in_chart: bool) -> Result<Option<Kind>, N
     match sniff(rel, text) {
         Some(_) if in_chart && is_helm_template(text) => Err(Notice {
             file: rel.to_string(),
-            message: "Helm template (holds `{{` in a chart's templates/): skipped; check the rendered output with `helm template CHART | plumb check -`".into(),
+            message: TEMPLATE_SKIPPED.into(),
         }),
         k => Ok(k),
     }
 }
 
-/// Whether a manifest holds template markers.
+/// The notice of a manifest skipped as a template in a chart.
+pub const TEMPLATE_SKIPPED: &str = "Helm template (holds `{{` in a chart's templates/): skipped; check the rendered output with `helm template CHART | plumb check -`";
+
+/// The notice of a manifest outside a chart skipped because it holds `{{` and does not parse.
+pub const TEMPLATE_UNPARSED: &str = "holds `{{` and does not parse as YAML: taken for a template and skipped; check the rendered output with `helm template CHART | plumb check -`";
+
+/// Whether a manifest is a Helm template that plumb leaves alone. Rendered output (which
+/// names its templates in `# Source:` comments) is not, whatever `{{` its values hold.
 pub fn is_helm_template(text: &str) -> bool {
-    text.contains("{{")
+    text.contains("{{") && !crate::source::k8s::is_rendered(text)
 }
 
 /// The notice for a manifest outside a chart that holds `{{` and does not parse as YAML:
@@ -281,7 +292,7 @@ pub fn is_helm_template(text: &str) -> bool {
 pub fn template_notice(rel: &str) -> Notice {
     Notice {
         file: rel.to_string(),
-        message: "holds `{{` and does not parse as YAML: taken for a template and skipped; check the rendered output with `helm template CHART | plumb check -`".into(),
+        message: TEMPLATE_UNPARSED.into(),
     }
 }
 

@@ -66,6 +66,8 @@ pub struct ParsedFile {
     scripts: OnceLock<Scripts>,
     /// Comment spans, found on first use.
     comments: OnceLock<Vec<Span>>,
+    /// A compose file's `.env` (the variables `${VAR}` reads), read on first use.
+    compose_env: OnceLock<Option<compose::DotEnv>>,
 }
 
 impl ParsedFile {
@@ -155,7 +157,19 @@ impl ParsedFile {
             load_errors,
             scripts: OnceLock::new(),
             comments: OnceLock::new(),
+            compose_env: OnceLock::new(),
         }
+    }
+
+    /// The `.env` beside a compose file, which Compose reads `${VAR}` values from (read
+    /// through `project` once, on first use).
+    pub fn compose_env(&self, project: &Project) -> Option<&compose::DotEnv> {
+        self.compose_env
+            .get_or_init(|| {
+                let env = parent(&self.src.path).join(".env");
+                project.read_text(&env).map(|t| compose::DotEnv::parse(&t))
+            })
+            .as_ref()
     }
 
     /// Comment spans, in source order: the only places a suppression is read from. The
@@ -240,6 +254,11 @@ pub struct Project {
     texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
     max_file_size: u64,
     overlay: Overlay,
+    /// The manifests of the check summarised for cross-object rules, built on first use.
+    k8s_set: OnceLock<k8s::SetIndex>,
+    /// Directories (display form, `deploy/` or "") holding a manifest left unparsed because
+    /// it is a template: the objects of such a directory are not all known.
+    templated_dirs: Vec<String>,
 }
 
 impl Project {
@@ -267,7 +286,42 @@ impl Project {
             texts: Mutex::default(),
             max_file_size,
             overlay,
+            k8s_set: OnceLock::new(),
+            templated_dirs: Vec::new(),
         }
+    }
+
+    /// The project, told which files were skipped as templates (display paths).
+    pub fn with_templates<'s>(mut self, skipped: impl Iterator<Item = &'s str>) -> Project {
+        for rel in skipped {
+            let dir = rel.rfind('/').map_or("", |i| &rel[..=i]).to_string();
+            if !self.templated_dirs.contains(&dir) {
+                self.templated_dirs.push(dir);
+            }
+        }
+        self
+    }
+
+    /// Whether a manifest in `dir` (display form, `deploy/` or "") was skipped as a template,
+    /// so the set of that directory's objects is not complete.
+    pub fn holds_skipped_template(&self, dir: &str) -> bool {
+        self.templated_dirs.iter().any(|d| d == dir)
+    }
+
+    /// Every Kubernetes object of the checked manifests, summarised once for rules that
+    /// reason across objects and files (a Service and the pods it selects, a service
+    /// account and its bindings).
+    pub fn k8s_set(&self) -> &k8s::SetIndex {
+        self.k8s_set.get_or_init(|| {
+            k8s::SetIndex::new(
+                self.files
+                    .iter()
+                    .filter_map(|f| match (&f.model, f.src.kind) {
+                        (Model::Yaml(y), Kind::K8s) => Some((f.src.rel.as_str(), y)),
+                        _ => None,
+                    }),
+            )
+        })
     }
 
     /// The bytes of a file that is not one of the checked files: the overlay's, else the

@@ -222,7 +222,10 @@ fn main() {
                         f.file_name().to_string_lossy()
                     );
                     let known = REGISTRY.iter().any(|r| r.id == id);
-                    let shared = matches!(kind.file_name().to_str(), Some("mixed" | "hostile"));
+                    let shared = matches!(
+                        kind.file_name().to_str(),
+                        Some("mixed" | "hostile" | "rendered" | "examples")
+                    );
                     if !known && !shared && f.path().is_dir() {
                         orphans.push(id);
                     }

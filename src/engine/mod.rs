@@ -6,6 +6,7 @@
 //! editor's unsaved buffers), with reads of other files taking those buffers before the
 //! disk; [`fix`] applies findings' fixes in rounds and re-checks.
 
+mod family;
 pub mod fix;
 mod resolve;
 mod walk;
@@ -216,7 +217,16 @@ fn finish(
     files.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
     files.dedup_by(|a, b| a.src.rel == b.src.rel);
     report.files_scanned = files.len();
-    let project = Project::with_overlay(opts.root.clone(), files, opts.max_file_size, overlay);
+    let project = Project::with_overlay(opts.root.clone(), files, opts.max_file_size, overlay)
+        .with_templates(
+            report
+                .notices
+                .iter()
+                .filter(|n| {
+                    n.message == discover::TEMPLATE_SKIPPED || n.message == discover::TEMPLATE_UNPARSED
+                })
+                .map(|n| n.file.as_str()),
+        );
 
     // rules: one walk per file, files in parallel
     let tf = TfDirs::new(&project);
@@ -402,27 +412,48 @@ fn check_file<'p>(
     let selection = config.rules_for(&file.src.rel, file.src.kind);
     let mut panics = Vec::new();
     if file.checkable() {
-        let cxs: Vec<(Cx<'p>, Option<Severity>)> = selection
-            .iter()
-            .filter(|(rule, _)| !rule.engine)
-            .map(|(rule, sev)| {
-                (
-                    Cx {
-                        rule,
-                        file,
-                        project,
-                        options: config.rule_options(rule),
-                        secret_names: &config.secret_names,
-                        tf_dirs,
-                    },
-                    *sev,
-                )
-            })
-            .collect();
-        let mut runner = walk::Runner::new(cxs);
-        runner.walk(file);
-        findings.append(&mut runner.findings);
-        panics = runner.panics;
+        let cxs = |file: &'p ParsedFile| -> Vec<(Cx<'p>, Option<Severity>)> {
+            selection
+                .iter()
+                .filter(|(rule, _)| !rule.engine)
+                .map(|(rule, sev)| {
+                    (
+                        Cx {
+                            rule,
+                            file,
+                            project,
+                            options: config.rule_options(rule),
+                            secret_names: &config.secret_names,
+                            tf_dirs,
+                        },
+                        *sev,
+                    )
+                })
+                .collect()
+        };
+        // a compose file merged with its override or base: its rules judge the merge, and
+        // keep what lands in this file
+        let family = match file.src.kind {
+            Kind::Compose => family::compose_family(file, project),
+            _ => None,
+        };
+        match &family {
+            Some(fam) => {
+                let merged = merged_findings(fam, &selection, project, tf_dirs, config);
+                findings.extend(fam.place(merged.0));
+                panics = merged.1;
+                let mut runner = walk::Runner::new(cxs(file));
+                runner.text();
+                findings.append(&mut runner.findings);
+                panics.append(&mut runner.panics);
+            }
+            None => {
+                let mut runner = walk::Runner::new(cxs(file));
+                runner.walk(file);
+                findings.append(&mut runner.findings);
+                panics = runner.panics;
+            }
+        }
     }
     let enabled = |id: &str| selection.iter().any(|(r, _)| r.id == id);
     // comments are found only in files that could hold a directive
@@ -489,6 +520,37 @@ fn check_file<'p>(
         panics,
         mask_findings,
     }
+}
+
+/// The compose and service rules' findings on a family's merged text (text hooks excluded),
+/// and the panics met.
+fn merged_findings(
+    fam: &family::Family,
+    selection: &[(&'static crate::api::Rule, Option<Severity>)],
+    project: &Project,
+    tf_dirs: &TfDirs<'_>,
+    config: &Config,
+) -> (Vec<Finding>, Vec<String>) {
+    let cxs = selection
+        .iter()
+        .filter(|(rule, _)| !rule.engine)
+        .map(|(rule, sev)| {
+            (
+                Cx {
+                    rule,
+                    file: &fam.merged,
+                    project,
+                    options: config.rule_options(rule),
+                    secret_names: &config.secret_names,
+                    tf_dirs,
+                },
+                *sev,
+            )
+        })
+        .collect();
+    let mut runner = walk::Runner::new(cxs);
+    runner.walk_model(&fam.merged);
+    (runner.findings, runner.panics)
 }
 
 /// Drop findings that a finding of a rule declaring `supersedes` already reports on the same

@@ -11,7 +11,7 @@ use crate::report::{
     self, RelatedLocation, Report, Reported, ReportedEdit, ReportedFix, SuppressedFinding,
     fingerprint,
 };
-use crate::source::{LineIndex, Span};
+use crate::source::{Kind, LineIndex, Span, k8s};
 use crate::suppress::Suppressed;
 
 /// Resolve one file's findings. `marked`: secret spans of this file found elsewhere (by the
@@ -39,15 +39,29 @@ pub(super) fn resolve(
     secrets.extend_from_slice(marked);
     secrets.extend(mask_spans(&file.src.text));
     let masked: Arc<str> = Arc::from(mask_secrets(&file.src.text, &secrets));
-    let mut occurrences: HashMap<(&'static str, String), usize> = HashMap::new();
+    // rendered chart or kustomize output: findings point at the templates it names
+    let rendered = match file.src.kind {
+        Kind::K8s => Rendered::new(file, project, &masked),
+        _ => None,
+    };
+    let mut occurrences: HashMap<(&'static str, String, String), usize> = HashMap::new();
     let mut fingerprinted = |f: Finding| -> Reported {
         let offending = normalize_ws(f.span.text(&masked));
+        let key = rendered
+            .as_ref()
+            .and_then(|r| r.path_at(f.span.start))
+            .unwrap_or(&file.src.rel)
+            .to_string();
         let n = occurrences
-            .entry((f.rule.id, offending.clone()))
+            .entry((f.rule.id, key.clone(), offending.clone()))
             .or_insert(0);
-        let fp = fingerprint(f.rule.id, &file.src.rel, &offending, *n);
+        let fp = fingerprint(f.rule.id, &key, &offending, *n);
         *n += 1;
-        reported(file, project, f, fp)
+        let r = reported(file, project, f, fp);
+        match &rendered {
+            Some(rd) => rd.relocate(r),
+            None => r,
+        }
     };
     // fingerprints count occurrences over kept and suppressed findings alike, so
     // suppressing one finding does not change another's identity
@@ -73,19 +87,174 @@ pub(super) fn resolve(
             Some((reason, directive, until)) => report.suppressed.push(SuppressedFinding {
                 finding: r,
                 reason,
-                directive: report::locate(
-                    &file.src.rel,
-                    &file.src.text,
-                    &file.src.lines,
-                    directive,
-                ),
+                directive: {
+                    let at =
+                        report::locate(&file.src.rel, &file.src.text, &file.src.lines, directive);
+                    // a comment of a rendered template: on that template, as the finding
+                    rendered.as_ref().and_then(|rd| rd.place(&at)).unwrap_or(at)
+                },
                 until,
             }),
         }
     }
     if any_shown {
         report.sources.insert(file.src.rel.clone(), masked);
+        // the rendered text of each template, for snippets at the positions reported
+        if let Some(rd) = rendered {
+            for (path, text, _) in rd.texts {
+                report.sources.entry(path).or_insert(text);
+            }
+        }
     }
+}
+
+/// Where the documents of a rendered stream came from (`# Source:` comments of `helm
+/// template`, origin annotations of `kustomize build`): a finding in one is reported on the
+/// template's path, at its position in the text rendered from that template (the
+/// template's own lines are not known), and its message says so.
+struct Rendered {
+    segments: Vec<Segment>,
+    /// Per template: its display path, the text rendered from it (its documents in order,
+    /// secrets masked) and that text's line index.
+    texts: Vec<(String, Arc<str>, LineIndex)>,
+    rendered_rel: String,
+}
+
+struct Segment {
+    span: Span,
+    /// Where the rendered document's first line starts in the stream.
+    body: usize,
+    template: usize,
+    /// Where the document starts in its template's rendered text.
+    at: usize,
+}
+
+impl Rendered {
+    fn new(file: &ParsedFile, project: &Project, masked: &str) -> Option<Rendered> {
+        let docs = k8s::rendered_docs(&file.src.text);
+        if docs.is_empty() {
+            return None;
+        }
+        let rel = &file.src.rel;
+        let dir = rel.rfind('/').map_or("", |i| &rel[..=i]);
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut segments = Vec::new();
+        for d in docs {
+            // a committed rendered file whose chart is not in the repository (a vendored
+            // upstream chart) keeps its findings: a path to no file helps nobody
+            let Some(path) = template_path(&project.root, dir, &d) else {
+                continue;
+            };
+            let template = match texts.iter().position(|(p, _)| *p == path) {
+                Some(i) => i,
+                None => {
+                    texts.push((path, String::new()));
+                    texts.len() - 1
+                }
+            };
+            let body = d.body.min(d.span.end);
+            let text = &mut texts[template].1;
+            let at = text.len();
+            text.push_str(masked.get(body..d.span.end).unwrap_or(""));
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            segments.push(Segment {
+                span: d.span,
+                body,
+                template,
+                at,
+            });
+        }
+        if segments.is_empty() {
+            return None;
+        }
+        Some(Rendered {
+            segments,
+            texts: texts
+                .into_iter()
+                .map(|(p, t)| {
+                    let lines = LineIndex::new(&t);
+                    (p, Arc::from(t), lines)
+                })
+                .collect(),
+            rendered_rel: rel.clone(),
+        })
+    }
+
+    fn segment_at(&self, offset: usize) -> Option<&Segment> {
+        self.segments
+            .iter()
+            .find(|s| s.span.start <= offset && offset < s.span.end.max(s.span.start + 1))
+    }
+
+    fn path_at(&self, offset: usize) -> Option<&str> {
+        self.segment_at(offset)
+            .map(|s| self.texts[s.template].0.as_str())
+    }
+
+    /// The location in the template's rendered text of a location in the stream.
+    fn place(&self, loc: &report::Location) -> Option<report::Location> {
+        if loc.file != self.rendered_rel {
+            return None;
+        }
+        let seg = self.segment_at(loc.start.offset)?;
+        let (path, text, lines) = &self.texts[seg.template];
+        let start = loc.start.offset.clamp(seg.body, seg.span.end);
+        let end = loc.end.offset.clamp(start, seg.span.end);
+        let span = Span::new(start - seg.body + seg.at, end - seg.body + seg.at);
+        Some(report::locate(path, text, lines, span))
+    }
+
+    fn relocate(&self, mut r: Reported) -> Reported {
+        let Some(loc) = self.place(&r.location) else {
+            return r;
+        };
+        r.message = format!(
+            "{} (position in the output rendered from this template, {}:{})",
+            r.message, self.rendered_rel, r.location.start.line
+        );
+        r.location = loc;
+        for rel in &mut r.related {
+            if let Some(l) = self.place(&rel.location) {
+                rel.location = l;
+            }
+        }
+        // edits of the rendered text cannot be applied to a template
+        r.fix = None;
+        r
+    }
+}
+
+/// The display path of the file a rendered document came from. Helm names
+/// `<chart>/templates/<file>`: the chart is the directory of the rendered file (the
+/// recipe renders into `--stdin-filename <chart dir>/...`), else a directory `<chart>` beside
+/// it, else the path as written. Kustomize names paths relative to the directory built.
+/// None when no such file exists.
+fn template_path(root: &std::path::Path, dir: &str, doc: &k8s::RenderedDoc) -> Option<String> {
+    let src = doc.source.trim_start_matches("./");
+    let mut candidates: Vec<String> = Vec::new();
+    match doc.renderer {
+        k8s::Renderer::Helm => {
+            let in_chart = src.split_once('/').map_or(src, |(_, rest)| rest);
+            candidates.push(format!("{dir}{in_chart}"));
+            candidates.push(format!("{dir}{src}"));
+            candidates.push(src.to_string());
+        }
+        k8s::Renderer::Kustomize => {
+            candidates.push(format!("{dir}{src}"));
+            candidates.push(src.to_string());
+        }
+    }
+    let clean = |p: &str| {
+        crate::paths::normalize(std::path::Path::new(p))
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    candidates
+        .iter()
+        .map(|c| clean(c))
+        .find(|c| root.join(c).is_file())
 }
 
 fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: String) -> Reported {

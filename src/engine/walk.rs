@@ -59,8 +59,17 @@ impl<'a> Runner<'a> {
             .collect()
     }
 
-    /// Walk `file`'s model once, calling every hook of every rule on its nodes.
+    /// Walk `file`'s model once, calling every hook of every rule on its nodes, then the
+    /// raw-text hooks.
     pub fn walk(&mut self, file: &'a ParsedFile) {
+        if self.walk_model(file) {
+            self.text();
+        }
+    }
+
+    /// The model's hooks only (no raw-text hooks); false when the file has no model to
+    /// check (its text hooks do not run either).
+    pub fn walk_model(&mut self, file: &'a ParsedFile) -> bool {
         match &file.model {
             Model::Dockerfile(df) => {
                 for i in self.with(|h| h.dockerfile.is_some()) {
@@ -80,8 +89,14 @@ impl<'a> Runner<'a> {
             Model::Yaml(y) => match file.src.kind {
                 Kind::Compose => {
                     let Some(compose) = Compose::of(y) else {
-                        return self.text();
+                        return true;
                     };
+                    // `${VAR}` values come from the `.env` beside the file
+                    let env = self
+                        .cxs
+                        .first()
+                        .and_then(|(cx, _)| file.compose_env(cx.project()));
+                    let compose = compose.with_env(env);
                     for i in self.with(|h| h.compose.is_some()) {
                         let f = self.cxs[i].0.rule().hooks.compose.expect("hook");
                         self.run(i, |cx, out| f(cx, &compose, out));
@@ -123,7 +138,7 @@ impl<'a> Runner<'a> {
                 }
                 Kind::Workflow | Kind::Action => {
                     let Some(wf) = Workflow::of(y) else {
-                        return self.text();
+                        return true;
                     };
                     if file.src.kind == Kind::Workflow {
                         for i in self.with(|h| h.workflow.is_some()) {
@@ -182,13 +197,13 @@ impl<'a> Runner<'a> {
                     }
                 }
             }
-            Model::Terraform(None) | Model::Unreadable => return,
+            Model::Terraform(None) | Model::Unreadable => return false,
         }
-        self.text();
+        true
     }
 
     /// The raw-text hooks, on every kind.
-    fn text(&mut self) {
+    pub fn text(&mut self) {
         for i in self.with(|h| h.text.is_some()) {
             let f = self.cxs[i].0.rule().hooks.text.expect("hook");
             self.run(i, |cx, out| f(cx, out));

@@ -5,6 +5,8 @@ use super::yaml::{Yaml, YamlFile};
 #[derive(Clone, Copy, Debug)]
 pub struct Compose<'a> {
     pub root: Yaml<'a>,
+    /// The `.env` beside the file, which Compose reads `${VAR}` values from.
+    pub env: Option<&'a DotEnv>,
 }
 
 /// One service.
@@ -14,13 +16,26 @@ pub struct Service<'a> {
     /// The service's key (`api:`), for findings about something missing.
     pub key: Yaml<'a>,
     pub node: Yaml<'a>,
+    /// The `.env` beside the compose file, for `${VAR}` values.
+    pub env: Option<&'a DotEnv>,
 }
 
 impl<'a> Compose<'a> {
     /// The first document of a compose file, if it is a mapping.
     pub fn of(file: &'a YamlFile) -> Option<Compose<'a>> {
         let root = file.documents().next()?;
-        root.is_map().then_some(Compose { root })
+        root.is_map().then_some(Compose { root, env: None })
+    }
+
+    /// The same view, reading `${VAR}` values from `env` (the `.env` beside the file).
+    pub fn with_env(self, env: Option<&'a DotEnv>) -> Compose<'a> {
+        Compose { env, ..self }
+    }
+
+    /// `value` with its `${VAR}` interpolations resolved from the `.env` (and defaults);
+    /// `None` when a variable has no value there.
+    pub fn resolve(&self, value: &str) -> Option<String> {
+        resolve(value, self.env)
     }
 
     pub fn services(&self) -> Vec<Service<'a>> {
@@ -39,6 +54,7 @@ impl<'a> Compose<'a> {
                     name,
                     key: k,
                     node: v,
+                    env: self.env,
                 })
             })
             .collect()
@@ -75,7 +91,23 @@ pub fn interpolations(value: &str) -> Vec<Interpolation<'_>> {
             continue;
         }
         if b.get(i + 1) == Some(&b'{') {
-            let Some(close) = value[i..].find('}') else {
+            // the matching brace: a default may hold an interpolation of its own
+            let mut depth = 0usize;
+            let mut close = None;
+            for (k, c) in value[i + 1..].bytes().enumerate() {
+                match c {
+                    b'{' => depth += 1,
+                    b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            close = Some(k + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let Some(close) = close else {
                 break;
             };
             let inner = &value[i + 2..i + close];
@@ -117,6 +149,12 @@ pub fn interpolations(value: &str) -> Vec<Interpolation<'_>> {
 impl<'a> Service<'a> {
     pub fn get(&self, key: &str) -> Option<Yaml<'a>> {
         self.node.get(key)
+    }
+
+    /// `value` with its `${VAR}` interpolations resolved from the `.env` beside the file
+    /// (and defaults); `None` when a variable has no value there.
+    pub fn resolve(&self, value: &str) -> Option<String> {
+        resolve(value, self.env)
     }
 
     /// `environment` entries as (name, value, name span, value node/span), from the map or
@@ -216,11 +254,13 @@ impl<'a> Service<'a> {
         } else {
             return None;
         };
-        if context.contains("://") || context.starts_with("git@") || context.contains("${") {
+        let context = self.resolve(context)?;
+        let dockerfile = self.resolve(dockerfile)?;
+        if context.contains("://") || context.starts_with("git@") || context.contains('$') {
             return None;
         }
-        let ctx = base.join(context);
-        let df = std::path::Path::new(dockerfile);
+        let ctx = base.join(&context);
+        let df = std::path::Path::new(&dockerfile);
         Some(if df.is_absolute() {
             df.to_path_buf()
         } else {
@@ -272,6 +312,118 @@ impl Port {
             None => range.parse().map(|p| vec![p]).unwrap_or_default(),
         }
     }
+}
+
+/// The variables of a `.env` file, as Compose reads them for interpolation: `KEY=value` lines
+/// (an `export ` prefix allowed), `#` comments, single-quoted values literal, double-quoted
+/// ones with `\n`-style escapes, unquoted ones trimmed and cut at ` #`; `${VAR}` in a value
+/// resolved from the variables above it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DotEnv {
+    vars: Vec<(String, String)>,
+}
+
+impl DotEnv {
+    pub fn parse(text: &str) -> DotEnv {
+        let mut env = DotEnv::default();
+        for line in text.lines().take(100_000) {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+            let Some((key, raw)) = line.split_once('=') else {
+                continue;
+            };
+            let key = key.trim();
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+            {
+                continue;
+            }
+            let raw = raw.trim();
+            let value = if let Some(r) = raw.strip_prefix('\'') {
+                r.split_once('\'').map_or(r, |(v, _)| v).to_string()
+            } else if let Some(r) = raw.strip_prefix('"') {
+                let mut v = String::new();
+                let mut chars = r.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => match chars.next() {
+                            Some('n') => v.push('\n'),
+                            Some('t') => v.push('\t'),
+                            Some(o) => v.push(o),
+                            None => {}
+                        },
+                        c => v.push(c),
+                    }
+                }
+                resolve(&v, Some(&env)).unwrap_or(v)
+            } else {
+                let v = raw.split(" #").next().unwrap_or(raw).trim().to_string();
+                resolve(&v, Some(&env)).unwrap_or(v)
+            };
+            env.vars.retain(|(k, _)| k != key);
+            env.vars.push((key.to_string(), value));
+        }
+        env
+    }
+
+    /// The value of `key`, when the file sets it (possibly to "").
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Compose interpolation with the variables of a `.env` (when given) and the defaults:
+/// `${VAR}`/`$VAR` take the file's value, `${VAR:-x}`/`${VAR-x}` fall back to `x`,
+/// `${VAR:+x}`/`${VAR+x}` give `x` when set, `${VAR:?err}` needs a value; `$$` becomes `$`.
+/// `None` when a variable is left without a value (the shell environment is not read).
+pub fn resolve(value: &str, env: Option<&DotEnv>) -> Option<String> {
+    if env.is_none() {
+        return resolve_defaults(value);
+    }
+    resolve_depth(value, env, 0)
+}
+
+fn resolve_depth(value: &str, env: Option<&DotEnv>, depth: usize) -> Option<String> {
+    if depth > 8 {
+        return None;
+    }
+    let mut out = String::new();
+    let mut last = 0;
+    for i in interpolations(value) {
+        out.push_str(&value[last..i.range.0]);
+        let set = env.and_then(|e| e.get(i.var));
+        let nonempty = set.filter(|v| !v.is_empty());
+        let arg = || resolve_depth(i.arg, env, depth + 1);
+        let piece = match i.op {
+            "" => set.map(str::to_string),
+            ":-" => nonempty.map(str::to_string).or_else(arg),
+            "-" => set.map(str::to_string).or_else(arg),
+            ":?" => nonempty.map(str::to_string),
+            "?" => set.map(str::to_string),
+            ":+" => match nonempty {
+                Some(_) => arg(),
+                None => Some(String::new()),
+            },
+            "+" => match set {
+                Some(_) => arg(),
+                None => Some(String::new()),
+            },
+            _ => None,
+        };
+        out.push_str(&piece?);
+        last = i.range.1;
+    }
+    out.push_str(&value[last..]);
+    Some(out.replace("$$", "$"))
 }
 
 /// Compose interpolation with only the defaults known: `${VAR:-x}`/`${VAR-x}` become `x`,
@@ -392,17 +544,17 @@ impl<'a> Service<'a> {
                 let Some((target, tspan)) = get("target") else {
                     continue;
                 };
-                let Some(target) = resolve_defaults(&target) else {
+                let Some(target) = self.resolve(&target) else {
                     continue;
                 };
                 let host_ip = match get("host_ip") {
-                    Some((ip, _)) => match resolve_defaults(&ip) {
+                    Some((ip, _)) => match self.resolve(&ip) {
                         Some(ip) => Some(ip),
                         None => continue,
                     },
                     None => None,
                 };
-                let published = get("published").and_then(|(p, _)| resolve_defaults(&p));
+                let published = get("published").and_then(|(p, _)| self.resolve(&p));
                 out.push(Port {
                     host_ip,
                     published,
@@ -410,7 +562,7 @@ impl<'a> Service<'a> {
                     span: tspan,
                 });
             } else if let Some(raw) = item.scalar() {
-                let Some(raw) = resolve_defaults(raw) else {
+                let Some(raw) = self.resolve(raw) else {
                     // `${PORT}:5432`: the host side is unknown but the interface is not
                     let Some((ip, _, target)) = parse_short_port(raw) else {
                         continue;
@@ -550,6 +702,26 @@ mod port_tests {
         assert_eq!(p(""), None);
         assert_eq!(Port::expand("9200-9201/tcp"), vec![9200, 9201]);
         assert!(Port::expand("1-65535").is_empty());
+    }
+
+    #[test]
+    fn dotenv_values() {
+        let env = DotEnv::parse(
+            "# c\nexport TAG=1.25\nQ='lit $X'\nD=\"a\\nb\"\nEMPTY=\nREF=${TAG}-alpine # note\n",
+        );
+        assert_eq!(env.get("TAG"), Some("1.25"));
+        assert_eq!(env.get("Q"), Some("lit $X"));
+        assert_eq!(env.get("D"), Some("a\nb"));
+        assert_eq!(env.get("EMPTY"), Some(""));
+        assert_eq!(env.get("REF"), Some("1.25-alpine"));
+        let e = Some(&env);
+        assert_eq!(resolve("nginx:${TAG}", e), Some("nginx:1.25".into()));
+        assert_eq!(resolve("nginx:${NOPE}", e), None);
+        assert_eq!(resolve("x${EMPTY:-d}", e), Some("xd".into()));
+        assert_eq!(resolve("x${EMPTY-d}", e), Some("x".into()));
+        assert_eq!(resolve("${TAG:+set}", e), Some("set".into()));
+        assert_eq!(resolve("${NOPE:+set}", e), Some("".into()));
+        assert_eq!(resolve("${NOPE:-${TAG}}", e), Some("1.25".into()));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod comments;
 pub mod compose;
+pub mod compose_merge;
 pub mod dockerfile;
 pub mod expr;
 pub mod k8s;

@@ -1,12 +1,18 @@
+pub mod dangerous_device;
 pub mod depends_on_not_healthy;
+pub mod devices;
+pub mod duplicate_container_name;
 pub mod exposed_datastore_port;
 pub mod missing_healthcheck;
 pub mod missing_resource_limits;
 pub mod missing_restart_policy;
+mod mounts;
+pub mod no_new_privileges;
 pub mod non_root_user;
 pub mod obsolete_version;
 pub mod plaintext_secret;
 pub mod privileged;
+pub mod sensitive_host_mount;
 pub mod tls_verification_disabled;
 pub mod undefined_reference;
 pub mod unpinned_image;
