@@ -91,6 +91,7 @@ pub static REGISTRY: &[&Rule] = &[
     &tf::imdsv1::RULE,
     &tf::public_endpoint::RULE,
     &tf::kms_key_rotation::RULE,
+    &tf::audit_logging::RULE,
     &secrets::hardcoded_token::RULE,
 ];
 

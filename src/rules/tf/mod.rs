@@ -5,6 +5,7 @@
 //! Unknown values (function calls, resource attributes, variables without default, unknown
 //! conditionals) never produce a finding.
 
+pub mod audit_logging;
 pub mod backups;
 pub mod encryption_at_rest;
 pub mod iam_wildcard;
