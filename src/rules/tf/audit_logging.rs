@@ -72,24 +72,6 @@ pub const CHECKS: &[Check] = &[
         "google provider docs, google_container_cluster; checkov CKV_GCP_1; trivy AVD-GCP-0060",
     ),
     Check::new(
-        &["google_compute_subnetwork"],
-        &["log_config"],
-        Test::Set,
-        "keeps no VPC flow logs",
-        "add log_config { aggregation_interval = \"INTERVAL_5_SEC\", flow_sampling = 0.5 }",
-        "google provider docs, google_compute_subnetwork log_config; checkov CKV_GCP_26; trivy AVD-GCP-0029",
-    )
-    .when(&[Cond::IsNot(
-        "purpose",
-        &[
-            "INTERNAL_HTTPS_LOAD_BALANCER",
-            "REGIONAL_MANAGED_PROXY",
-            "GLOBAL_MANAGED_PROXY",
-            "PRIVATE_SERVICE_CONNECT",
-            "PRIVATE_NAT",
-        ],
-    )]),
-    Check::new(
         &["azurerm_network_watcher_flow_log"],
         &["enabled"],
         Test::NotFalse,
@@ -105,7 +87,15 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
     let named = |target_kind: &str, key: &str| referenced(&m, target_kind, key);
     // VPCs without a flow log naming them (aws provider docs, aws_flow_log; checkov
     // CKV2_AWS_11; trivy AVD-AWS-0178)
-    unlogged(cx, tf, "aws_vpc", &named("aws_flow_log", "vpc_id"), "has no aws_flow_log in its module: add aws_flow_log { vpc_id = aws_vpc.<name>.id, traffic_type = \"ALL\", ... }", out);
+    unlogged(
+        cx,
+        tf,
+        "aws_vpc",
+        &named("aws_flow_log", "vpc_id"),
+        "has no aws_flow_log in its module: add aws_flow_log { vpc_id = aws_vpc.<name>.id, traffic_type = \"ALL\", ... }",
+        out,
+    );
+    subnetwork_flow_logs(cx, tf, out);
     if cx.opt(&S3_ACCESS_LOGS) {
         // buckets without server access logging (aws provider docs,
         // aws_s3_bucket_logging; checkov CKV_AWS_18; trivy AVD-AWS-0089)
@@ -117,7 +107,14 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
                 }
             }
         }
-        unlogged(cx, tf, "aws_s3_bucket", &logged, "has no server access logging in its module: add aws_s3_bucket_logging { bucket = aws_s3_bucket.<name>.id, target_bucket = ... }", out);
+        unlogged(
+            cx,
+            tf,
+            "aws_s3_bucket",
+            &logged,
+            "has no server access logging in its module: add aws_s3_bucket_logging { bucket = aws_s3_bucket.<name>.id, target_bucket = ... }",
+            out,
+        );
     }
 }
 
@@ -138,22 +135,78 @@ fn referenced(m: &TfModule<'_>, logger: &str, key: &str) -> Vec<Option<String>> 
                 if !p.starts_with("aws_") {
                     return None;
                 }
-                Some(rest.split(['.', '[']).next().unwrap_or_default().to_string())
+                Some(
+                    rest.split(['.', '['])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
             }));
         }
     }
     out
 }
 
-fn unlogged(cx: &Cx<'_>, tf: &TfFile, kind: &str, named: &[Option<String>], what: &str, out: &mut Vec<Finding>) {
+fn unlogged(
+    cx: &Cx<'_>,
+    tf: &TfFile,
+    kind: &str,
+    named: &[Option<String>],
+    what: &str,
+    out: &mut Vec<Finding>,
+) {
     if named.iter().any(Option::is_none) {
         return; // one logger names something unknown: it may be any of these
     }
-    for b in tf.body.blocks_of("resource").filter(|b: &&Block| b.label(0) == Some(kind)) {
+    for b in tf
+        .body
+        .blocks_of("resource")
+        .filter(|b: &&Block| b.label(0) == Some(kind))
+    {
         let Some(name) = b.label(1) else { continue };
         if named.iter().flatten().any(|n| n == name) {
             continue;
         }
         out.push(cx.finding(name_span(b), format!("{} {what}", b.address())));
+    }
+}
+
+/// Google subnetworks that serve proxies or Private Service Connect cannot keep flow logs.
+const NO_FLOW_LOG_PURPOSES: &[&str] = &[
+    "INTERNAL_HTTPS_LOAD_BALANCER",
+    "REGIONAL_MANAGED_PROXY",
+    "GLOBAL_MANAGED_PROXY",
+    "PRIVATE_SERVICE_CONNECT",
+    "PRIVATE_NAT",
+];
+
+/// `google_compute_subnetwork` without a `log_config` block (google provider docs,
+/// google_compute_subnetwork log_config; checkov CKV_GCP_26; trivy AVD-GCP-0029). A purpose
+/// that is not a literal is unknown and not judged.
+fn subnetwork_flow_logs(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    for b in tf.body.blocks_of("resource") {
+        if b.label(0) != Some("google_compute_subnetwork") {
+            continue;
+        }
+        if b.body.block("log_config").is_some()
+            || b.attr("log_config").is_some()
+            || b.body
+                .blocks_of("dynamic")
+                .any(|d| d.label(0) == Some("log_config"))
+        {
+            continue;
+        }
+        match b.attr("purpose").map(|a| a.value.as_str()) {
+            None => {}
+            Some(Some(p))
+                if !NO_FLOW_LOG_PURPOSES
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(p)) => {}
+            Some(_) => continue,
+        }
+        out.push(cx.finding(
+            name_span(b),
+            format!("{} keeps no VPC flow logs: add log_config {{ aggregation_interval = \"INTERVAL_5_SEC\", flow_sampling = 0.5 }}", b.address()),
+        ));
     }
 }

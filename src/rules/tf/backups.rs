@@ -142,7 +142,14 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
 
 /// Words in a bucket's name or resource label that make it a store of state or backups: a
 /// deleted or overwritten object there is the thing versioning exists to bring back.
-const STORE_WORDS: &[&str] = &["tfstate", "terraform-state", "terraform_state", "state", "backup", "backups"];
+const STORE_WORDS: &[&str] = &[
+    "tfstate",
+    "terraform-state",
+    "terraform_state",
+    "state",
+    "backup",
+    "backups",
+];
 
 /// Whether `name` holds one of [`STORE_WORDS`] as a word (split on `-`, `_`, `.`, `/`), or
 /// `tfstate` anywhere.
@@ -199,7 +206,11 @@ fn unversioned_stores(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
         if !store || named.iter().any(|n| n == label) || b.body.block("versioning").is_some() {
             continue;
         }
-        if b.attr("versioning").is_some() || b.body.blocks_of("dynamic").any(|d| d.label(0) == Some("versioning")) {
+        if b.attr("versioning").is_some()
+            || b.body
+                .blocks_of("dynamic")
+                .any(|d| d.label(0) == Some("versioning"))
+        {
             continue;
         }
         let what = bucket_name.map_or_else(|| b.address(), |n| format!("{} ({n:?})", b.address()));

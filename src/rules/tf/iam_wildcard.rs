@@ -63,7 +63,10 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
             }
             ("data", "aws_iam_policy_document") => policy_document(cx, &m, block, out),
             ("resource", "azurerm_role_definition") => azure_role(cx, &m, block, out),
-            ("resource", k) if k.starts_with("google_") && (k.ends_with("_iam_member") || k.ends_with("_iam_binding")) => {
+            ("resource", k)
+                if k.starts_with("google_")
+                    && (k.ends_with("_iam_member") || k.ends_with("_iam_binding")) =>
+            {
                 google_grant(cx, &m, block, out)
             }
             _ => {}
@@ -101,7 +104,10 @@ fn judge(cx: &Cx<'_>, addr: &str, st: &Statement, doc: Doc, out: &mut Vec<Findin
             for (action, span) in &st.actions {
                 let (what, error) = if action == "*" || action == "*:*" {
                     ("every action".to_string(), true)
-                } else if let Some((_, e)) = SENSITIVE_SERVICES.iter().find(|(s, _)| s.eq_ignore_ascii_case(action)) {
+                } else if let Some((_, e)) = SENSITIVE_SERVICES
+                    .iter()
+                    .find(|(s, _)| s.eq_ignore_ascii_case(action))
+                {
                     (format!("every {} action", &action[..action.len() - 2]), *e)
                 } else {
                     continue;
@@ -110,7 +116,11 @@ fn judge(cx: &Cx<'_>, addr: &str, st: &Statement, doc: Doc, out: &mut Vec<Findin
                     *span,
                     format!("{addr} allows {what} ({action:?}) on every resource (\"*\"): list the actions and resources the holder needs"),
                 );
-                out.push(if error { f } else { f.severity(Severity::Warning) });
+                out.push(if error {
+                    f
+                } else {
+                    f.severity(Severity::Warning)
+                });
             }
         }
         Doc::Trust => {
@@ -130,7 +140,14 @@ fn judge(cx: &Cx<'_>, addr: &str, st: &Statement, doc: Doc, out: &mut Vec<Findin
 }
 
 /// A policy given as `jsonencode({...})`, a JSON string or heredoc, or `local.x` holding one.
-fn document(cx: &Cx<'_>, m: &TfModule<'_>, addr: &str, expr: &Expr, doc: Doc, out: &mut Vec<Finding>) {
+fn document(
+    cx: &Cx<'_>,
+    m: &TfModule<'_>,
+    addr: &str,
+    expr: &Expr,
+    doc: Doc,
+    out: &mut Vec<Finding>,
+) {
     match &expr.kind {
         ExprKind::FuncCall { name, args } if name == "jsonencode" => {
             if let Some(arg) = args.first() {
@@ -211,7 +228,9 @@ fn hcl_statements(m: &TfModule<'_>, doc: &Expr) -> Vec<Statement> {
             }
             Some(Statement {
                 allow,
-                actions: entry(items, "Action").map(|e| strings(m, e)).unwrap_or_default(),
+                actions: entry(items, "Action")
+                    .map(|e| strings(m, e))
+                    .unwrap_or_default(),
                 resources: entry(items, "Resource")
                     .map(|e| strings(m, e).into_iter().map(|(s, _)| s).collect())
                     .unwrap_or_default(),
@@ -229,7 +248,9 @@ fn json_statements(text: &str, expr: &Expr) -> Vec<Statement> {
     let raw = expr.span.text(text);
     // the JSON inside the quotes or heredoc markers
     let (body, offset) = if let Some(rest) = raw.strip_prefix("<<") {
-        let Some(nl) = rest.find('\n') else { return Vec::new() };
+        let Some(nl) = rest.find('\n') else {
+            return Vec::new();
+        };
         let start = 2 + nl + 1;
         let end = raw.trim_end().rfind('\n').unwrap_or(raw.len());
         if end < start {
@@ -262,7 +283,10 @@ fn json_statements(text: &str, expr: &Expr) -> Vec<Statement> {
     let as_strings = |v: Option<&serde_json::Value>| -> Vec<String> {
         match v {
             Some(serde_json::Value::String(s)) => vec![s.clone()],
-            Some(serde_json::Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -309,9 +333,12 @@ fn json_statements(text: &str, expr: &Expr) -> Vec<Statement> {
         };
         let actions = spans("Action", as_strings(s.get("Action")));
         let principals = match s.get("Principal") {
-            Some(serde_json::Value::Object(o)) => {
-                spans("AWS", o.get("AWS").map(|v| as_strings(Some(v))).unwrap_or_default())
-            }
+            Some(serde_json::Value::Object(o)) => spans(
+                "AWS",
+                o.get("AWS")
+                    .map(|v| as_strings(Some(v)))
+                    .unwrap_or_default(),
+            ),
             p => spans("Principal", as_strings(p)),
         };
         out.push(Statement {
@@ -370,11 +397,18 @@ fn policy_document(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<F
                 None => continue,
             },
         };
-        let actions = s.attr("actions").map(|a| strings(m, &a.value)).unwrap_or_default();
-        let assume = actions.iter().any(|(a, _)| a.to_ascii_lowercase().starts_with("sts:assumerole"));
+        let actions = s
+            .attr("actions")
+            .map(|a| strings(m, &a.value))
+            .unwrap_or_default();
+        let assume = actions
+            .iter()
+            .any(|(a, _)| a.to_ascii_lowercase().starts_with("sts:assumerole"));
         let mut principals = Vec::new();
         for p in s.body.blocks_of("principals") {
-            let ty = p.attr("type").and_then(|t| resolve(m, &t.value).as_str().map(str::to_string));
+            let ty = p
+                .attr("type")
+                .and_then(|t| resolve(m, &t.value).as_str().map(str::to_string));
             if matches!(ty.as_deref(), Some("AWS" | "*")) {
                 if let Some(ids) = p.attr("identifiers") {
                     principals.extend(strings(m, &ids.value));
@@ -417,7 +451,10 @@ fn azure_role(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Findin
 
 fn google_grant(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     let addr = block.address();
-    let Some(role) = block.attr("role").and_then(|r| resolve(m, &r.value).as_str().map(str::to_string)) else {
+    let Some(role) = block
+        .attr("role")
+        .and_then(|r| resolve(m, &r.value).as_str().map(str::to_string))
+    else {
         return;
     };
     if !BASIC_ROLES.contains(&role.as_str()) {
@@ -437,6 +474,10 @@ fn google_grant(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Find
             span,
             format!("{addr} grants {role} to {member}: grant a predefined role with the permissions needed, to a group or service account"),
         );
-        out.push(if public { f } else { f.severity(Severity::Warning) });
+        out.push(if public {
+            f
+        } else {
+            f.severity(Severity::Warning)
+        });
     }
 }

@@ -50,7 +50,10 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
         let disabled = opts
             .attr("http_endpoint")
             .map(|a| resolve(&m, &a.value))
-            .is_some_and(|r| r.as_str().is_some_and(|s| s.eq_ignore_ascii_case("disabled")));
+            .is_some_and(|r| {
+                r.as_str()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("disabled"))
+            });
         if disabled {
             continue;
         }

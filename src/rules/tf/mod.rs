@@ -208,7 +208,14 @@ pub fn with_origin(
         .files
         .get(file)
         .filter(|f| f.src.rel.ends_with(".tfvars"))
-        .map(|f| f.src.rel.rsplit('/').next().unwrap_or(&f.src.rel).to_string());
+        .map(|f| {
+            f.src
+                .rel
+                .rsplit('/')
+                .next()
+                .unwrap_or(&f.src.rel)
+                .to_string()
+        });
     let label = match (expr.var_ref(), expr.local_ref(), from_tfvars) {
         (Some(v), _, Some(tfvars)) => format!("{label}: var.{v} as {tfvars} sets it"),
         (Some(v), _, None) => format!("{label}: the default of var.{v}"),

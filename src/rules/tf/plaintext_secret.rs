@@ -316,13 +316,17 @@ fn text(
     let base = value.span.start;
     let mut hits: Vec<(String, usize, usize)> = Vec::new();
     for c in JSON_NAME_VALUE.captures_iter(raw) {
-        let (Some(n), Some(v)) = (c.get(1), c.get(2)) else { continue };
+        let (Some(n), Some(v)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
         if secrets::is_secret_name(n.as_str(), names) {
             hits.push((n.as_str().to_string(), v.start(), v.end()));
         }
     }
     for c in JSON_PAIR.captures_iter(raw) {
-        let (Some(n), Some(v)) = (c.get(1), c.get(2)) else { continue };
+        let (Some(n), Some(v)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
         if secrets::is_secret_name(n.as_str(), names) {
             hits.push((n.as_str().to_string(), v.start(), v.end()));
         }

@@ -186,7 +186,9 @@ fn ref_problem(r: &str, require_sha: bool) -> Option<&'static str> {
         && number.split('.').all(|n| !n.is_empty())
         && (number.contains('.') || core.len() == number.len());
     if !versionish {
-        return Some("which reads as a branch, not a tag or commit: pin a version tag or a full commit sha");
+        return Some(
+            "which reads as a branch, not a tag or commit: pin a version tag or a full commit sha",
+        );
     }
     if require_sha {
         return Some("a tag, which can be moved: pin the full commit sha (require-sha is on)");

@@ -35,7 +35,9 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
             Some("aws_eks_cluster") => eks(cx, &m, block, out),
             Some("google_container_cluster") => gke(cx, &m, block, out),
             Some("azurerm_kubernetes_cluster") => aks(cx, &m, block, out),
-            Some("aws_instance") => public_ip(cx, &m, block, block, "associate_public_ip_address", out),
+            Some("aws_instance") => {
+                public_ip(cx, &m, block, block, "associate_public_ip_address", out)
+            }
             Some("aws_launch_template") => {
                 for ni in block.body.blocks_of("network_interfaces") {
                     public_ip(cx, &m, block, ni, "associate_public_ip_address", out);
@@ -49,7 +51,11 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
 
 /// A known value of `key` in `block`: `Some(None)` when the attribute is missing, `None`
 /// when it is set to something unknown.
-fn known<'b>(m: &TfModule<'_>, block: &'b Block, key: &str) -> Option<Option<(&'b Attribute, Resolved)>> {
+fn known<'b>(
+    m: &TfModule<'_>,
+    block: &'b Block,
+    key: &str,
+) -> Option<Option<(&'b Attribute, Resolved)>> {
     let Some(a) = block.attr(key) else {
         return Some(None);
     };
@@ -62,7 +68,11 @@ fn known<'b>(m: &TfModule<'_>, block: &'b Block, key: &str) -> Option<Option<(&'
 }
 
 fn generated(block: &Block, name: &str) -> bool {
-    block.body.blocks_of("dynamic").any(|d| d.label(0) == Some(name)) || block.attr(name).is_some()
+    block
+        .body
+        .blocks_of("dynamic")
+        .any(|d| d.label(0) == Some(name))
+        || block.attr(name).is_some()
 }
 
 fn eks(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
@@ -70,19 +80,28 @@ fn eks(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     if generated(block, "vpc_config") {
         return;
     }
-    let Some(vpc) = block.body.block("vpc_config") else { return };
-    let Some(public) = known(m, vpc, "endpoint_public_access") else { return };
+    let Some(vpc) = block.body.block("vpc_config") else {
+        return;
+    };
+    let Some(public) = known(m, vpc, "endpoint_public_access") else {
+        return;
+    };
     let explicit = match &public {
         Some((_, r)) if r.as_bool() == Some(false) => return,
         Some((_, r)) if r.as_bool() == Some(true) => true,
         Some(_) => return,
         None => false,
     };
-    let Some(cidrs) = known(m, vpc, "public_access_cidrs") else { return };
+    let Some(cidrs) = known(m, vpc, "public_access_cidrs") else {
+        return;
+    };
     let open = match &cidrs {
         None => true,
         Some((_, r)) => match r.value() {
-            Some(Value::List(l)) => l.iter().filter_map(Value::as_str).any(|s| OPEN.contains(&s)),
+            Some(Value::List(l)) => l
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|s| OPEN.contains(&s)),
             _ => return,
         },
     };
@@ -90,9 +109,18 @@ fn eks(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
         return;
     }
     let (span, how) = match (&public, &cidrs) {
-        (_, Some((a, _))) => (a.value.span, "lets 0.0.0.0/0 reach its Kubernetes API endpoint"),
-        (Some((a, _)), None) => (a.value.span, "makes its Kubernetes API endpoint public and public_access_cidrs defaults to 0.0.0.0/0"),
-        (None, None) => (vpc.ident_span, "has a public Kubernetes API endpoint open to 0.0.0.0/0 (endpoint_public_access defaults to true)"),
+        (_, Some((a, _))) => (
+            a.value.span,
+            "lets 0.0.0.0/0 reach its Kubernetes API endpoint",
+        ),
+        (Some((a, _)), None) => (
+            a.value.span,
+            "makes its Kubernetes API endpoint public and public_access_cidrs defaults to 0.0.0.0/0",
+        ),
+        (None, None) => (
+            vpc.ident_span,
+            "has a public Kubernetes API endpoint open to 0.0.0.0/0 (endpoint_public_access defaults to true)",
+        ),
     };
     let f = cx
         .finding(
@@ -108,7 +136,9 @@ fn eks(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
 
 fn gke(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     let addr = block.address();
-    if generated(block, "master_authorized_networks_config") || generated(block, "private_cluster_config") {
+    if generated(block, "master_authorized_networks_config")
+        || generated(block, "private_cluster_config")
+    {
         return;
     }
     if let Some(man) = block.body.block("master_authorized_networks_config") {
@@ -116,7 +146,9 @@ fn gke(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
             return;
         }
         for c in man.body.blocks_of("cidr_blocks") {
-            let Some(a) = c.attr("cidr_block") else { continue };
+            let Some(a) = c.attr("cidr_block") else {
+                continue;
+            };
             let r = resolve(m, &a.value);
             if r.as_str().is_some_and(|s| OPEN.contains(&s)) {
                 let f = cx
@@ -161,7 +193,10 @@ fn aks(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     if let Some(a) = ranges {
         let r = resolve(m, &a.value);
         let open = match r.value() {
-            Some(Value::List(l)) => l.iter().filter_map(Value::as_str).any(|s| OPEN.contains(&s)),
+            Some(Value::List(l)) => l
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|s| OPEN.contains(&s)),
             _ => false,
         };
         if open {
@@ -181,7 +216,14 @@ fn aks(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     ));
 }
 
-fn public_ip(cx: &Cx<'_>, m: &TfModule<'_>, resource: &Block, block: &Block, key: &str, out: &mut Vec<Finding>) {
+fn public_ip(
+    cx: &Cx<'_>,
+    m: &TfModule<'_>,
+    resource: &Block,
+    block: &Block,
+    key: &str,
+    out: &mut Vec<Finding>,
+) {
     let Some(a) = block.attr(key) else { return };
     let r = resolve(m, &a.value);
     if r.as_bool() != Some(true) {

@@ -607,7 +607,11 @@ fn auto_loaded_tfvars_override_defaults_through_locals_too() {
     assert_eq!(a.as_bool(), Some(true));
     assert_eq!(a.origin().map(|o| o.0), Some(4));
     let b = m.resolve(1, &y.attr("b").unwrap().value);
-    assert_eq!(b.as_number(), Some(3.0), "the auto file is read last and wins");
+    assert_eq!(
+        b.as_number(),
+        Some(3.0),
+        "the auto file is read last and wins"
+    );
     assert_eq!(b.origin().map(|o| o.0), Some(5));
     let c = m.resolve(1, &y.attr("c").unwrap().value);
     assert_eq!(c.as_str(), Some("eu"));
