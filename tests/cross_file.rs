@@ -95,7 +95,10 @@ fn a_variable_set_by_terraform_tfvars_takes_its_value() {
     let report = check_dir(dir.path());
     assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
     let related = &report.findings[0].related[0];
-    assert!(related.location.file.ends_with("prod.auto.tfvars"), "{related:?}");
+    assert!(
+        related.location.file.ends_with("prod.auto.tfvars"),
+        "{related:?}"
+    );
     assert!(related.label.contains("prod.auto.tfvars"), "{related:?}");
 }
 
