@@ -130,8 +130,7 @@ fn referenced(m: &TfModule<'_>, logger: &str, key: &str) -> Vec<Option<String>> 
             }
             let target = b.attr(key).and_then(|a| a.value.traversal_path());
             out.push(target.and_then(|p| {
-                let mut parts = p.splitn(2, '.');
-                let (_kind, rest) = (parts.next()?, parts.next()?);
+                let (_kind, rest) = p.split_once('.')?;
                 if !p.starts_with("aws_") {
                     return None;
                 }
