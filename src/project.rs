@@ -477,7 +477,16 @@ impl<'a> TfDirs<'a> {
                     .enumerate()
                     .map(|(i, f)| (f.src.rel.as_str(), i))
                     .collect();
-                let module = terraform::Module::new(&parsed);
+                let tfvars: Vec<(usize, &str, &TfFile)> = files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.src.rel.ends_with(".tfvars"))
+                    .filter_map(|(i, f)| {
+                        let name = f.src.rel.rsplit('/').next().unwrap_or(&f.src.rel);
+                        f.terraform().map(|t| (i, name, t))
+                    })
+                    .collect();
+                let module = terraform::Module::new(&parsed).with_tfvars(&tfvars);
                 (
                     dir,
                     TfDir {

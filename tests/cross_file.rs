@@ -80,7 +80,7 @@ fn a_terraform_default_in_another_file_is_the_related_location() {
 }
 
 #[test]
-fn a_variable_set_by_terraform_tfvars_is_unknown() {
+fn a_variable_set_by_terraform_tfvars_takes_its_value() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("main.tf"),
@@ -90,6 +90,16 @@ fn a_variable_set_by_terraform_tfvars_is_unknown() {
     assert_eq!(check_dir(dir.path()).findings.len(), 1);
     std::fs::write(dir.path().join("terraform.tfvars"), "tls = true\n").unwrap();
     assert!(check_dir(dir.path()).findings.is_empty());
+    // an auto.tfvars file is read after terraform.tfvars and wins
+    std::fs::write(dir.path().join("prod.auto.tfvars"), "tls = false\n").unwrap();
+    let report = check_dir(dir.path());
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    let related = &report.findings[0].related[0];
+    assert!(
+        related.location.file.ends_with("prod.auto.tfvars"),
+        "{related:?}"
+    );
+    assert!(related.label.contains("prod.auto.tfvars"), "{related:?}");
 }
 
 #[test]

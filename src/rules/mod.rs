@@ -131,6 +131,11 @@ pub static REGISTRY: &[&Rule] = &[
     &tf::public_access::RULE,
     &tf::backups::RULE,
     &tf::provider_unpinned::RULE,
+    &tf::iam_wildcard::RULE,
+    &tf::imdsv1::RULE,
+    &tf::public_endpoint::RULE,
+    &tf::kms_key_rotation::RULE,
+    &tf::audit_logging::RULE,
     &secrets::hardcoded_token::RULE,
 ];
 

@@ -137,4 +137,86 @@ pub const CHECKS: &[Check] = &[
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
     let min = cx.opt(&MIN_RETENTION_DAYS);
     super::run(cx, tf, CHECKS, min, out);
+    unversioned_stores(cx, tf, out);
+}
+
+/// Words in a bucket's name or resource label that make it a store of state or backups: a
+/// deleted or overwritten object there is the thing versioning exists to bring back.
+const STORE_WORDS: &[&str] = &[
+    "tfstate",
+    "terraform-state",
+    "terraform_state",
+    "state",
+    "backup",
+    "backups",
+];
+
+/// Whether `name` holds one of [`STORE_WORDS`] as a word (split on `-`, `_`, `.`, `/`), or
+/// `tfstate` anywhere.
+fn is_store(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("tfstate")
+        || lower.contains("terraform-state")
+        || lower.contains("terraform_state")
+        || lower
+            .split(['-', '_', '.', '/'])
+            .any(|w| STORE_WORDS.contains(&w))
+}
+
+/// `aws_s3_bucket` whose name or label says it keeps Terraform state or backups, without
+/// versioning: no `aws_s3_bucket_versioning` of the module names it (one that names
+/// something this rule cannot follow silences the check) and no inline
+/// `versioning { enabled = true }`. Sources (taken 2026-12-01): Terraform docs, S3 backend
+/// ("It is highly recommended that you enable Bucket Versioning"); aws provider docs,
+/// aws_s3_bucket_versioning; checkov CKV_AWS_21; trivy AVD-AWS-0090.
+fn unversioned_stores(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    let buckets: Vec<_> = tf
+        .body
+        .blocks_of("resource")
+        .filter(|b| b.label(0) == Some("aws_s3_bucket"))
+        .collect();
+    if buckets.is_empty() {
+        return;
+    }
+    let m = super::module(cx, tf);
+    let mut named: Vec<String> = Vec::new();
+    for (_, file) in m.module.files() {
+        for b in file.body.blocks_of("resource") {
+            if b.label(0) != Some("aws_s3_bucket_versioning") {
+                continue;
+            }
+            match b.attr("bucket").and_then(|a| a.value.traversal_path()) {
+                Some(p) if p.starts_with("aws_s3_bucket.") => named.push(
+                    p["aws_s3_bucket.".len()..]
+                        .split(['.', '['])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                _ => return,
+            }
+        }
+    }
+    for b in buckets {
+        let Some(label) = b.label(1) else { continue };
+        let bucket_name = b
+            .attr("bucket")
+            .and_then(|a| super::resolve(&m, &a.value).as_str().map(str::to_string));
+        let store = is_store(label) || bucket_name.as_deref().is_some_and(is_store);
+        if !store || named.iter().any(|n| n == label) || b.body.block("versioning").is_some() {
+            continue;
+        }
+        if b.attr("versioning").is_some()
+            || b.body
+                .blocks_of("dynamic")
+                .any(|d| d.label(0) == Some("versioning"))
+        {
+            continue;
+        }
+        let what = bucket_name.map_or_else(|| b.address(), |n| format!("{} ({n:?})", b.address()));
+        out.push(cx.finding(
+            super::name_span(b),
+            format!("{what} looks like a state or backup store but has no versioning: add aws_s3_bucket_versioning {{ bucket = aws_s3_bucket.{label}.id, versioning_configuration {{ status = \"Enabled\" }} }}"),
+        ));
+    }
 }

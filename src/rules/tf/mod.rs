@@ -5,11 +5,16 @@
 //! Unknown values (function calls, resource attributes, variables without default, unknown
 //! conditionals) never produce a finding.
 
+pub mod audit_logging;
 pub mod backups;
 pub mod encryption_at_rest;
+pub mod iam_wildcard;
+pub mod imdsv1;
+pub mod kms_key_rotation;
 pub mod plaintext_secret;
 pub mod provider_unpinned;
 pub mod public_access;
+pub mod public_endpoint;
 pub mod tls;
 
 use crate::api::{Cx, Finding, Severity};
@@ -128,18 +133,8 @@ pub fn module<'a>(cx: &Cx<'a>, tf: &'a TfFile) -> TfModule<'a> {
 }
 
 /// Resolve an expression of the checked file. A variable that a `terraform.tfvars` or
-/// `*.auto.tfvars` file of the module sets is unknown: its default is not what applies.
+/// `*.auto.tfvars` file of the module sets takes that file's value, as in Terraform.
 pub fn resolve(m: &TfModule<'_>, expr: &Expr) -> Resolved {
-    if let Some(var) = expr.var_ref() {
-        let set_by_tfvars = m.files.iter().any(|f| {
-            let rel = &f.src.rel;
-            (rel.ends_with("terraform.tfvars") || rel.ends_with(".auto.tfvars"))
-                && f.terraform().is_some_and(|t| t.body.attr(var).is_some())
-        });
-        if set_by_tfvars {
-            return Resolved::Unknown;
-        }
-    }
     match m.module.resolve(m.this, expr) {
         Resolved::Known {
             value: Value::Null, ..
@@ -209,9 +204,22 @@ pub fn with_origin(
     if file == m.this && span == expr.span {
         return f;
     }
-    let label = match (expr.var_ref(), expr.local_ref()) {
-        (Some(v), _) => format!("{label}: the default of var.{v}"),
-        (_, Some(l)) => format!("{label}: local.{l}"),
+    let from_tfvars = m
+        .files
+        .get(file)
+        .filter(|f| f.src.rel.ends_with(".tfvars"))
+        .map(|f| {
+            f.src
+                .rel
+                .rsplit('/')
+                .next()
+                .unwrap_or(&f.src.rel)
+                .to_string()
+        });
+    let label = match (expr.var_ref(), expr.local_ref(), from_tfvars) {
+        (Some(v), _, Some(tfvars)) => format!("{label}: var.{v} as {tfvars} sets it"),
+        (Some(v), _, None) => format!("{label}: the default of var.{v}"),
+        (_, Some(l), _) => format!("{label}: local.{l}"),
         _ => label.to_string(),
     };
     if file == m.this {

@@ -4,7 +4,14 @@ use crate::api::{Cx, Finding, Rule, Severity};
 use crate::detect::secrets::{self, ValueKind, redact};
 use crate::project::TfModule;
 use crate::rule;
-use crate::source::terraform::{Attribute, Block, Body, ExprKind, Resolved, TfFile};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::source::Span;
+use crate::source::terraform::{
+    Attribute, Block, Body, Expr, ExprKind, ObjectKey, Resolved, TfFile,
+};
 
 pub static RULE: Rule = rule!("tf/plaintext-secret")
     .summary("a secret written as a literal in Terraform code, a variable default or a tfvars file")
@@ -23,7 +30,9 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
     let module = cx.tf_module();
     if is_tfvars {
         for a in &tf.body.attributes {
-            literal_attr(cx, "tfvars", a, names, out);
+            if !literal_attr(cx, "tfvars", a, names, out) {
+                nested(cx, "tfvars", &a.key, &a.value, names, 0, out);
+            }
         }
         return;
     }
@@ -33,7 +42,9 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
             "output" => output(cx, block, names, out),
             "locals" => {
                 for a in &block.body.attributes {
-                    literal_attr(cx, "locals", a, names, out);
+                    if !literal_attr(cx, "locals", a, names, out) {
+                        nested(cx, "locals", &a.key, &a.value, names, 0, out);
+                    }
                 }
             }
             _ => walk(
@@ -72,6 +83,11 @@ fn label_span(block: &Block) -> crate::source::Span {
 fn variable(cx: &Cx<'_>, block: &Block, names: &[String], out: &mut Vec<Finding>) {
     let Some(name) = block.label(0) else { return };
     if !secrets::is_secret_name(name, names) {
+        // a map or object default may hold secret-named entries
+        if let Some(default) = block.attr("default") {
+            let owner = format!("variable \"{name}\"");
+            nested(cx, &owner, "default", &default.value, names, 0, out);
+        }
         return;
     }
     if let Some(default) = block.attr("default") {
@@ -126,43 +142,226 @@ fn literal_attr(
     names: &[String],
     out: &mut Vec<Finding>,
 ) -> bool {
-    let Some(v) = a.value.as_str() else {
+    literal_kv(cx, owner, &a.key, &a.value, names, out)
+}
+
+/// `key = value` anywhere (an attribute, an object entry): a secret-like key with a literal
+/// string value, or a URL with a password in it.
+fn literal_kv(
+    cx: &Cx<'_>,
+    owner: &str,
+    key: &str,
+    value: &Expr,
+    names: &[String],
+    out: &mut Vec<Finding>,
+) -> bool {
+    let ExprKind::String(v) = &value.kind else {
         return false;
     };
-    if !matches!(a.value.kind, ExprKind::String(_)) {
-        return false;
-    }
-    if secrets::is_secret_name(&a.key, names)
-        && secrets::judge_for(&a.key, v) == ValueKind::Literal
-        && !secrets::comment_says_placeholder(cx.text(), a.value.span)
+    if secrets::is_secret_name(key, names)
+        && secrets::judge_for(key, v) == ValueKind::Literal
+        && !secrets::comment_says_placeholder(cx.text(), value.span)
     {
         out.push(
-            demo(&a.key, v, cx.finding(
-                a.value.span,
+            demo(key, v, cx.finding(
+                value.span,
                 format!(
-                    "{owner} sets {} to a literal ({}): read it from a variable marked sensitive or a secret store data source",
-                    a.key,
+                    "{owner} sets {key} to a literal ({}): read it from a variable marked sensitive or a secret store data source",
                     redact(v)
                 ),
             ))
-            .secret(a.value.span),
+            .secret(value.span),
         );
         return true;
     }
     if let Some((s, e)) = secrets::url_password(v) {
         // the string's content starts after its opening quote
-        let start = a.value.span.start + 1;
-        let span = crate::source::Span::new(start + s, start + e);
+        let start = value.span.start + 1;
+        let span = Span::new(start + s, start + e);
         out.push(
             cx.finding(
                 span,
-                format!("{owner} sets {} to a URL with a password in it ({}): pass credentials separately, from a secret store", a.key, redact(&v[s..e])),
+                format!("{owner} sets {key} to a URL with a password in it ({}): pass credentials separately, from a secret store", redact(&v[s..e])),
             )
             .secret(span),
         );
         return true;
     }
     false
+}
+
+/// Functions whose arguments are the value itself (a literal passed through them is still
+/// written in the code); other calls (`file(...)`, `random_password`) are references.
+const PASS_THROUGH: &[&str] = &[
+    "jsonencode",
+    "yamlencode",
+    "merge",
+    "tomap",
+    "tolist",
+    "toset",
+    "concat",
+    "sensitive",
+    "nonsensitive",
+];
+
+/// The inside of a value: entries of objects and maps (Lambda and ECS environments,
+/// `kubernetes_secret` data, locals maps), ECS-style `{ name = "X", value = "..." }` pairs,
+/// both branches of a conditional, the arguments of `jsonencode(...)` and kin, and the text
+/// of strings and heredocs (`export NAME=value`, `key = value` and JSON `"key": "value"`
+/// lines); a `${...}` interpolation is a reference.
+fn nested(
+    cx: &Cx<'_>,
+    owner: &str,
+    key: &str,
+    value: &Expr,
+    names: &[String],
+    depth: usize,
+    out: &mut Vec<Finding>,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &value.kind {
+        ExprKind::Object(items) => {
+            if name_value_pair(cx, owner, key, items, names, out) {
+                return;
+            }
+            for (k, v) in items {
+                if k.computed || literal_kv(cx, owner, &k.name, v, names, out) {
+                    continue;
+                }
+                nested(cx, owner, &k.name, v, names, depth + 1, out);
+            }
+        }
+        ExprKind::Array(items) => {
+            for v in items {
+                nested(cx, owner, key, v, names, depth + 1, out);
+            }
+        }
+        ExprKind::FuncCall { name, args } if PASS_THROUGH.contains(&name.as_str()) => {
+            for v in args {
+                if !literal_kv(cx, owner, key, v, names, out) {
+                    nested(cx, owner, key, v, names, depth + 1, out);
+                }
+            }
+        }
+        ExprKind::Conditional {
+            then, otherwise, ..
+        } => {
+            for v in [then, otherwise] {
+                if !literal_kv(cx, owner, key, v, names, out) {
+                    nested(cx, owner, key, v, names, depth + 1, out);
+                }
+            }
+        }
+        ExprKind::String(_) | ExprKind::Template { .. } => text(cx, owner, key, value, names, out),
+        _ => {}
+    }
+}
+
+/// `{ name = "DB_PASSWORD", value = "..." }` (ECS container environments, Kubernetes env
+/// lists written in HCL): judged as `DB_PASSWORD = "..."`.
+fn name_value_pair(
+    cx: &Cx<'_>,
+    owner: &str,
+    key: &str,
+    items: &[(ObjectKey, Expr)],
+    names: &[String],
+    out: &mut Vec<Finding>,
+) -> bool {
+    let get = |want: &str| {
+        items
+            .iter()
+            .find(|(k, _)| !k.computed && k.name == want)
+            .map(|(_, v)| v)
+    };
+    let (Some(name), Some(value)) = (get("name").and_then(|n| n.as_str()), get("value")) else {
+        return false;
+    };
+    if !secrets::is_secret_name(name, names) {
+        return false;
+    }
+    let owner = format!("{owner} ({key})");
+    literal_kv(cx, &owner, name, value, names, out);
+    true
+}
+
+/// JSON `"key": "value"` pairs, and `{"name": "X", "value": "..."}` pairs, in a string's
+/// source text (quotes may be escaped inside a quoted HCL string).
+static JSON_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\\?"([A-Za-z_][A-Za-z0-9_.\-]*)\\?"\s*:\s*\\?"((?:[^"\\\n]|\\[^"])*)\\?""#)
+        .expect("json pair regex")
+});
+static JSON_NAME_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\\?"name\\?"\s*:\s*\\?"([A-Za-z_][A-Za-z0-9_.\-]*)\\?"\s*,\s*\\?"value\\?"\s*:\s*\\?"((?:[^"\\\n]|\\[^"])*)\\?""#,
+    )
+    .expect("json name/value regex")
+});
+
+/// Secrets in the text of a string or heredoc (`user_data`, `container_definitions`, inline
+/// policies), read from its source so that spans are exact.
+fn text(
+    cx: &Cx<'_>,
+    owner: &str,
+    key: &str,
+    value: &Expr,
+    names: &[String],
+    out: &mut Vec<Finding>,
+) {
+    let raw = value.span.text(cx.text());
+    if !raw.contains('=') && !raw.contains(':') {
+        return;
+    }
+    let base = value.span.start;
+    let mut hits: Vec<(String, usize, usize)> = Vec::new();
+    for c in JSON_NAME_VALUE.captures_iter(raw) {
+        let (Some(n), Some(v)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if secrets::is_secret_name(n.as_str(), names) {
+            hits.push((n.as_str().to_string(), v.start(), v.end()));
+        }
+    }
+    for c in JSON_PAIR.captures_iter(raw) {
+        let (Some(n), Some(v)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if secrets::is_secret_name(n.as_str(), names) {
+            hits.push((n.as_str().to_string(), v.start(), v.end()));
+        }
+    }
+    // `export NAME=value`, `key = value` lines: only in multi-line text (a heredoc, a script)
+    if raw.contains('\n') {
+        for (n, (s, e)) in secrets::config_passwords(raw, names) {
+            hits.push((n.to_string(), s, e));
+        }
+    }
+    hits.sort_by_key(|h| (h.1, h.2));
+    hits.dedup_by_key(|h| h.1);
+    for (name, s, e) in hits {
+        let v = &raw[s..e];
+        if v.contains("${") || v.contains("%{") {
+            continue; // a Terraform interpolation: a reference
+        }
+        if secrets::judge_for(&name, v) != ValueKind::Literal {
+            continue;
+        }
+        let span = Span::new(base + s, base + e);
+        if out.iter().any(|f| f.span == span) {
+            continue;
+        }
+        out.push(
+            demo(&name, v, cx.finding(
+                span,
+                format!(
+                    "{owner} sets {name} to a literal ({}) inside {key}: pass it in from a variable marked sensitive or a secret store",
+                    redact(v)
+                ),
+            ))
+            .secret(span),
+        );
+    }
 }
 
 fn walk(
@@ -181,12 +380,16 @@ fn walk(
         if literal_attr(cx, owner, a, names, out) {
             continue;
         }
+        nested(cx, owner, &a.key, &a.value, names, 0, out);
         // a variable whose default is a literal
         let (Some(m), Some(var)) = (module, a.value.var_ref()) else {
             continue;
         };
         if !secrets::is_secret_name(&a.key, names) {
             continue;
+        }
+        if m.module.tfvars_value(var).is_some() {
+            continue; // the tfvars file's literal is reported where it is written
         }
         if let Resolved::Known { value, origin } = m.module.resolve(m.this, &a.value) {
             let Some(v) = value.as_str() else { continue };

@@ -3,15 +3,22 @@
 use std::collections::HashSet;
 
 use super::{module, name_span};
-use crate::api::{Cx, Finding, Fix, Rule};
+use crate::api::{Cx, Finding, Fix, Opt, Rule};
 use crate::rule;
 use crate::rules::support::edit::{line_end, line_start, newline};
 use crate::rules::support::providers;
 use crate::source::terraform::{Attribute, Block, ExprKind, TfFile};
 
+const REQUIRE_SHA: Opt<bool> = Opt::bool(
+    "require-sha",
+    false,
+    "a git module source must pin ?ref= to a full commit sha (a tag can be moved)",
+);
+
 pub static RULE: Rule = rule!("tf/provider-unpinned")
     .summary("a Terraform provider or module without a version constraint or git ref")
     .packs(&["supply-chain"])
+    .options(&[REQUIRE_SHA.decl])
     .security(5.3)
     .on_terraform(check);
 
@@ -128,7 +135,14 @@ fn module_source(cx: &Cx<'_>, b: &Block, out: &mut Vec<Finding>) {
                         format!("{addr} follows the branch \"{r}\": pin ?ref= to a tag or commit sha"),
                     ))
                 }
-                Some(_) => {}
+                Some(r) => {
+                    if let Some(why) = ref_problem(r, cx.opt(&REQUIRE_SHA)) {
+                        out.push(cx.finding(
+                            src.value.span,
+                            format!("{addr} pins ?ref={r}, {why}"),
+                        ));
+                    }
+                }
             }
         }
         None => {
@@ -147,6 +161,39 @@ fn module_source(cx: &Cx<'_>, b: &Block, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Why a git `?ref=` does not pin the module, if it does not: accepted are a full 40- (or
+/// 64-) hex commit sha and, unless `require_sha`, a name that reads as a version tag
+/// (`v1.2.3`, `1.4`, `release-2.0.1`). A name with no version number may be a branch; an
+/// abbreviated sha can become ambiguous.
+fn ref_problem(r: &str, require_sha: bool) -> Option<&'static str> {
+    let hex = !r.is_empty() && r.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex && (r.len() == 40 || r.len() == 64) {
+        return None;
+    }
+    if hex && r.len() >= 7 && r.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return Some("an abbreviated commit sha: use the full 40-character sha");
+    }
+    // a version number after an optional prefix (`v`, `release-`, `modules/x/`), with an
+    // optional suffix (`-rc1`)
+    let core = r.trim_start_matches(|c: char| c.is_ascii_alphabetic() || "-_/".contains(c));
+    let number: String = core
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let versionish = !number.is_empty()
+        && number.split('.').all(|n| !n.is_empty())
+        && (number.contains('.') || core.len() == number.len());
+    if !versionish {
+        return Some(
+            "which reads as a branch, not a tag or commit: pin a version tag or a full commit sha",
+        );
+    }
+    if require_sha {
+        return Some("a tag, which can be moved: pin the full commit sha (require-sha is on)");
+    }
+    None
 }
 
 /// Add `version = "~> <major>.0"` to a `required_providers` entry: the major version the

@@ -133,6 +133,7 @@ const OPEN: &[&str] = &["0.0.0.0/0", "::/0"];
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
     super::run(cx, tf, CHECKS, 0, out);
     let m = module(cx, tf);
+    missing_public_access_block(cx, &m, tf, out);
     for block in tf.body.blocks_of("resource") {
         let addr = block.address();
         match block.label(0) {
@@ -260,5 +261,70 @@ fn ingress_rule(
             ),
         );
         out.push(with_origin(f, m, expr, &r, "the address range"));
+    }
+}
+
+/// What the module's public access blocks cover: the bucket resources they name by
+/// reference, and whether one covers something this rule cannot tell (a variable, another
+/// module's output, the whole account).
+fn access_blocks(m: &TfModule<'_>) -> (Vec<String>, bool) {
+    let mut named = Vec::new();
+    let mut unknown = false;
+    for (_, file) in m.module.files() {
+        for block in file.body.blocks_of("resource") {
+            match block.label(0) {
+                Some("aws_s3_account_public_access_block") => unknown = true,
+                Some("aws_s3_bucket_public_access_block") => {
+                    let target = block.attr("bucket").and_then(|a| a.value.traversal_path());
+                    match target {
+                        Some(path) if path.starts_with("aws_s3_bucket.") => {
+                            let name = path["aws_s3_bucket.".len()..]
+                                .split(['.', '['])
+                                .next()
+                                .unwrap_or_default()
+                                .to_string();
+                            named.push(name);
+                        }
+                        _ => unknown = true,
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (named, unknown)
+}
+
+/// An `aws_s3_bucket` that no `aws_s3_bucket_public_access_block` of its module covers.
+/// Sources (taken 2026-12-01): aws provider docs, aws_s3_bucket_public_access_block; AWS
+/// S3 user guide, "Blocking public access" (new buckets block public access by default
+/// since April 2023, which is why this is a warning); checkov CKV2_AWS_6; trivy
+/// AVD-AWS-0094.
+fn missing_public_access_block(cx: &Cx<'_>, m: &TfModule<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    let buckets: Vec<&Block> = tf
+        .body
+        .blocks_of("resource")
+        .filter(|b| b.label(0) == Some("aws_s3_bucket"))
+        .collect();
+    if buckets.is_empty() {
+        return;
+    }
+    let (named, unknown) = access_blocks(m);
+    if unknown {
+        return;
+    }
+    for b in buckets {
+        let Some(name) = b.label(1) else { continue };
+        if named.iter().any(|n| n == name) {
+            continue;
+        }
+        out.push(
+            cx.finding(
+                super::name_span(b),
+                format!("{} has no aws_s3_bucket_public_access_block in its module: add one with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets set to true", b.address()),
+            )
+            .severity(Severity::Warning)
+            .help("new buckets block public access by default since April 2023, but an explicit block keeps a later ACL or policy change from opening the bucket, and older buckets have no such default"),
+        );
     }
 }

@@ -130,6 +130,9 @@ pub struct Module<'a> {
     files: Vec<(usize, &'a TfFile)>,
     variables: HashMap<&'a str, (usize, &'a Block)>,
     locals: HashMap<&'a str, (usize, &'a Attribute)>,
+    /// Values that `terraform.tfvars` and `*.auto.tfvars` give variables: they replace the
+    /// default wherever `var.x` is read.
+    overrides: HashMap<&'a str, (usize, &'a Attribute)>,
     /// Set when an evaluation ran past [`MAX_EVAL_STEPS`], [`MAX_EVAL_BYTES`] or
     /// [`MAX_VALUE_BYTES`] (and answered `Unknown`).
     limited: Arc<AtomicBool>,
@@ -161,8 +164,32 @@ impl<'a> Module<'a> {
             files: files.to_vec(),
             variables,
             locals,
+            overrides: HashMap::new(),
             limited: Arc::default(),
         }
+    }
+
+    /// Add the variable values of the files Terraform loads by itself, `terraform.tfvars`
+    /// then `*.auto.tfvars` in lexical order of `names`, a later file winning as in Terraform.
+    /// `tfvars` pairs each file's caller id with its name (the file name, not the path).
+    pub fn with_tfvars(mut self, tfvars: &[(usize, &'a str, &'a TfFile)]) -> Self {
+        let mut loaded: Vec<&(usize, &str, &TfFile)> = tfvars
+            .iter()
+            .filter(|(_, name, _)| *name == "terraform.tfvars" || name.ends_with(".auto.tfvars"))
+            .collect();
+        // terraform.tfvars first, then the auto files by name
+        loaded.sort_by_key(|(_, name, _)| (*name != "terraform.tfvars", *name));
+        for &&(id, _, file) in &loaded {
+            for attr in &file.body.attributes {
+                self.overrides.insert(attr.key.as_str(), (id, attr));
+            }
+        }
+        self
+    }
+
+    /// The attribute of an auto-loaded tfvars file that sets variable `name`, and its file id.
+    pub fn tfvars_value(&self, name: &str) -> Option<(usize, &'a Attribute)> {
+        self.overrides.get(name).copied()
     }
 
     /// The files, with their ids, in the order given.
@@ -362,8 +389,11 @@ impl<'a> Eval<'_, 'a> {
                 let found = match self.defaults.get(key) {
                     Some(found) => found.clone(),
                     None => {
-                        let default = block.attr("default")?;
-                        let found = self.eval(var_file, &default.value, depth + 1);
+                        let (value_file, value) = match module.tfvars_value(key) {
+                            Some((id, attr)) => (id, &attr.value),
+                            None => (var_file, &block.attr("default")?.value),
+                        };
+                        let found = self.eval(value_file, value, depth + 1);
                         self.defaults.insert(key, found.clone());
                         return found.and_then(|f| self.walk(file, f, rest, depth));
                     }

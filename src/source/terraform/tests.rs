@@ -587,3 +587,32 @@ fn a_long_locals_chain_is_cut_off_not_overflowed() {
     assert_eq!(short.as_bool(), Some(true));
     assert_eq!(long, Resolved::Unknown);
 }
+
+#[test]
+fn auto_loaded_tfvars_override_defaults_through_locals_too() {
+    let vars = "variable \"tls\" {\n  default = false\n}\nvariable \"size\" {\n  default = 1\n}\nvariable \"region\" {\n  default = \"eu\"\n}\nlocals {\n  tls = var.tls\n}\n";
+    let main = "resource \"x\" \"y\" {\n  a = local.tls\n  b = var.size\n  c = var.region\n}\n";
+    let (fv, fm) = (parse_ok(vars), parse_ok(main));
+    let base = parse_tfvars("tls = true\nsize = 2\n").unwrap();
+    let auto = parse_tfvars("size = 3\n").unwrap();
+    let other = parse_tfvars("region = \"us\"\n").unwrap();
+    let m = Module::new(&[(0, &fv), (1, &fm)]).with_tfvars(&[
+        (5, "z.auto.tfvars", &auto),
+        (4, "terraform.tfvars", &base),
+        // not loaded by Terraform on its own: ignored
+        (6, "prod.tfvars", &other),
+    ]);
+    let y = &fm.body.blocks[0];
+    let a = m.resolve(1, &y.attr("a").unwrap().value);
+    assert_eq!(a.as_bool(), Some(true));
+    assert_eq!(a.origin().map(|o| o.0), Some(4));
+    let b = m.resolve(1, &y.attr("b").unwrap().value);
+    assert_eq!(
+        b.as_number(),
+        Some(3.0),
+        "the auto file is read last and wins"
+    );
+    assert_eq!(b.origin().map(|o| o.0), Some(5));
+    let c = m.resolve(1, &y.attr("c").unwrap().value);
+    assert_eq!(c.as_str(), Some("eu"));
+}
