@@ -16,13 +16,11 @@ use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use plumb::api::{Applicability, Rule};
-use plumb::config::{Config, Selector};
 use plumb::engine::{self, CheckOptions};
 use plumb::rules::REGISTRY;
 
 fn options(root: &Path, paths: Vec<PathBuf>, select: &str) -> CheckOptions {
-    let mut config = Config::default();
-    config.selection.select = Some(vec![Selector::parse(select).expect("selector")]);
+    let config = common::fixture_config(&[select]);
     CheckOptions {
         paths,
         stdin: None,

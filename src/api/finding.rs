@@ -241,6 +241,14 @@ impl Finding {
         self
     }
 
+    /// Attach a fix when there is one.
+    pub fn fix_opt(mut self, fix: Option<Fix>) -> Self {
+        if fix.is_some() {
+            self.fix = fix;
+        }
+        self
+    }
+
     /// Mark a span of this file as a secret value: it is masked wherever it could show.
     pub fn secret(mut self, span: Span) -> Self {
         self.secrets.push(span);

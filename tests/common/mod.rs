@@ -14,6 +14,12 @@ use plumb::report::Report;
 /// `.github/workflows/` are mapped to workflows as a `kinds:` entry would (plumb itself reads
 /// only the repository root's, as GitHub runs only those).
 pub fn check(root: &Path, paths: &[PathBuf], select: &[&str]) -> Report {
+    check_with(root, paths, fixture_config(select))
+}
+
+/// The config fixtures are checked with: their `.github/workflows/` mapped to workflows,
+/// and only `select` enabled (`all` for everything).
+pub fn fixture_config(select: &[&str]) -> Config {
     let mut config = Config::default();
     for pattern in ["**/.github/workflows/*.yml", "**/.github/workflows/*.yaml"] {
         let glob = globset::GlobBuilder::new(pattern)
@@ -32,7 +38,7 @@ pub fn check(root: &Path, paths: &[PathBuf], select: &[&str]) -> Report {
                 .collect(),
         );
     }
-    check_with(root, paths, config)
+    config
 }
 
 pub fn check_with(root: &Path, paths: &[PathBuf], config: Config) -> Report {

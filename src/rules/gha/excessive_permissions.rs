@@ -1,7 +1,8 @@
 //! gha/excessive-permissions: the GITHUB_TOKEN gets more than the jobs need.
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Fix, Rule, Severity};
 use crate::rule;
+use crate::rules::support::edit::{line_start, newline, plain_region};
 use crate::source::workflow::{Workflow, write_scopes};
 
 pub static RULE: Rule = rule!("gha/excessive-permissions")
@@ -34,6 +35,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     }
     match top {
         None => {
+            let fix = top_permissions(cx.text(), wf);
             for j in &jobs {
                 if j.permissions().is_none() {
                     out.push(
@@ -41,7 +43,8 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                             j.key.span(),
                             format!("job \"{}\" runs with the repository's default token permissions (possibly write to everything): set `permissions:` at the top of the workflow (e.g. contents: read) or on the job", j.id),
                         )
-                        .help("add `permissions: {contents: read}` at workflow level and grant write scopes only on the jobs that need them"),
+                        .help("add `permissions: {contents: read}` at workflow level and grant write scopes only on the jobs that need them")
+                        .fix_opt(fix.clone()),
                     );
                 }
             }
@@ -62,4 +65,20 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Unsafe fix: `permissions: contents: read` at workflow level, on the line before `jobs:`
+/// (a job that writes, releases or comments then fails until it is granted what it needs).
+fn top_permissions(text: &str, wf: &Workflow<'_>) -> Option<Fix> {
+    let (key, _) = wf.root.entry("jobs")?;
+    let at = line_start(text, key.span().start);
+    // a block mapping at the left margin, as nearly every workflow is written
+    if at != key.span().start || !plain_region(text, wf.root.span()) {
+        return None;
+    }
+    let nl = newline(text);
+    Some(
+        Fix::unsafe_("add `permissions: contents: read` at workflow level")
+            .insert(at, format!("permissions:{nl}  contents: read{nl}")),
+    )
 }

@@ -4,9 +4,10 @@
 //! A job on a GitHub-hosted standard runner that hangs costs a public repository nothing and
 //! holds no one else's runner: it is not asked (set `all-jobs: true` to ask every job).
 
-use crate::api::{Cx, Finding, Opt, Rule, Severity};
+use crate::api::{Cx, Finding, Fix, Opt, Rule, Severity};
 use crate::rule;
 use crate::rules::gha::gate::job_deploys;
+use crate::rules::support::edit::{add_entry, plain_region};
 use crate::source::workflow::{Job, Workflow};
 
 const ALL_JOBS: Opt<bool> = Opt::bool(
@@ -15,11 +16,17 @@ const ALL_JOBS: Opt<bool> = Opt::bool(
     "ask every job, not only those on self-hosted or larger runners, deploying or with services",
 );
 
+const FIX_MINUTES: Opt<i64> = Opt::int(
+    "fix-minutes",
+    30,
+    "the timeout-minutes the fix writes (an unsafe fix: the job is cancelled past it)",
+);
+
 pub static RULE: Rule = rule!("gha/missing-timeout")
     .summary("a job that can hang on a self-hosted runner, a deploy or service containers has no timeout-minutes")
     .packs(&["reliability"])
     .severity(Severity::Note)
-    .options(&[ALL_JOBS.decl])
+    .options(&[ALL_JOBS.decl, FIX_MINUTES.decl])
     .on_workflow(check);
 
 /// Labels of GitHub-hosted standard runners (2025-06, GitHub docs "GitHub-hosted runners":
@@ -78,12 +85,22 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         } else {
             continue;
         };
-        out.push(cx.finding(
+        let mut f = cx.finding(
             j.key.span(),
             format!(
                 "job \"{}\" has no timeout-minutes: {why}; set timeout-minutes to a little more than its usual run time",
                 j.id
             ),
-        ));
+        );
+        // unsafe: a job that usually runs longer is cancelled from now on
+        let minutes = cx.opt(&FIX_MINUTES).max(1);
+        let line = format!("timeout-minutes: {minutes}");
+        if plain_region(cx.text(), j.node.span())
+            && let Some((at, ins)) =
+                add_entry(cx.text(), j.node, std::slice::from_ref(&line), &line)
+        {
+            f = f.fix(Fix::unsafe_(format!("set {line}")).insert(at, ins));
+        }
+        out.push(f);
     }
 }

@@ -1,9 +1,10 @@
 //! gha/persisted-credentials: `actions/checkout` leaving its token in `.git/config` in a
 //! job that uploads that directory or pushes.
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Cx, Finding, Fix, Rule, Severity};
 use crate::rule;
 use crate::rules::gha::common::{by_job, of_job, prog_args, run_scripts};
+use crate::rules::support::edit::{plain_region, set_nested};
 use crate::source::workflow::{Step, Workflow};
 
 pub static RULE: Rule = rule!("gha/persisted-credentials")
@@ -115,6 +116,19 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             };
             if let Some(at) = at {
                 f = f.related(at, why);
+            }
+            // safe when nothing in the job pushes: no later step used the stored token
+            if let Some((span, text)) = plain_region(cx.text(), s.node.span())
+                .then(|| set_nested(cx.text(), s.node, "with", "persist-credentials", "false"))
+                .flatten()
+            {
+                let title = "set `with: persist-credentials: false`";
+                let fix = if push.is_some() {
+                    Fix::unsafe_(title)
+                } else {
+                    Fix::safe(title)
+                };
+                f = f.fix(fix.replace(span, text));
             }
             out.push(f);
         }

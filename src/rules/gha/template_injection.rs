@@ -1,11 +1,12 @@
 //! gha/template-injection: `${{ }}` expanding attacker-controlled data inside a script.
 
-use crate::api::{Cx, Finding, Opt, Rule, Severity};
+use crate::api::{Cx, Finding, Fix, Opt, Rule, Severity};
 use crate::rule;
+use crate::rules::support::edit::{plain_region, set_nested};
 use crate::source::OffsetMap;
 use crate::source::expr::{self, ContextRef, Node, path_matches};
-use crate::source::workflow::Workflow;
-use crate::source::yaml::Yaml;
+use crate::source::workflow::{Step, Workflow};
+use crate::source::yaml::{Style, Yaml};
 
 use super::untrusted::{attacker, attacker_value, ref_name, unprivileged_reason};
 
@@ -178,7 +179,12 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             let Some(value) = node.as_str() else { continue };
             let map = node.value_map(cx.text());
             let blocks = literal_blocks(value);
-            for e in expr::find(value) {
+            let exprs = expr::find(value);
+            // the quoting at each expression and whether the step can be edited, found once
+            // per script: per finding, they made one long line quadratic
+            let quoting = quote_states(value, exprs.iter().map(|e| e.span.start));
+            let editable = plain_region(cx.text(), step.node.span());
+            for (e, quoting) in exprs.iter().zip(quoting) {
                 let mut rendered = Vec::new();
                 if let Some(t) = &e.tree {
                     through_tojson(t, false, &mut rendered);
@@ -208,7 +214,19 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                         place,
                         tainted: &tainted,
                     };
+                    let before = out.len();
                     report(cx, out, &at, c, shown, unprivileged);
+                    if out.len() > before && place == "run:" {
+                        let fix = editable
+                            .then(|| {
+                                let at = Quoted { e, c, quoting };
+                                env_fix(cx, &step, node, value, &map, &at, &blocks)
+                            })
+                            .flatten();
+                        if let Some(f) = out.last_mut() {
+                            f.fix = fix;
+                        }
+                    }
                 }
             }
         }
@@ -273,6 +291,144 @@ fn report(
             );
         }
     }
+}
+
+/// The unsafe fix: the expression moved into an `env:` entry of the step, the script reading
+/// the variable instead (`"${NAME}"`, quoted where the expression was not). Offered only when
+/// the whole `${{ }}` is this one context, the step runs a POSIX shell, the script is a
+/// literal block or a plain scalar, and the expression is not inside single quotes or a
+/// quoted heredoc (where a variable would not expand).
+fn env_fix(
+    cx: &Cx<'_>,
+    step: &Step<'_>,
+    run: Yaml<'_>,
+    value: &str,
+    map: &OffsetMap,
+    at: &Quoted<'_>,
+    blocks: &[(usize, usize)],
+) -> Option<Fix> {
+    let (e, c) = (at.e, at.c);
+    if !matches!(e.tree, Some(Node::Context(ref only)) if std::ptr::eq(only, c)) {
+        return None;
+    }
+    if !matches!(run.style(), Some(Style::Literal | Style::Plain)) {
+        return None;
+    }
+    let shell = step.shell().and_then(|s| s.as_str()).unwrap_or("bash");
+    if !matches!(shell.split_whitespace().next(), Some("bash" | "sh")) {
+        return None;
+    }
+    if blocks
+        .iter()
+        .any(|&(a, b)| a <= e.span.start && e.span.end <= b)
+    {
+        return None;
+    }
+    let quoting = at.quoting?;
+    let written = c.span.text(value);
+    let (name, add) = match written.strip_prefix("env.") {
+        // a variable already: read it as written (env names keep their case)
+        Some(n) if n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+            (n.to_string(), false)
+        }
+        Some(_) => return None,
+        None => (env_name(&c.path)?, true),
+    };
+    let use_var = if quoting == '"' {
+        format!("${{{name}}}")
+    } else {
+        format!("\"${{{name}}}\"")
+    };
+    let text = cx.text();
+    let mut fix =
+        Fix::unsafe_(format!("pass it through env: {name}")).replace(map.span(e.span), use_var);
+    if add {
+        let wanted = format!("${{{{ {written} }}}}");
+        match step.node.get("env").and_then(|env| env.get(&name)) {
+            // already passed (a second use of it): only the script changes
+            Some(v) if v.as_str().map(str::trim) == Some(wanted.as_str()) => {}
+            Some(_) => return None,
+            None => {
+                let (span, ins) = set_nested(text, step.node, "env", &name, &wanted)?;
+                fix = fix.replace(span, ins);
+            }
+        }
+    }
+    Some(fix)
+}
+
+/// `github.event.issue.title` -> `ISSUE_TITLE`, `github.head_ref` -> `HEAD_REF`,
+/// `inputs.tag` -> `INPUTS_TAG`; `None` for a path with a wildcard.
+fn env_name(path: &str) -> Option<String> {
+    let short = path
+        .strip_prefix("github.event.")
+        .or_else(|| path.strip_prefix("github."))
+        .unwrap_or(path);
+    if short.contains('*') || short.is_empty() {
+        return None;
+    }
+    let name: String = short
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() {
+                ch.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Some(if name.as_bytes()[0].is_ascii_digit() {
+        format!("_{name}")
+    } else {
+        name
+    })
+}
+
+/// An expression of a script, the context in it a finding is about, and the quoting in force
+/// where it starts.
+struct Quoted<'e> {
+    e: &'e expr::Expression,
+    c: &'e ContextRef,
+    quoting: Option<char>,
+}
+
+/// The quoting in force at each of `offsets` (ascending) of a shell script, in one pass:
+/// `"` or ` ` (none); `None` inside single quotes or where it cannot be told (after a
+/// backtick or an open `$(`).
+fn quote_states(script: &str, offsets: impl Iterator<Item = usize>) -> Vec<Option<char>> {
+    let b = script.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut state, mut word_start, mut unknown, mut depth) = (0, b' ', true, false, 0i32);
+    for at in offsets {
+        while i < at.min(b.len()) {
+            let ch = b[i];
+            i += 1;
+            match (state, ch) {
+                (b' ', b'#') if word_start => {
+                    while i < at.min(b.len()) && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                (b' ' | b'"', b'\\') => i += 1,
+                (b' ', b'\'') => state = b'\'',
+                (b' ', b'"') => state = b'"',
+                (b'\'', b'\'') | (b'"', b'"') => state = b' ',
+                (b' ' | b'"', b'`') => unknown = true,
+                (b' ' | b'"', b'$') if b.get(i) == Some(&b'(') => depth += 1,
+                (b' ' | b'"', b')') if depth > 0 => depth -= 1,
+                _ => {}
+            }
+            word_start = state == b' ' && matches!(ch, b' ' | b'\t' | b'\n' | b';' | b'|' | b'&');
+        }
+        out.push(match state {
+            _ if unknown || depth > 0 => None,
+            b'"' => Some('"'),
+            b' ' => Some(' '),
+            _ => None,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

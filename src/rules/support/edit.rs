@@ -41,9 +41,13 @@ pub fn line_end(text: &str, offset: usize) -> usize {
     }
 }
 
-/// The line break the file uses: `\r\n` when it has one, else `\n`.
+/// The line break the file uses, as its first line ends: `\r\n` or `\n` (read from the
+/// first line only: searching the whole text per fix made many fixes quadratic).
 pub fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") { "\r\n" } else { "\n" }
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
 }
 
 /// The whole line holding `offset`, with its newline.
@@ -116,6 +120,44 @@ pub fn add_entry(
         out.push_str(l);
     }
     Some((at, out))
+}
+
+/// An edit setting `parent.key: value` in mapping `node`: the value replaced when the key is
+/// there, the entry added to `parent` when only that is, `parent` added with the entry when
+/// neither is. `None` when `parent` is not a mapping, or the layout is not one
+/// [`add_entry`] can follow. The caller checks that `node` is a [`plain_region`] (once per
+/// node, not per finding).
+pub fn set_nested(
+    text: &str,
+    node: Yaml<'_>,
+    parent: &str,
+    key: &str,
+    value: &str,
+) -> Option<(Span, String)> {
+    match node.get(parent) {
+        Some(p) if p.is_map() => match p.get(key) {
+            Some(v) => Some((v.span(), value.to_string())),
+            None => {
+                let (at, ins) = add_entry(
+                    text,
+                    p,
+                    &[format!("{key}: {value}")],
+                    &format!("{key}: {value}"),
+                )?;
+                Some((Span::empty(at), ins))
+            }
+        },
+        Some(_) => None,
+        None => {
+            let (at, ins) = add_entry(
+                text,
+                node,
+                &[format!("{parent}:"), format!("  {key}: {value}")],
+                &format!("{parent}: {{{key}: {value}}}"),
+            )?;
+            Some((Span::empty(at), ins))
+        }
+    }
 }
 
 #[cfg(test)]
