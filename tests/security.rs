@@ -489,7 +489,7 @@ fn parse_errors_quote_no_secret() {
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  {gl}: a\n  {gl}: b\n  API_KEY=abc123xyz: a\n  API_KEY=abc123xyz: b\n"
         ),
     );
-    let all = every_output(root, &["--select", "plumb/parse-error"]);
+    let all = every_output(root, &["--select", "plumb/parse-error,plumb/duplicate-key"]);
     assert!(all.contains("unknown instruction"), "{all}");
     assert!(all.contains("duplicate key"), "{all}");
     assert_absent(

@@ -223,7 +223,8 @@ fn finish(
                 .notices
                 .iter()
                 .filter(|n| {
-                    n.message == discover::TEMPLATE_SKIPPED || n.message == discover::TEMPLATE_UNPARSED
+                    n.message == discover::TEMPLATE_SKIPPED
+                        || n.message == discover::TEMPLATE_UNPARSED
                 })
                 .map(|n| n.file.as_str()),
         );
@@ -392,21 +393,22 @@ fn check_file<'p>(
     let mut findings: Vec<Finding> = file
         .load_errors
         .iter()
-        .map(|e| match e.duplicate_of {
-            // a duplicate key is a finding of its own: the file was read and checked
-            Some(before) => Finding::new(&plumb::DUPLICATE_KEY, e.span, e.message.clone())
-                .related(before, "the value that is dropped"),
-            None => {
-                let f = Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(
+        .map(|e| {
+            let f = match e.duplicate_of {
+                // a duplicate key is a finding of its own: the file was read and checked
+                Some(before) => Finding::new(&plumb::DUPLICATE_KEY, e.span, e.message.clone())
+                    .related(before, "the value that is dropped"),
+                None => Finding::new(&plumb::PARSE_ERROR, e.span, e.message.clone()).severity(
                     if e.fatal {
                         Severity::Error
                     } else {
                         Severity::Warning
                     },
-                );
-                // a word the message would not quote is not shown in a snippet either
-                e.hidden.iter().fold(f, |f, s| f.secret(*s))
-            }
+                ),
+            };
+            // a word the message would not quote is not shown in a snippet either (a
+            // duplicated `NAME=value` key is masked at both places)
+            e.hidden.iter().fold(f, |f, s| f.secret(*s))
         })
         .collect();
     let selection = config.rules_for(&file.src.rel, file.src.kind);

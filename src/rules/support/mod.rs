@@ -5,9 +5,9 @@
 pub mod anchors;
 pub mod coverage;
 pub mod edit;
+pub mod fetch_pipe;
 pub mod follow;
 pub mod gha;
-pub mod fetch_pipe;
 pub mod images;
 pub mod node_agent;
 pub mod providers;
