@@ -737,3 +737,45 @@ fn an_ignore_file_does_not_hide_a_tracked_file() {
         ["Dockerfile", "deploy/Dockerfile"]
     );
 }
+
+/// A fix's edits are written out verbatim (JSON `fix`, SARIF `fixes`, `--diff`): a fix that
+/// would copy a token from the line it rewrites is not offered, and the token appears nowhere.
+#[test]
+fn fixes_carry_no_secret() {
+    let gh = format!("ghp_{}", "Q7w".repeat(12));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        &format!(
+            "on: push\npermissions: {{}}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"::set-output name=token::{gh}\"\n      - run: echo \"::set-output name=version::1.2\"\n"
+        ),
+    );
+    let all = every_output(root, &["--select", "gha/deprecated-command"]);
+    assert_absent(&all, &[&gh]);
+    // the harmless one keeps its fix
+    let out = plumb(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "gha/deprecated-command",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixes: Vec<bool> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| !f["fix"].is_null())
+        .collect();
+    assert_eq!(fixes, vec![false, true], "{v}");
+    let diff = plumb(
+        root,
+        &["check", "--diff", "--select", "gha/deprecated-command"],
+    );
+    assert_absent(&String::from_utf8_lossy(&diff.stdout), &[&gh]);
+}

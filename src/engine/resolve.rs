@@ -295,6 +295,21 @@ fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: Strin
     let fix = f
         .fix
         .filter(|x| !x.edits.is_empty() && x.valid_for(&file.src.text))
+        // an edit's text is written out verbatim (JSON, SARIF, editors): a fix that would
+        // carry a secret (a token copied from the line it rewrites) is not offered
+        .filter(|x| {
+            x.edits.iter().all(|e| {
+                crate::detect::secrets::mask_spans(&e.text).is_empty()
+                    && !f.secrets.iter().any(|s| {
+                        s.end > s.start
+                            && file
+                                .src
+                                .text
+                                .get(s.start..s.end)
+                                .is_some_and(|v| e.text.contains(v))
+                    })
+            })
+        })
         .map(|x| ReportedFix {
             title: x.title,
             applicability: x.applicability,
