@@ -131,51 +131,18 @@ fn flows<'a>(n: &'a Node, out: &mut Vec<&'a ContextRef>) {
     }
 }
 
-/// Every `${{ ... }}` in `s`, in order.
+/// Every `${{ ... }}` in `s`, in order (found by [`locate`], then parsed).
 pub fn find(s: &str) -> Vec<Expression> {
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while let Some(k) = s.get(i..).and_then(|r| r.find("${{")) {
-        let start = i + k;
-        let body_start = start + 3;
-        let mut j = body_start;
-        let mut end = None;
-        while j < b.len() {
-            match b[j] {
-                b'\'' => {
-                    j += 1;
-                    while j < b.len() {
-                        if b[j] == b'\'' {
-                            if b.get(j + 1) == Some(&b'\'') {
-                                j += 2;
-                                continue;
-                            }
-                            break;
-                        }
-                        j += 1;
-                    }
-                    j += 1;
-                }
-                b'}' if b.get(j + 1) == Some(&b'}') => {
-                    end = Some(j);
-                    break;
-                }
-                _ => j += 1,
-            }
-        }
-        let body_end = end.unwrap_or(b.len()).min(b.len());
-        let span_end = end.map_or(b.len(), |e| e + 2);
-        let body = Span::new(body_start.min(body_end), body_end);
-        let tree = end.and_then(|_| parse(s.get(body.start..body.end).unwrap_or(""), body.start));
-        out.push(Expression {
-            span: Span::new(start, span_end),
+    locate(s)
+        .into_iter()
+        .map(|(span, body, closed)| Expression {
+            span,
             body,
-            tree,
-        });
-        i = span_end.max(start + 3);
-    }
-    out
+            tree: closed
+                .then(|| parse(s.get(body.start..body.end).unwrap_or(""), body.start))
+                .flatten(),
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
 use crate::rules::gha::common::{RunScript, prog_args, repo_root, run_scripts};
-use crate::rules::gha::gate::job_deploys;
+use crate::rules::gha::gate::{job_deploys, positionals};
 use crate::rules::support::follow::{Follow, Ran};
 use crate::source::shell::Command;
 use crate::source::workflow::{Job, Step, Workflow, local_uses};
@@ -151,27 +151,6 @@ const KUBE_FLAGS: &[&str] = &[
     "--output",
     "--field-manager",
 ];
-
-fn positionals<'a>(args: &[&'a str], value_flags: &[&str]) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i];
-        i += 1;
-        if a == "--" {
-            out.extend(&args[i..]);
-            break;
-        }
-        if a.starts_with('-') && a.len() > 1 {
-            if !a.contains('=') && value_flags.contains(&a) {
-                i += 1;
-            }
-            continue;
-        }
-        out.push(a);
-    }
-    out
-}
 
 fn has(args: &[&str], flag: &str) -> bool {
     args.iter().any(|a| {

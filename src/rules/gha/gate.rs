@@ -655,7 +655,7 @@ fn called_workflow_deploys(reader: &Reader<'_>, path: &str, depth: usize) -> Opt
 }
 
 /// The positional arguments of a command (flags and the values of `value_flags` skipped).
-fn positionals<'a>(args: &[&'a str], value_flags: &[&str]) -> Vec<&'a str> {
+pub fn positionals<'a>(args: &[&'a str], value_flags: &[&str]) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < args.len() {
