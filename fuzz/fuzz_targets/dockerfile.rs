@@ -6,7 +6,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let d = plumb::source::dockerfile::parse(text);
         for i in &d.instructions {
-            let _ = (i.words(), i.key_values(), i.run_commands());
+            let _ = (i.words(), i.key_values(), i.commands());
             for f in &i.flags {
                 let _ = f.mount_kv();
             }

@@ -314,17 +314,25 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     match &args.output {
         Some(path) => {
-            let mut file = std::fs::File::create(path)
+            let file = std::fs::File::create(path)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            write(&mut file).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            // one write call per 64 KiB, not per line
+            let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut file)
+                .and_then(|()| file.flush())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             // the summary still reaches the person running it
             if !matches!(format, Format::Human | Format::Concise) {
                 eprintln!("{}", report.summary_line());
             }
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            write(&mut out).map_err(|e| format!("cannot write output: {e}"))?;
+            // stdout is line-buffered: without this, one write syscall (and a newline scan)
+            // per output line was ~12% of a JSON run on 10,000 files
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write output: {e}"))?;
         }
     }
     for note in &gating_notes {

@@ -9,13 +9,9 @@
 use std::path::Path;
 
 use crate::api::{Cx, Finding, Rule, Severity};
-use crate::paths::normalize;
 use crate::rule;
 use crate::rules::support::images::from_label;
-use crate::source::Kind;
-use crate::source::compose::Compose;
 use crate::source::dockerfile::{Dockerfile, Keyword, Stage};
-use crate::source::k8s;
 use crate::source::shell::basename;
 
 pub static RULE: Rule = rule!("docker/missing-healthcheck")
@@ -161,59 +157,23 @@ fn not_a_service_image(rel: &str) -> bool {
         || lower.split('/').rev().nth(1).is_some_and(|d| d == "base")
 }
 
-/// The directory a Dockerfile builds from names the image in most repositories
-/// (`src/frontend/Dockerfile` builds `.../frontend:tag`).
-fn image_matches_dir(image: &str, dir: &str) -> bool {
-    let repo = image.split(['@']).next().unwrap_or(image);
-    let repo = repo.rsplit('/').next().unwrap_or(repo);
-    let name = repo.split(':').next().unwrap_or(repo).to_ascii_lowercase();
-    !name.is_empty() && name == dir.to_ascii_lowercase()
-}
-
 /// How the check's other files run this image: (a compose service builds it, a Kubernetes
-/// container with probes runs it, a Kubernetes container without probes runs it).
+/// container with probes runs it, a Kubernetes container without probes runs it). The
+/// directory a Dockerfile builds from names the image in most repositories
+/// (`src/frontend/Dockerfile` builds `.../frontend:tag`).
 fn runners(cx: &Cx<'_>, path: &Path) -> (bool, bool, bool) {
-    let me = normalize(path);
+    let index = cx.project().image_runners();
+    let compose = !index.compose(path).is_empty();
     let dir = path
         .parent()
         .and_then(|d| d.file_name())
         .and_then(|n| n.to_str())
         .unwrap_or("");
-    let (mut compose, mut probed, mut unprobed) = (false, false, false);
-    for f in &cx.project().files {
-        match f.src.kind {
-            Kind::Compose => {
-                let Some(c) = f.yaml().and_then(Compose::of) else {
-                    continue;
-                };
-                compose |= c
-                    .services()
-                    .iter()
-                    .filter_map(|s| s.dockerfile_path(&f.src.path))
-                    .any(|p| normalize(&p) == me);
-            }
-            Kind::K8s if !dir.is_empty() => {
-                let Some(y) = f.yaml() else { continue };
-                for c in k8s::containers(y) {
-                    let Some(image) = c.image().and_then(|i| i.as_str()) else {
-                        continue;
-                    };
-                    if !image_matches_dir(image, dir) || !c.is_long_running() {
-                        continue;
-                    }
-                    if c.node.get("readinessProbe").is_some()
-                        || c.node.get("livenessProbe").is_some()
-                    {
-                        probed = true;
-                    } else {
-                        unprobed = true;
-                    }
-                }
-            }
-            _ => {}
-        }
+    if dir.is_empty() {
+        return (compose, false, false);
     }
-    (compose, probed, unprobed)
+    let k8s = index.k8s(dir);
+    (compose, k8s.probed, k8s.unprobed)
 }
 
 fn check(cx: &Cx<'_>, df: &Dockerfile, out: &mut Vec<Finding>) {

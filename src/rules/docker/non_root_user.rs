@@ -3,12 +3,7 @@
 use crate::api::{Cx, Finding, Rule};
 use crate::rule;
 use crate::rules::support::images::{from_label, is_nonroot_image, is_root_user};
-use std::path::PathBuf;
-
-use crate::paths::normalize;
-use crate::source::compose::Compose;
 use crate::source::dockerfile::Dockerfile;
-use crate::source::{Kind, Span};
 
 pub static RULE: Rule = rule!("docker/non-root-user")
     .summary("the final stage runs as root: no USER, or USER root/0")
@@ -16,39 +11,17 @@ pub static RULE: Rule = rule!("docker/non-root-user")
     .security(6.0)
     .on_dockerfile(check);
 
-/// The compose services of the check that run this Dockerfile's final stage as it is (no
-/// `target:`, no `user:`): (compose file, service key).
-fn compose_runners(cx: &Cx<'_>) -> Vec<(PathBuf, Span, String)> {
-    let me = normalize(cx.path());
-    let mut out = Vec::new();
-    for f in &cx.project().files {
-        if f.src.kind != Kind::Compose {
-            continue;
-        }
-        let Some(c) = f.yaml().and_then(Compose::of) else {
-            continue;
-        };
-        for s in c.services() {
-            let runs = s
-                .dockerfile_path(&f.src.path)
-                .is_some_and(|p| normalize(&p) == me)
-                && s.get("user").is_none()
-                && s.get("build").and_then(|b| b.get("target")).is_none();
-            if runs {
-                out.push((f.src.path.clone(), s.key.span(), s.name.to_string()));
-            }
-        }
-    }
-    out
-}
-
 /// Add the compose services that run the image as related places.
 fn with_runners(cx: &Cx<'_>, mut f: Finding) -> Finding {
-    for (file, span, name) in compose_runners(cx) {
+    // the services that run the final stage as it is: no `user:`, no `target:`
+    for s in cx.project().image_runners().compose(cx.path()) {
+        if s.user || s.target {
+            continue;
+        }
         f = f.related_in(
-            file,
-            span,
-            format!("compose service \"{name}\" runs it as root too"),
+            s.file.clone(),
+            s.key,
+            format!("compose service \"{}\" runs it as root too", s.name),
         );
     }
     f

@@ -6,9 +6,9 @@ use crate::rule;
 use crate::rules::support::gha::glob::{self, Target};
 use crate::rules::support::gha::schema::{self, Key, Mapping, Ty, Types};
 use crate::rules::support::gha::{cron, has_expr, hint, is_whole_expr, list};
-use crate::source::Span;
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
+use crate::source::{Kind, Span};
 
 pub static RULE: Rule = rule!("gha/invalid-workflow")
     .summary("a workflow or action file GitHub rejects: unknown, missing or duplicate keys, wrong value types, bad events, cron, filters, shells, permissions or ids")
@@ -16,7 +16,8 @@ pub static RULE: Rule = rule!("gha/invalid-workflow")
     .severity(Severity::Error)
     .supersedes(&["plumb/parse-error"])
     .on_workflow(check_workflow)
-    .on_action(check_action);
+    .on_action(check_action)
+    .on_text(check_root);
 
 /// The walker: the rule context and where findings go.
 struct W<'a, 'c> {
@@ -1196,6 +1197,36 @@ fn yaml<'a>(cx: &Cx<'a>) -> Option<&'a crate::source::yaml::YamlFile> {
 /// Whether the file failed to parse: parse-error reports it, nothing here would be sound.
 fn broken(cx: &Cx<'_>) -> bool {
     cx.file().load_errors.iter().any(|e| e.fatal)
+}
+
+/// A workflow or action file that is empty, or whose top level is not a mapping: GitHub
+/// rejects it, and the model's hooks never see it (they start from the mapping).
+fn check_root(cx: &Cx<'_>, out: &mut Vec<Finding>) {
+    if broken(cx) || !matches!(cx.kind(), Kind::Workflow | Kind::Action) {
+        return;
+    }
+    let Some(y) = cx.file().yaml() else {
+        return;
+    };
+    if Workflow::of(y).is_some() {
+        return;
+    }
+    let (doc, keys) = if cx.kind() == Kind::Workflow {
+        ("workflow", "`on:` and `jobs:`")
+    } else {
+        ("action metadata", "`name:` and `runs:`")
+    };
+    let (span, what) = match y.documents().next() {
+        Some(root) if root.is_seq() => (root.span(), "a list"),
+        Some(root) if !root.is_null() => (root.span(), "a single value"),
+        _ => (Span::empty(0), "empty"),
+    };
+    out.push(cx.finding(
+        span,
+        format!(
+            "the {doc} file is {what}, not a mapping of keys such as {keys}: GitHub rejects it"
+        ),
+    ));
 }
 
 fn check_workflow(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
