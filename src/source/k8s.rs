@@ -621,6 +621,15 @@ impl SetObject {
 pub struct SetIndex {
     pub objects: Vec<SetObject>,
     by_dir: std::collections::HashMap<String, Vec<usize>>,
+    /// Object indices by kind: rules ask for "the ServiceAccount named x", "any
+    /// NetworkPolicy", per object, and scanning every object each time was quadratic.
+    by_kind: std::collections::HashMap<String, Vec<usize>>,
+    /// Objects that scale another (`scale_target`).
+    scalers: Vec<usize>,
+    /// Objects that bind subjects (`subjects` not empty).
+    binders: Vec<usize>,
+    /// The first object with pods, by namespace (as written, "" when none).
+    first_workload: std::collections::HashMap<String, usize>,
 }
 
 impl SetIndex {
@@ -631,15 +640,49 @@ impl SetIndex {
             let dir = rel.rfind('/').map_or("", |i| &rel[..=i]).to_string();
             for o in objects(y) {
                 let so = summarise(&o, &dir, rel);
-                index
-                    .by_dir
-                    .entry(dir.clone())
-                    .or_default()
-                    .push(index.objects.len());
+                let i = index.objects.len();
+                index.by_dir.entry(dir.clone()).or_default().push(i);
+                index.by_kind.entry(so.kind.clone()).or_default().push(i);
+                if so.scale_target.is_some() {
+                    index.scalers.push(i);
+                }
+                if !so.subjects.is_empty() {
+                    index.binders.push(i);
+                }
+                if so.pod_labels.is_some() {
+                    index
+                        .first_workload
+                        .entry(so.namespace.clone())
+                        .or_insert(i);
+                }
                 index.objects.push(so);
             }
         }
         index
+    }
+
+    /// The objects of kind `kind`, in order.
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &SetObject> {
+        self.pick(self.by_kind.get(kind).map_or(&[], Vec::as_slice))
+    }
+
+    /// The objects that scale another (an autoscaler's `scaleTargetRef`), in order.
+    pub fn scalers(&self) -> impl Iterator<Item = &SetObject> {
+        self.pick(&self.scalers)
+    }
+
+    /// The objects that bind subjects (role bindings), in order.
+    pub fn binders(&self) -> impl Iterator<Item = &SetObject> {
+        self.pick(&self.binders)
+    }
+
+    /// The first object with pods whose namespace is written exactly `ns`.
+    pub fn first_workload(&self, ns: &str) -> Option<&SetObject> {
+        self.first_workload.get(ns).map(|&i| &self.objects[i])
+    }
+
+    fn pick<'s>(&'s self, at: &'s [usize]) -> impl Iterator<Item = &'s SetObject> {
+        at.iter().map(|&i| &self.objects[i])
     }
 
     /// The objects of directory `dir` (as [`SetObject::dir`] writes it).

@@ -31,9 +31,8 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
     let set = cx.project().k8s_set();
     let account = set
-        .objects
-        .iter()
-        .find(|o| o.kind == "ServiceAccount" && o.name == sa && same_namespace(&o.namespace, ns));
+        .of_kind("ServiceAccount")
+        .find(|o| o.name == sa && same_namespace(&o.namespace, ns));
     if account.is_some_and(|a| a.automount == Some(false)) {
         return;
     }
@@ -53,7 +52,7 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     if account.is_none() {
         return;
     }
-    let bound = set.objects.iter().any(|o| {
+    let bound = set.binders().any(|o| {
         o.subjects.iter().any(|(kind, name, sns)| {
             kind == "ServiceAccount" && name == sa && same_namespace(sns, ns)
         })

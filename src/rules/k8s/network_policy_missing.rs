@@ -20,17 +20,13 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
     let set = cx.project().k8s_set();
     if set
-        .objects
-        .iter()
-        .any(|o| o.kind == "NetworkPolicy" && same_namespace(&o.namespace, ns))
+        .of_kind("NetworkPolicy")
+        .any(|o| same_namespace(&o.namespace, ns))
     {
         return;
     }
     // the first workload of this namespace in the set carries the finding
-    let first = set
-        .objects
-        .iter()
-        .find(|o| o.pod_labels.is_some() && o.namespace == ns);
+    let first = set.first_workload(ns);
     let me =
         first.is_some_and(|f| f.file == cx.rel() && f.kind == obj.kind() && f.name == obj.name());
     if !me {

@@ -143,9 +143,8 @@ fn everyone_severity(cx: &Cx<'_>, obj: &Object<'_>, role: &str, role_kind: &str)
         return Severity::Note;
     }
     let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
-    let defined = cx.project().k8s_set().objects.iter().find(|o| {
+    let defined = cx.project().k8s_set().of_kind(role_kind).find(|o| {
         o.name == role
-            && o.kind == role_kind
             && (role_kind == "ClusterRole"
                 || o.namespace.is_empty()
                 || ns.is_empty()

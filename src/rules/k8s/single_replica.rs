@@ -30,7 +30,7 @@ fn check(cx: &Cx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) {
     let ns = obj.namespace().and_then(|n| n.as_str()).unwrap_or_default();
     let set = cx.project().k8s_set();
     let name = obj.name();
-    let scaled = set.objects.iter().any(|o| {
+    let scaled = set.scalers().any(|o| {
         same_namespace(&o.namespace, ns)
             && o.scale_target
                 .as_ref()
