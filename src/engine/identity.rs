@@ -137,19 +137,29 @@ pub(super) fn by_place(file: &ParsedFile, findings: &mut [Finding]) {
     if places.is_empty() {
         return;
     }
+    // objects nest (a container in its object, a step in its job) and never overlap
+    // otherwise: the innermost one holding a span is the holder that starts last. Sorted by
+    // start with the largest end so far, each finding is a binary search and a short walk
+    // back (a manifest of thousands of objects and findings stays linear).
+    places.sort_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)));
     let ids: Vec<Arc<str>> = places
         .iter()
         .map(|(_, id)| Arc::from(id.as_str()))
         .collect();
+    let mut reach = Vec::with_capacity(places.len());
+    let mut far = 0;
+    for (s, _) in &places {
+        far = far.max(s.end);
+        reach.push(far);
+    }
     for f in findings.iter_mut().filter(|f| f.object.is_none()) {
-        // innermost: the smallest span holding the finding's
-        let best = places
-            .iter()
-            .enumerate()
-            .filter(|(_, (s, _))| s.start <= f.span.start && f.span.end <= s.end)
-            .min_by_key(|(_, (s, _))| s.end - s.start);
-        if let Some((i, _)) = best {
-            f.object = Some(ids[i].clone());
+        let mut i = places.partition_point(|(s, _)| s.start <= f.span.start);
+        while i > 0 && reach[i - 1] >= f.span.end {
+            i -= 1;
+            if places[i].0.end >= f.span.end {
+                f.object = Some(ids[i].clone());
+                break;
+            }
         }
     }
 }
