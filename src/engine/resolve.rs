@@ -58,10 +58,12 @@ pub(super) fn resolve(
             .or_insert(0);
         let v1 = fingerprint(f.rule.id, &key, &offending, *n);
         *n += 1;
+        // the message as shown (cleaned once, here)
+        let message = clean(&f.message);
         // about an object: keyed on it and on what is wrong, not on where it points
         let fp = match &f.object {
             Some(object) => {
-                let what = normalize_ws(&clean(&f.message));
+                let what = normalize_ws(&message);
                 let n = of_object
                     .entry((f.rule.id, key.clone(), object.clone(), what.clone()))
                     .or_insert(0);
@@ -71,7 +73,7 @@ pub(super) fn resolve(
             }
             None => v1.clone(),
         };
-        let r = reported(file, project, f, fp, v1);
+        let r = reported(file, project, f, message, fp, v1);
         match &rendered {
             Some(rd) => rd.relocate(r),
             None => r,
@@ -275,6 +277,7 @@ fn reported(
     file: &ParsedFile,
     project: &Project,
     f: Finding,
+    message: String,
     fingerprint: String,
     fingerprint_v1: String,
 ) -> Reported {
@@ -351,7 +354,7 @@ fn reported(
         rule: f.rule.id,
         meta: Some(f.rule),
         severity: f.severity,
-        message: clean(&f.message),
+        message,
         help: f.help.as_deref().map(clean),
         kind: file.src.kind,
         location,
