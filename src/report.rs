@@ -41,9 +41,15 @@ pub struct Reported {
     pub kind: Kind,
     pub location: Location,
     pub related: Vec<RelatedLocation>,
-    /// Stable identity: rule, file, the offending text (secrets masked) and its occurrence
-    /// index; no line numbers, so edits elsewhere do not change it.
+    /// Stable identity, no line numbers. For a finding about an object (a container, a
+    /// service, a job or step, a stage, a Terraform block): rule, file, the object's identity
+    /// and the message, so an edit that moves where it points (a key added to the container)
+    /// does not change it; otherwise rule, file, the offending text (secrets masked) and its
+    /// occurrence index.
     pub fingerprint: String,
+    /// The fingerprint of baselines of version 1 (rule, file, offending text, occurrence),
+    /// for matching them.
+    pub fingerprint_v1: String,
     /// Edits that remove the finding, when its rule knows them.
     pub fix: Option<ReportedFix>,
 }
@@ -197,6 +203,33 @@ pub fn fnv1a(parts: &[&[u8]]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// The stable identity of a finding about an object: rule, file, the object's identity
+/// (`Deployment/prod/web container app`), the message (`what`, whitespace normalised; it never
+/// holds a secret's value) and its occurrence index among identical ones. Neither the
+/// position nor the text pointed at: a key added to the object moves those.
+pub fn fingerprint_object(
+    rule: &str,
+    file: &str,
+    object: &str,
+    what: &str,
+    occurrence: usize,
+) -> String {
+    let occ = occurrence.to_string();
+    let parts: [&[u8]; 6] = [
+        b"v2",
+        rule.as_bytes(),
+        file.as_bytes(),
+        object.as_bytes(),
+        what.as_bytes(),
+        occ.as_bytes(),
+    ];
+    let a = fnv1a(&parts);
+    let mut rev = parts;
+    rev.reverse();
+    let b = fnv1a(&rev);
+    format!("{a:016x}{b:016x}")
 }
 
 /// The stable identity of a finding: no line numbers, so moving code does not change it.

@@ -164,3 +164,42 @@ fn readme_rule_table_is_current() {
         "README rule table drifted: replace it with `cargo run -- rules --format markdown`"
     );
 }
+
+/// Each page's "## Peers" section (its last) is the one `src/rules/peers.rs` gives, so the
+/// page, `plumb explain` and the alias table never drift. `PLUMB_UPDATE_PEERS=1` rewrites
+/// the pages from the table.
+#[test]
+fn rule_pages_list_their_peers() {
+    let update = std::env::var_os("PLUMB_UPDATE_PEERS").is_some();
+    let mut drift = Vec::new();
+    for r in REGISTRY {
+        let path = common::manifest_dir()
+            .join("rules")
+            .join(format!("{}.md", r.id));
+        let page = std::fs::read_to_string(&path).unwrap();
+        let (body, have) = match page.find("\n## Peers\n") {
+            Some(at) => (&page[..=at], Some(&page[at + 1..])),
+            None => (page.as_str(), None),
+        };
+        let want = plumb::rules::peers::page_section(r.id);
+        if have == want.as_deref() {
+            continue;
+        }
+        if update {
+            let mut text = body.trim_end().to_string();
+            text.push('\n');
+            if let Some(w) = &want {
+                text.push('\n');
+                text.push_str(w);
+            }
+            std::fs::write(&path, text).unwrap();
+        } else {
+            drift.push(r.id);
+        }
+    }
+    assert!(
+        drift.is_empty(),
+        "pages whose ## Peers section differs from src/rules/peers.rs (rewrite them with \
+         PLUMB_UPDATE_PEERS=1 cargo test --test registry -- peers): {drift:?}"
+    );
+}

@@ -42,6 +42,7 @@ fn finding(rule: &'static str, severity: Severity, message: &str, location: Loca
         location,
         related: Vec::new(),
         fingerprint: format!("{rule}-fp"),
+        fingerprint_v1: String::new(),
         fix: None,
     }
 }

@@ -60,6 +60,10 @@ pub struct Finding {
     pub secrets_in: Vec<(PathBuf, Span)>,
     /// Text edits in this file that remove the finding, when the rule knows them.
     pub fix: Option<Fix>,
+    /// The object it is about (`Deployment/prod/web container app`, `service db`, `job build
+    /// step id test`), set by the engine's walk: its fingerprint keys on this, not on where
+    /// it points.
+    pub object: Option<std::sync::Arc<str>>,
 }
 
 /// Whether applying a fix keeps what the file means.
@@ -201,6 +205,7 @@ impl Finding {
             secrets: Vec::new(),
             secrets_in: Vec::new(),
             fix: None,
+            object: None,
         }
     }
 

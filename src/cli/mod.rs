@@ -507,18 +507,8 @@ fn explain(id: &str) -> Result<ExitCode, String> {
             );
         }
     }
-    let peers: Vec<String> = rules::peers::of(rule.id)
-        .map(|p| format!("- {} `{}` ({}; taken {})", p.tool, p.id, p.source, p.taken))
-        .collect();
-    if !peers.is_empty() {
-        // generated from src/rules/peers.rs, so the page and the table cannot drift
-        println!(
-            "\n## Peers\n\nThe same concept in other linters (these ids work as aliases in `--select`, config and suppressions):\n"
-        );
-        for p in peers {
-            println!("{p}");
-        }
-    }
+    // the page's "## Peers" section is generated from src/rules/peers.rs and checked
+    // against it (tests/registry.rs), so the page and the alias table cannot drift
     Ok(ExitCode::SUCCESS)
 }
 

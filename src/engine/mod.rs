@@ -8,6 +8,7 @@
 
 mod family;
 pub mod fix;
+mod identity;
 mod resolve;
 mod walk;
 

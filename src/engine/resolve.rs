@@ -45,6 +45,7 @@ pub(super) fn resolve(
         _ => None,
     };
     let mut occurrences: HashMap<(&'static str, String, String), usize> = HashMap::new();
+    let mut of_object: HashMap<(&'static str, String, Arc<str>, String), usize> = HashMap::new();
     let mut fingerprinted = |f: Finding| -> Reported {
         let offending = normalize_ws(f.span.text(&masked));
         let key = rendered
@@ -55,9 +56,24 @@ pub(super) fn resolve(
         let n = occurrences
             .entry((f.rule.id, key.clone(), offending.clone()))
             .or_insert(0);
-        let fp = fingerprint(f.rule.id, &key, &offending, *n);
+        let v1 = fingerprint(f.rule.id, &key, &offending, *n);
         *n += 1;
-        let r = reported(file, project, f, fp);
+        // the message as shown (cleaned once, here)
+        let message = clean(&f.message);
+        // about an object: keyed on it and on what is wrong, not on where it points
+        let fp = match &f.object {
+            Some(object) => {
+                let what = normalize_ws(&message);
+                let n = of_object
+                    .entry((f.rule.id, key.clone(), object.clone(), what.clone()))
+                    .or_insert(0);
+                let fp = report::fingerprint_object(f.rule.id, &key, object, &what, *n);
+                *n += 1;
+                fp
+            }
+            None => v1.clone(),
+        };
+        let r = reported(file, project, f, message, fp, v1);
         match &rendered {
             Some(rd) => rd.relocate(r),
             None => r,
@@ -257,7 +273,14 @@ fn template_path(root: &std::path::Path, dir: &str, doc: &k8s::RenderedDoc) -> O
         .find(|c| root.join(c).is_file())
 }
 
-fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: String) -> Reported {
+fn reported(
+    file: &ParsedFile,
+    project: &Project,
+    f: Finding,
+    message: String,
+    fingerprint: String,
+    fingerprint_v1: String,
+) -> Reported {
     let location = report::locate(&file.src.rel, &file.src.text, &file.src.lines, f.span);
     let related = f
         .related
@@ -331,12 +354,13 @@ fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: Strin
         rule: f.rule.id,
         meta: Some(f.rule),
         severity: f.severity,
-        message: clean(&f.message),
+        message,
         help: f.help.as_deref().map(clean),
         kind: file.src.kind,
         location,
         related,
         fingerprint,
+        fingerprint_v1,
         fix,
     }
 }

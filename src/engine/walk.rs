@@ -2,6 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use super::identity;
 use crate::api::{Cx, Finding, Severity};
 use crate::project::{Model, ParsedFile};
 use crate::source::Kind;
@@ -62,14 +63,26 @@ impl<'a> Runner<'a> {
     /// Walk `file`'s model once, calling every hook of every rule on its nodes, then the
     /// raw-text hooks.
     pub fn walk(&mut self, file: &'a ParsedFile) {
-        if self.walk_model(file) {
+        if self.model(file) {
             self.text();
         }
+        identity::by_place(file, &mut self.findings);
     }
 
-    /// The model's hooks only (no raw-text hooks); false when the file has no model to
-    /// check (its text hooks do not run either).
-    pub fn walk_model(&mut self, file: &'a ParsedFile) -> bool {
+    /// The model's hooks only (no raw-text hooks).
+    pub fn walk_model(&mut self, file: &'a ParsedFile) {
+        self.model(file);
+        identity::by_place(file, &mut self.findings);
+    }
+
+    /// Findings from `start` on are about `id` (those a hook did not tag otherwise).
+    fn tag(&mut self, start: usize, id: impl FnOnce() -> String) {
+        identity::tag(&mut self.findings[start..], id);
+    }
+
+    /// The model's hooks; false when the file has no model to check (its text hooks do not
+    /// run either). Findings of node hooks are tagged with the node's identity.
+    fn model(&mut self, file: &'a ParsedFile) -> bool {
         match &file.model {
             Model::Dockerfile(df) => {
                 for i in self.with(|h| h.dockerfile.is_some()) {
@@ -79,9 +92,13 @@ impl<'a> Runner<'a> {
                 let on_inst = self.with(|h| h.instruction.is_some());
                 if !on_inst.is_empty() {
                     for inst in &df.instructions {
+                        let start = self.findings.len();
                         for &i in &on_inst {
                             let f = self.cxs[i].0.rule().hooks.instruction.expect("hook");
                             self.run(i, |cx, out| f(cx, df, inst, out));
+                        }
+                        if let Some(stage) = inst.stage.and_then(|s| df.stages.get(s)) {
+                            self.tag(start, || identity::stage(stage, inst.stage.unwrap_or(0)));
                         }
                     }
                 }
@@ -104,10 +121,12 @@ impl<'a> Runner<'a> {
                     let on_svc = self.with(|h| h.service.is_some());
                     if !on_svc.is_empty() {
                         for svc in compose.services() {
+                            let start = self.findings.len();
                             for &i in &on_svc {
                                 let f = self.cxs[i].0.rule().hooks.service.expect("hook");
                                 self.run(i, |cx, out| f(cx, &compose, &svc, out));
                             }
+                            self.tag(start, || identity::service(&svc));
                         }
                     }
                 }
@@ -120,19 +139,23 @@ impl<'a> Runner<'a> {
                     let on_obj = self.with(|h| h.object.is_some());
                     let on_ctr = self.with(|h| h.container.is_some());
                     for obj in &objects {
+                        let start = self.findings.len();
                         for &i in &on_obj {
                             let f = self.cxs[i].0.rule().hooks.object.expect("hook");
                             self.run(i, |cx, out| f(cx, obj, out));
                         }
+                        self.tag(start, || identity::object(obj));
                         if on_ctr.is_empty() {
                             continue;
                         }
                         let Some(pod) = obj.pod_spec() else { continue };
                         for c in pod.containers() {
+                            let start = self.findings.len();
                             for &i in &on_ctr {
                                 let f = self.cxs[i].0.rule().hooks.container.expect("hook");
                                 self.run(i, |cx, out| f(cx, &c, out));
                             }
+                            self.tag(start, || identity::container(&c));
                         }
                     }
                 }
@@ -149,18 +172,22 @@ impl<'a> Runner<'a> {
                         let on_step = self.with(|h| h.step.is_some());
                         if !on_job.is_empty() || !on_step.is_empty() {
                             for job in wf.jobs() {
+                                let start = self.findings.len();
                                 for &i in &on_job {
                                     let f = self.cxs[i].0.rule().hooks.job.expect("hook");
                                     self.run(i, |cx, out| f(cx, &wf, &job, out));
                                 }
+                                self.tag(start, || identity::job(&job));
                                 if on_step.is_empty() {
                                     continue;
                                 }
                                 for step in job.steps() {
+                                    let start = self.findings.len();
                                     for &i in &on_step {
                                         let f = self.cxs[i].0.rule().hooks.step.expect("hook");
                                         self.run(i, |cx, out| f(cx, &wf, Some(&job), &step, out));
                                     }
+                                    self.tag(start, || identity::step(Some(&job), &step));
                                 }
                             }
                         }
@@ -172,10 +199,12 @@ impl<'a> Runner<'a> {
                         let on_step = self.with(|h| h.step.is_some());
                         if !on_step.is_empty() {
                             for step in wf.action_steps() {
+                                let start = self.findings.len();
                                 for &i in &on_step {
                                     let f = self.cxs[i].0.rule().hooks.step.expect("hook");
                                     self.run(i, |cx, out| f(cx, &wf, None, &step, out));
                                 }
+                                self.tag(start, || identity::step(None, &step));
                             }
                         }
                     }
@@ -190,10 +219,12 @@ impl<'a> Runner<'a> {
                 let on_block = self.with(|h| h.block.is_some());
                 if !on_block.is_empty() {
                     for block in tf.body.blocks() {
+                        let start = self.findings.len();
                         for &i in &on_block {
                             let f = self.cxs[i].0.rule().hooks.block.expect("hook");
                             self.run(i, |cx, out| f(cx, block, out));
                         }
+                        self.tag(start, || block.address());
                     }
                 }
             }

@@ -1,9 +1,13 @@
 //! Baselines and new-findings-only gating, for teams turning plumb on over existing debt.
 //!
-//! A baseline records findings by fingerprint (rule, file, the offending text with secrets
-//! masked, and its occurrence index among identical ones; no line numbers), so edits above
-//! a finding do not revive it. The file is sorted JSON, one entry per line group, so it
-//! diffs well in review.
+//! A baseline records findings by fingerprint, with no line numbers, so edits above a
+//! finding do not revive it. Version 2 (written now): a finding about an object (container,
+//! service, job, step, stage, Terraform block) is keyed on the object's identity and its
+//! message, so an edit that moves where it points (a key added to the container) does not
+//! revive it either; other findings on the offending text with secrets masked and its
+//! occurrence index among identical ones. Version 1 baselines (offending text for every
+//! finding) are still read and matched the old way. The file is sorted JSON, one entry per
+//! line group, so it diffs well in review.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -42,15 +46,21 @@ pub fn render(report: &Report) -> String {
             json!({"file": file, "rule": rule, "fingerprint": fp, "message": message})
         })
         .collect();
-    let doc = json!({"version": 1, "tool": "plumb", "findings": list});
+    let doc = json!({"version": VERSION, "tool": "plumb", "findings": list});
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
 
+/// The version `render` writes.
+pub const VERSION: u64 = 2;
+
 /// A baseline read from its file.
 #[derive(Debug, Default, Clone)]
 pub struct Baseline {
+    /// 1: fingerprints of the offending text for every finding; 2: of the object's identity
+    /// where a finding has one.
+    pub version: u64,
     /// Fingerprint -> how many findings it stands for.
     pub counts: HashMap<String, usize>,
     /// Fingerprint -> the file its findings were in.
@@ -101,13 +111,17 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
             e.column()
         )
     })?;
-    if doc.get("version").and_then(Value::as_u64) != Some(1) {
+    let version = doc.get("version").and_then(Value::as_u64).unwrap_or(0);
+    if !(1..=VERSION).contains(&version) {
         return Err(format!(
-            "{}: not a plumb baseline of version 1",
+            "{}: not a plumb baseline of version 1 or {VERSION}",
             path.display()
         ));
     }
-    let mut out = Baseline::default();
+    let mut out = Baseline {
+        version,
+        ..Baseline::default()
+    };
     for f in doc
         .get("findings")
         .and_then(Value::as_array)
@@ -128,15 +142,20 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
 pub fn apply(report: &mut Report, baseline: &Baseline, scope: &Scope) -> BaselineStats {
     let mut left = baseline.counts.clone();
     let before = report.findings.len();
-    report
-        .findings
-        .retain(|f| match left.get_mut(&f.fingerprint) {
+    report.findings.retain(|f| {
+        let fp = if baseline.version == 1 {
+            &f.fingerprint_v1
+        } else {
+            &f.fingerprint
+        };
+        match left.get_mut(fp) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 false
             }
             _ => true,
-        });
+        }
+    });
     let stale = left
         .iter()
         .filter(|(fp, _)| {

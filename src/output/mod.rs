@@ -247,6 +247,7 @@ pub(crate) mod testing {
                     },
                 ],
                 fingerprint: "0123456789abcdef".to_string(),
+                fingerprint_v1: String::new(),
                 fix: None,
             },
             Reported {
@@ -259,6 +260,7 @@ pub(crate) mod testing {
                 location: loc("Dockerfile", DOCKERFILE, DOCKERFILE.len(), DOCKERFILE.len()),
                 related: Vec::new(),
                 fingerprint: "fedcba9876543210".to_string(),
+                fingerprint_v1: String::new(),
                 fix: None,
             },
             Reported {
@@ -271,6 +273,7 @@ pub(crate) mod testing {
                 location: loc(".github/workflows/ci.yml", WORKFLOW, uses, uses + 19),
                 related: Vec::new(),
                 fingerprint: "00ff00ff00ff00ff".to_string(),
+                fingerprint_v1: String::new(),
                 fix: None,
             },
         ];

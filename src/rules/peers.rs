@@ -256,6 +256,25 @@ pub fn of(rule: &str) -> impl Iterator<Item = &'static Peer> + '_ {
     PEERS.iter().filter(move |p| p.rule == rule)
 }
 
+/// The "## Peers" section of a rule's page, generated from this table (`tests/registry.rs`
+/// fails when a page's section differs; `PLUMB_UPDATE_PEERS=1` rewrites them). None for a
+/// rule no peer covers.
+pub fn page_section(rule: &str) -> Option<String> {
+    let mut lines: Vec<String> = of(rule)
+        .map(|p| format!("- {} `{}`\n", p.tool, p.id))
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    lines.insert(
+        0,
+        "## Peers\n\nThe same concept in other linters (these ids work as aliases in `--select`, \
+         config and\nsuppressions):\n\n"
+            .to_string(),
+    );
+    Some(lines.concat())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
