@@ -75,7 +75,11 @@ pub fn kind_of(rel: &str, config: &Config) -> Option<Kind> {
     if is_dockerfile_name(name) {
         return Some(Kind::Dockerfile);
     }
-    if lower.ends_with(".tf") || lower.ends_with(".tfvars") {
+    if lower.ends_with(".tf")
+        || lower.ends_with(".tfvars")
+        || lower.ends_with(".tf.json")
+        || lower.ends_with(".tfvars.json")
+    {
         return Some(Kind::Terraform);
     }
     None
@@ -134,7 +138,8 @@ fn interesting(rel: &str, config: &Config) -> bool {
         return true;
     }
     let lower = rel.to_ascii_lowercase();
-    lower.ends_with(".yml") || lower.ends_with(".yaml")
+    // YAML may be manifests, JSON a Terraform plan: both need a look inside
+    lower.ends_with(".yml") || lower.ends_with(".yaml") || lower.ends_with(".json")
 }
 
 /// YAML files that are never Kubernetes manifests, whatever they hold. Under `.github/`
@@ -163,6 +168,12 @@ fn never_k8s(rel: &str) -> bool {
 /// Sniff a YAML file of no known name: Kubernetes when a document has top-level
 /// `apiVersion` and `kind` keys. A Helm template (`{{`) is not parsed.
 pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
+    if rel.to_ascii_lowercase().ends_with(".json") {
+        // a JSON file of no known name is read only when it is a Terraform plan
+        // (`terraform show -json`); nothing under a test-data directory
+        return (!in_test_data(rel) && crate::source::terraform::is_plan(text))
+            .then_some(Kind::Terraform);
+    }
     // rendered chart or kustomize output is manifests whatever its name (`chart.yaml`)
     if crate::source::k8s::is_rendered(text) {
         return Some(Kind::K8s);
@@ -197,6 +208,9 @@ pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
 /// instruction `FROM`, or `ARG` before one). `None` when it is none of these.
 pub fn sniff_content(text: &str) -> Option<Kind> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if crate::source::terraform::is_plan(text) {
+        return Some(Kind::Terraform);
+    }
     if sniff("-", text).is_some() {
         return Some(Kind::K8s);
     }

@@ -119,7 +119,7 @@ impl ParsedFile {
                     }));
                     Model::Dockerfile(d)
                 }
-                Kind::Terraform => match terraform::parse(&text) {
+                Kind::Terraform => match terraform::parse_file(&rel, &text) {
                     Ok(t) => Model::Terraform(Some(t)),
                     Err(e) => {
                         load_errors.push(LoadError {
@@ -429,6 +429,15 @@ pub fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
     std::fs::read(path).ok()
 }
 
+/// The module a Terraform file belongs to: its directory, or for a plan the plan itself (a
+/// plan holds a whole configuration, resolved).
+fn module_key(f: &ParsedFile) -> PathBuf {
+    match f.terraform() {
+        Some(t) if t.syntax == terraform::Syntax::Plan => normalize(&f.src.path),
+        _ => normalize(parent(&f.src.path)),
+    }
+}
+
 /// A Terraform module as rules see it: `files[id]` for the ids `module` hands out.
 pub struct TfModule<'a> {
     pub module: Cow<'a, terraform::Module<'a>>,
@@ -457,10 +466,7 @@ impl<'a> TfDirs<'a> {
         let mut groups: HashMap<PathBuf, Vec<&ParsedFile>> = HashMap::new();
         for f in &project.files {
             if f.src.kind == Kind::Terraform {
-                groups
-                    .entry(normalize(parent(&f.src.path)))
-                    .or_default()
-                    .push(f.as_ref());
+                groups.entry(module_key(f)).or_default().push(f.as_ref());
             }
         }
         let dirs = groups
@@ -469,7 +475,7 @@ impl<'a> TfDirs<'a> {
                 let parsed: Vec<(usize, &TfFile)> = files
                     .iter()
                     .enumerate()
-                    .filter(|(_, f)| !f.src.rel.ends_with(".tfvars"))
+                    .filter(|(_, f)| !terraform::is_tfvars(&f.src.rel))
                     .filter_map(|(i, f)| f.terraform().map(|t| (i, t)))
                     .collect();
                 let index = files
@@ -480,9 +486,11 @@ impl<'a> TfDirs<'a> {
                 let tfvars: Vec<(usize, &str, &TfFile)> = files
                     .iter()
                     .enumerate()
-                    .filter(|(_, f)| f.src.rel.ends_with(".tfvars"))
+                    .filter(|(_, f)| terraform::is_tfvars(&f.src.rel))
                     .filter_map(|(i, f)| {
                         let name = f.src.rel.rsplit('/').next().unwrap_or(&f.src.rel);
+                        // `terraform.tfvars.json` loads as `terraform.tfvars` does
+                        let name = name.strip_suffix(".json").unwrap_or(name);
                         f.terraform().map(|t| (i, name, t))
                     })
                     .collect();
@@ -521,7 +529,7 @@ impl<'a> TfDirs<'a> {
     /// its files.
     pub fn module_of(&'a self, file: &ParsedFile) -> Option<TfModule<'a>> {
         file.terraform()?;
-        let dir = self.dirs.get(&normalize(parent(&file.src.path)))?;
+        let dir = self.dirs.get(&module_key(file))?;
         let this = *dir.index.get(file.src.rel.as_str())?;
         Some(TfModule {
             module: Cow::Borrowed(&dir.module),
