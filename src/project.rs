@@ -74,6 +74,11 @@ impl ParsedFile {
     /// Decode and parse a file of a known kind.
     pub fn load(path: PathBuf, rel: String, kind: Kind, bytes: Vec<u8>) -> ParsedFile {
         let mut load_errors = Vec::new();
+        // a Terraform plan written by PowerShell is UTF-16: read it as the text it is
+        let bytes = match kind {
+            Kind::Terraform => terraform::decode_utf16(&bytes).map_or(bytes, String::into_bytes),
+            _ => bytes,
+        };
         let (text, readable) = match String::from_utf8(bytes) {
             Ok(t) => (t, true),
             Err(e) => {

@@ -46,6 +46,29 @@ pub fn parse_file(name: &str, text: &str) -> Result<TfFile, ParseError> {
     }
 }
 
+/// A text written in UTF-16 with a byte order mark (PowerShell's `terraform show -json >
+/// plan.json` writes one), as UTF-8; `None` for any other bytes. Unpaired surrogates become
+/// U+FFFD.
+pub fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let (le, rest) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = rest.chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or('\u{fffd}'))
+            .collect(),
+    )
+}
+
 /// Whether a path names a variable-values file (`.tfvars`, `.tfvars.json`).
 pub fn is_tfvars(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

@@ -4,14 +4,19 @@
 //! rules judge resolved values (modules expanded, variables applied) as checkov, trivy and
 //! KICS do. Format: Terraform's "JSON Output Format" (format_version 1.x), read from
 //! `planned_values.root_module` and its `child_modules` recursively, or from
-//! `resource_changes[].change.after` when a plan has no `planned_values`.
+//! `resource_changes[].change.after` when a plan has no `planned_values`. The same format's
+//! state output (`terraform show -json` of a state: `values.root_module`) reads the same way.
 //!
 //! Values map as a plan states them: an attribute that is `null` is unset (left out, as an
 //! absent attribute in configuration); an array of objects is nested blocks (a plan writes
 //! every nested block as a list); an object is a map attribute; strings are plain values,
 //! never templates. A value the plan marks sensitive (`sensitive_values`, `after_sensitive`)
 //! is read as unknown: it came from a variable marked sensitive or a sensitive provider
-//! attribute, so a plan holding it in clear says nothing about the configuration.
+//! attribute, so a plan holding it in clear says nothing about the configuration. A value
+//! known only after apply (`after_unknown` of the resource's change) is unknown too, not
+//! missing: a rule that reports a missing attribute stays silent.
+
+use std::collections::HashMap;
 
 use super::json::{self, JKind, JValue};
 use super::tfjson::{comment_span, expr};
@@ -26,7 +31,9 @@ pub fn is_plan(text: &str) -> bool {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if !t.starts_with('{')
         || !t.contains("\"format_version\"")
-        || !(t.contains("\"planned_values\"") || t.contains("\"resource_changes\""))
+        || !(t.contains("\"planned_values\"")
+            || t.contains("\"resource_changes\"")
+            || t.contains("\"root_module\""))
     {
         return false;
     }
@@ -35,7 +42,9 @@ pub fn is_plan(text: &str) -> bool {
 
 fn top_level_plan(v: &JValue) -> bool {
     v.get("format_version").is_some()
-        && (v.get("planned_values").is_some() || v.get("resource_changes").is_some())
+        && (v.get("planned_values").is_some()
+            || v.get("resource_changes").is_some()
+            || v.get("values").and_then(|x| x.get("root_module")).is_some())
 }
 
 /// Parse a plan JSON file.
@@ -74,12 +83,13 @@ pub fn parse_plan(text: &str) -> Result<TfFile, ParseError> {
     })
 }
 
-struct Reader {
+struct Reader<'j> {
     body: Body,
     comments: Vec<Span>,
+    unknown: HashMap<&'j str, &'j JValue>,
 }
 
-impl Reader {
+impl<'j> Reader<'j> {
     /// A module of `planned_values`: its resources, then its child modules.
     fn module(&mut self, m: &JValue, depth: usize) {
         if depth > MAX_EXPR_DEPTH {
@@ -133,7 +143,8 @@ impl Reader {
             .and_then(|m| m.iter().find(|(k, _)| k.name == "address"))
             .map_or(ty.span, |(k, _)| k.span);
         let mut body = Body::default();
-        self.values(values, sensitive, &mut body, 0);
+        let unknown = self.unknown.get(address_s.as_str()).copied();
+        self.values(values, sensitive, unknown, &mut body, 0);
         self.body.items.push(Item::Block(self.body.blocks.len()));
         self.body.blocks.push(Block {
             ident: ident.to_string(),
@@ -145,13 +156,39 @@ impl Reader {
         });
     }
 
-    /// An object of values as a body: nulls left out, arrays of objects as nested blocks.
-    fn values(&mut self, v: &JValue, sensitive: Option<&JValue>, out: &mut Body, depth: usize) {
+    /// An object of values as a body: nulls left out, arrays of objects as nested blocks,
+    /// values known only after apply (`unknown`, the change's `after_unknown`) as unknown
+    /// attributes (so a rule does not take them for missing).
+    fn values(
+        &mut self,
+        v: &JValue,
+        sensitive: Option<&JValue>,
+        unknown: Option<&JValue>,
+        out: &mut Body,
+        depth: usize,
+    ) {
         let Some(members) = v.as_object() else {
             return;
         };
         if depth > MAX_EXPR_DEPTH {
             return;
+        }
+        for (key, u) in unknown.and_then(JValue::as_object).unwrap_or(&[]) {
+            let set = members
+                .iter()
+                .any(|(k, val)| k.name == key.name && val.kind != JKind::Null);
+            if !set && u.kind == JKind::Bool(true) {
+                out.items.push(Item::Attribute(out.attributes.len()));
+                out.attributes.push(Attribute {
+                    key: key.name.clone(),
+                    key_span: key.span,
+                    value: Expr {
+                        kind: ExprKind::Other,
+                        span: u.span,
+                    },
+                    span: Span::new(key.span.start, u.span.end),
+                });
+            }
         }
         for (key, val) in members {
             if key.name == "//" {
@@ -159,6 +196,7 @@ impl Reader {
                 continue;
             }
             let sens = sensitive.and_then(|s| s.get(&key.name));
+            let unk = unknown.and_then(|u| u.get(&key.name));
             match &val.kind {
                 JKind::Null => {}
                 JKind::Array(items)
@@ -168,8 +206,9 @@ impl Reader {
                 {
                     for (i, item) in items.iter().enumerate() {
                         let sens_i = sens.and_then(JValue::as_array).and_then(|a| a.get(i));
+                        let unk_i = unk.and_then(JValue::as_array).and_then(|a| a.get(i));
                         let mut body = Body::default();
-                        self.values(item, sens_i, &mut body, depth + 1);
+                        self.values(item, sens_i, unk_i, &mut body, depth + 1);
                         out.items.push(Item::Block(out.blocks.len()));
                         out.blocks.push(Block {
                             ident: key.name.clone(),
@@ -293,6 +332,45 @@ mod tests {
             panic!("tags is a map")
         };
         assert!(matches!(tags[0].1.kind, ExprKind::Other));
+    }
+
+    #[test]
+    fn values_known_after_apply_are_unknown_not_missing() {
+        let text = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_eks_cluster.c", "mode": "managed", "type": "aws_eks_cluster", "name": "c",
+     "values": {"name": "c", "vpc_config": [{"endpoint_public_access": true}]}}
+  ]}},
+  "resource_changes": [
+    {"address": "aws_eks_cluster.c", "mode": "managed", "type": "aws_eks_cluster", "name": "c",
+     "change": {"actions": ["create"], "after": {},
+                "after_unknown": {"arn": true, "vpc_config": [{"public_access_cidrs": true}]}}}
+  ]
+}"#;
+        let f = parse_plan(text).unwrap();
+        let c = &f.body.blocks[0];
+        assert!(matches!(c.attr("arn").unwrap().value.kind, ExprKind::Other));
+        let vpc = c.body.block("vpc_config").unwrap();
+        assert!(matches!(
+            vpc.attr("public_access_cidrs").unwrap().value.kind,
+            ExprKind::Other
+        ));
+        assert_eq!(
+            vpc.attr("endpoint_public_access").unwrap().value.as_bool(),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn state_output_reads_like_a_plan() {
+        let text = r#"{"format_version": "1.0", "values": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+             "values": {"bucket": "b"}}]}}}"#;
+        assert!(is_plan(text));
+        let f = parse_plan(text).unwrap();
+        assert_eq!(f.body.blocks[0].address(), "aws_s3_bucket.b");
+        assert!(!is_plan(r#"{"format_version": "1.0", "values": {"a": 1}}"#));
     }
 
     #[test]
