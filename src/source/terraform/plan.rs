@@ -56,16 +56,32 @@ pub fn parse_plan(text: &str) -> Result<TfFile, ParseError> {
             span: Span::new(root.span.start, (root.span.start + 1).min(root.span.end)),
         });
     }
+    let changes = root
+        .get("resource_changes")
+        .and_then(JValue::as_array)
+        .unwrap_or(&[]);
+    // what the plan cannot know yet (computed at apply), by address
+    let unknown: HashMap<&str, &JValue> = changes
+        .iter()
+        .filter_map(|c| {
+            Some((
+                c.get("address")?.as_str()?,
+                c.get("change")?.get("after_unknown")?,
+            ))
+        })
+        .collect();
     let mut r = Reader {
         body: Body::default(),
         comments: Vec::new(),
+        unknown,
     };
-    if let Some(module) = root
+    let module = root
         .get("planned_values")
-        .and_then(|p| p.get("root_module"))
-    {
+        .or_else(|| root.get("values"))
+        .and_then(|p| p.get("root_module"));
+    if let Some(module) = module {
         r.module(module, 0);
-    } else if let Some(changes) = root.get("resource_changes").and_then(JValue::as_array) {
+    } else {
         for c in changes {
             let Some(change) = c.get("change") else {
                 continue;

@@ -430,7 +430,10 @@ mod tests {
         assert!(v.attr("default").is_some());
         assert!(v.body.block("validation").is_some());
         assert!(f.body.blocks[2].attr("settings").is_some());
-        assert!(f.body.blocks[3].attr("nested").is_some());
+        assert!(matches!(
+            f.body.blocks[3].attr("l").unwrap().value.kind,
+            ExprKind::Object(_)
+        ));
     }
 
     #[test]
