@@ -175,7 +175,10 @@ pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
         // the characters; PowerShell writes plans so)
         let utf16: String;
         let text = if text.starts_with("\u{fffd}\u{fffd}") && text.contains('\0') {
-            utf16 = text.chars().filter(|&c| c != '\0' && c != '\u{fffd}').collect();
+            utf16 = text
+                .chars()
+                .filter(|&c| c != '\0' && c != '\u{fffd}')
+                .collect();
             utf16.as_str()
         } else {
             text
