@@ -75,7 +75,11 @@ pub fn kind_of(rel: &str, config: &Config) -> Option<Kind> {
     if is_dockerfile_name(name) {
         return Some(Kind::Dockerfile);
     }
-    if lower.ends_with(".tf") || lower.ends_with(".tfvars") {
+    if lower.ends_with(".tf")
+        || lower.ends_with(".tfvars")
+        || lower.ends_with(".tf.json")
+        || lower.ends_with(".tfvars.json")
+    {
         return Some(Kind::Terraform);
     }
     None
@@ -134,7 +138,8 @@ fn interesting(rel: &str, config: &Config) -> bool {
         return true;
     }
     let lower = rel.to_ascii_lowercase();
-    lower.ends_with(".yml") || lower.ends_with(".yaml")
+    // YAML may be manifests, JSON a Terraform plan: both need a look inside
+    lower.ends_with(".yml") || lower.ends_with(".yaml") || lower.ends_with(".json")
 }
 
 /// YAML files that are never Kubernetes manifests, whatever they hold. Under `.github/`
@@ -163,6 +168,24 @@ fn never_k8s(rel: &str) -> bool {
 /// Sniff a YAML file of no known name: Kubernetes when a document has top-level
 /// `apiVersion` and `kind` keys. A Helm template (`{{`) is not parsed.
 pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
+    if rel.to_ascii_lowercase().ends_with(".json") {
+        // a JSON file of no known name is read only when it is a Terraform plan
+        // (`terraform show -json`); nothing under a test-data directory
+        // (UTF-16 read as UTF-8 shows its byte order mark as two U+FFFD and NULs between
+        // the characters; PowerShell writes plans so)
+        let utf16: String;
+        let text = if text.starts_with("\u{fffd}\u{fffd}") && text.contains('\0') {
+            utf16 = text
+                .chars()
+                .filter(|&c| c != '\0' && c != '\u{fffd}')
+                .collect();
+            utf16.as_str()
+        } else {
+            text
+        };
+        return (!in_test_data(rel) && crate::source::terraform::is_plan(text))
+            .then_some(Kind::Terraform);
+    }
     // rendered chart or kustomize output is manifests whatever its name (`chart.yaml`)
     if crate::source::k8s::is_rendered(text) {
         return Some(Kind::K8s);
@@ -197,6 +220,9 @@ pub fn sniff(rel: &str, text: &str) -> Option<Kind> {
 /// instruction `FROM`, or `ARG` before one). `None` when it is none of these.
 pub fn sniff_content(text: &str) -> Option<Kind> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if crate::source::terraform::is_plan(text) {
+        return Some(Kind::Terraform);
+    }
     if sniff("-", text).is_some() {
         return Some(Kind::K8s);
     }
@@ -878,6 +904,10 @@ mod tests {
             k("// x\nresource \"aws_s3_bucket\" \"b\" {\n}\n"),
             Some(Kind::Terraform)
         );
+        assert_eq!(
+            k("{\"format_version\": \"1.2\", \"planned_values\": {}}"),
+            Some(Kind::Terraform)
+        );
         assert_eq!(k("terraform {\n}\n"), Some(Kind::Terraform));
         assert_eq!(k("key: value\nother: 1\n"), None);
         assert_eq!(k("RUN echo\nFROM x\n"), None);
@@ -920,6 +950,24 @@ mod tests {
             Some(Kind::Compose)
         );
         assert_eq!(kind_of("infra/main.tf", &c), Some(Kind::Terraform));
+        assert_eq!(kind_of("infra/main.tf.json", &c), Some(Kind::Terraform));
+        assert_eq!(kind_of("prod.tfvars.json", &c), Some(Kind::Terraform));
+        assert_eq!(kind_of("package.json", &c), None);
+        // a plan is told by its content, in UTF-8 or (PowerShell) UTF-16
+        let plan = "{\"format_version\": \"1.2\", \"planned_values\": {}}";
+        assert_eq!(sniff("plan.json", plan), Some(Kind::Terraform));
+        assert_eq!(sniff("package.json", "{\"name\": \"x\"}"), None);
+        assert_eq!(sniff("testdata/plan.json", plan), None);
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(plan.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            sniff("plan.json", &String::from_utf8_lossy(&utf16)),
+            Some(Kind::Terraform)
+        );
+        assert_eq!(
+            crate::source::terraform::decode_utf16(&utf16).as_deref(),
+            Some(plan)
+        );
         assert_eq!(kind_of("deploy.yaml", &c), None);
         // test data is input for tests, never built or deployed
         assert_eq!(kind_of("checks/raw/testdata/Dockerfile-invalid", &c), None);

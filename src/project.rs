@@ -74,6 +74,11 @@ impl ParsedFile {
     /// Decode and parse a file of a known kind.
     pub fn load(path: PathBuf, rel: String, kind: Kind, bytes: Vec<u8>) -> ParsedFile {
         let mut load_errors = Vec::new();
+        // a Terraform plan written by PowerShell is UTF-16: read it as the text it is
+        let bytes = match kind {
+            Kind::Terraform => terraform::decode_utf16(&bytes).map_or(bytes, String::into_bytes),
+            _ => bytes,
+        };
         let (text, readable) = match String::from_utf8(bytes) {
             Ok(t) => (t, true),
             Err(e) => {
@@ -119,7 +124,7 @@ impl ParsedFile {
                     }));
                     Model::Dockerfile(d)
                 }
-                Kind::Terraform => match terraform::parse(&text) {
+                Kind::Terraform => match terraform::parse_file(&rel, &text) {
                     Ok(t) => Model::Terraform(Some(t)),
                     Err(e) => {
                         load_errors.push(LoadError {
@@ -549,6 +554,15 @@ pub fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
     std::fs::read(path).ok()
 }
 
+/// The module a Terraform file belongs to: its directory, or for a plan the plan itself (a
+/// plan holds a whole configuration, resolved).
+fn module_key(f: &ParsedFile) -> PathBuf {
+    match f.terraform() {
+        Some(t) if t.syntax == terraform::Syntax::Plan => normalize(&f.src.path),
+        _ => normalize(parent(&f.src.path)),
+    }
+}
+
 /// A Terraform module as rules see it: `files[id]` for the ids `module` hands out.
 pub struct TfModule<'a> {
     pub module: Cow<'a, terraform::Module<'a>>,
@@ -577,10 +591,7 @@ impl<'a> TfDirs<'a> {
         let mut groups: HashMap<PathBuf, Vec<&ParsedFile>> = HashMap::new();
         for f in &project.files {
             if f.src.kind == Kind::Terraform {
-                groups
-                    .entry(normalize(parent(&f.src.path)))
-                    .or_default()
-                    .push(f.as_ref());
+                groups.entry(module_key(f)).or_default().push(f.as_ref());
             }
         }
         let dirs = groups
@@ -589,7 +600,7 @@ impl<'a> TfDirs<'a> {
                 let parsed: Vec<(usize, &TfFile)> = files
                     .iter()
                     .enumerate()
-                    .filter(|(_, f)| !f.src.rel.ends_with(".tfvars"))
+                    .filter(|(_, f)| !terraform::is_tfvars(&f.src.rel))
                     .filter_map(|(i, f)| f.terraform().map(|t| (i, t)))
                     .collect();
                 let index = files
@@ -600,9 +611,11 @@ impl<'a> TfDirs<'a> {
                 let tfvars: Vec<(usize, &str, &TfFile)> = files
                     .iter()
                     .enumerate()
-                    .filter(|(_, f)| f.src.rel.ends_with(".tfvars"))
+                    .filter(|(_, f)| terraform::is_tfvars(&f.src.rel))
                     .filter_map(|(i, f)| {
                         let name = f.src.rel.rsplit('/').next().unwrap_or(&f.src.rel);
+                        // `terraform.tfvars.json` loads as `terraform.tfvars` does
+                        let name = name.strip_suffix(".json").unwrap_or(name);
                         f.terraform().map(|t| (i, name, t))
                     })
                     .collect();
@@ -641,7 +654,7 @@ impl<'a> TfDirs<'a> {
     /// its files.
     pub fn module_of(&'a self, file: &ParsedFile) -> Option<TfModule<'a>> {
         file.terraform()?;
-        let dir = self.dirs.get(&normalize(parent(&file.src.path)))?;
+        let dir = self.dirs.get(&module_key(file))?;
         let this = *dir.index.get(file.src.rel.as_str())?;
         Some(TfModule {
             module: Cow::Borrowed(&dir.module),

@@ -7,7 +7,9 @@
 //!   day after that date it suppresses nothing, and `plumb/expired-suppression` says so
 //!   (an `until=` that is not a `YYYY-MM-DD` date is reported the same way and not honoured).
 //!
-//! `//` starts the comment as well (Terraform). Ids may be globs (`k8s/*`). A directive
+//! `//` starts the comment as well (Terraform). JSON has no comments: in a `*.tf.json` file or
+//! a plan, a `"//"` member (Terraform's comment convention) is one, so
+//! `"//": "plumb: ignore[<id>] -- <reason>"` on the line above (or the line itself) works. Ids may be globs (`k8s/*`). A directive
 //! counts only inside a comment of the file's own syntax (or a shell comment of a script
 //! it embeds), as each parser reports them: text in a string, a `run:` command or a heredoc
 //! suppresses nothing. A suppression without a reason is reported
@@ -32,7 +34,7 @@ use crate::source::{LineIndex, Span};
 
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:#|//)\s*plumb:\s*(ignore-file|ignore)\s*\[([^\]\n]*)\](?:[ \t]+until=([^ \t\n]*))?(?:[ \t]*--[ \t]*([^\n]*))?",
+        r#"(?:#|//|"//"\s*:\s*")\s*plumb:\s*(ignore-file|ignore)\s*\[([^\]\n]*)\](?:[ \t]+until=([^ \t\n]*))?(?:[ \t]*--[ \t]*([^\n]*))?"#,
     )
     .expect("directive regex")
 });

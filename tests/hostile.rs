@@ -133,6 +133,77 @@ fn deep_nesting_yaml_and_hcl() {
 }
 
 #[test]
+fn deep_nesting_and_huge_strings_in_terraform_json() {
+    let dir = setup();
+    // nesting in a .tf.json value, in a block body, in a `${...}` template inside a string,
+    // and in a plan's values
+    let deep = format!(
+        "{{\"locals\": {{\"x\": {}1{}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(dir.path().join("deep.tf.json"), deep).unwrap();
+    let blocks = format!(
+        "{{\"resource\": {{\"aws_s3_bucket\": {{\"b\": {}{}}}}}}}",
+        "{\"a\": ".repeat(50_000),
+        "{}".to_string() + &"}".repeat(50_000)
+    );
+    std::fs::write(dir.path().join("blocks.tf.json"), blocks).unwrap();
+    let template = format!(
+        "{{\"locals\": {{\"x\": \"${{{}1{}}}\"}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(dir.path().join("template.tf.json"), template).unwrap();
+    let plan = format!(
+        "{{\"format_version\": \"1.2\", \"planned_values\": {{\"root_module\": {{\"resources\": [{{\"type\": \"t\", \"name\": \"n\", \"values\": {{\"v\": {}{}}}}}]}}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(dir.path().join("plan.json"), plan).unwrap();
+    // a huge string (a 1 MiB password) and a long template (a 50,000-step traversal: hcl-edit
+    // takes seconds and hundreds of MiB on millions of steps, in .tf files as well)
+    let huge = format!(
+        "{{\"resource\": {{\"aws_db_instance\": {{\"d\": {{\"password\": \"{}\", \"name\": \"${{{}}}\"}}}}}}}}",
+        "p".repeat(1024 * 1024),
+        "a.".repeat(50_000) + "b"
+    );
+    std::fs::write(dir.path().join("huge.tf.json"), huge).unwrap();
+    // an unclosed string and a truncated file: parse errors with a position
+    std::fs::write(
+        dir.path().join("unclosed.tf.json"),
+        "{\"locals\": {\"x\": \"abc",
+    )
+    .unwrap();
+    let (_, v) = plumb(dir.path(), &[], Duration::from_secs(60));
+    assert!(canary_checked(&v));
+    for f in [
+        "deep.tf.json",
+        "blocks.tf.json",
+        "plan.json",
+        "unclosed.tf.json",
+    ] {
+        let found = findings_for(&v, f);
+        assert_eq!(found.len(), 1, "{f}: {found:?}");
+        assert_eq!(found[0]["rule"], "plumb/parse-error", "{f}");
+        assert!(
+            found[0]["start"]["line"].as_u64().is_some(),
+            "{f}: {:?}",
+            found[0]
+        );
+    }
+    // deeper than the template guard: not a value plumb judges, and no error
+    assert!(findings_for(&v, "template.tf.json").is_empty());
+    // the huge password is reported, redacted
+    let huge = findings_for(&v, "huge.tf.json");
+    assert!(
+        huge.iter().any(|f| f["rule"] == "tf/plaintext-secret"),
+        "{huge:?}"
+    );
+    assert!(!v.to_string().contains(&"p".repeat(64)));
+}
+
+#[test]
 fn huge_single_line_file() {
     let dir = setup();
     let mut text =

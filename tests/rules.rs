@@ -82,10 +82,15 @@ fn expected(files: &[PathBuf], root: &Path, rule: &str) -> BTreeSet<(String, usi
                     continue;
                 };
                 let before = &line[..at];
-                if !(before.trim_end().ends_with('#') || before.trim_end().ends_with("//")) {
+                // JSON has no comments: `"//": "expect: <id>"` (Terraform's comment member)
+                let before = before.trim_end();
+                if !(before.ends_with('#') || before.ends_with("//") || json_comment(before)) {
                     continue;
                 }
-                let ids = line[at + marker.len()..].split(['#']).next().unwrap_or("");
+                let ids = line[at + marker.len()..]
+                    .split(['#', '"'])
+                    .next()
+                    .unwrap_or("");
                 if ids.split(',').any(|id| id.trim() == rule) {
                     out.insert((rel.clone(), target));
                 }
@@ -94,6 +99,14 @@ fn expected(files: &[PathBuf], root: &Path, rule: &str) -> BTreeSet<(String, usi
         }
     }
     out
+}
+
+/// Whether a marker follows `"//": "`, a JSON file's comment member.
+fn json_comment(before: &str) -> bool {
+    before
+        .strip_suffix('"')
+        .and_then(|b| b.trim_end().strip_suffix(':'))
+        .is_some_and(|b| b.trim_end().ends_with("\"//\""))
 }
 
 /// The findings of `rule` in a report, rendered for a snapshot.

@@ -287,3 +287,32 @@ fn an_expired_suppression_brings_the_finding_back() {
     );
     assert!(report.suppressed.is_empty());
 }
+
+/// JSON has no comments: in a `*.tf.json` file a `"//"` member (Terraform's comment
+/// convention) holds the directive; the same text under another key suppresses nothing.
+#[test]
+fn a_comment_member_suppresses_in_terraform_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tf = |note: &str| {
+        format!(
+            "{{\n  \"resource\": {{\n    \"aws_db_instance\": {{\n      \"d\": {{\n        {note}\n        \"publicly_accessible\": true\n      }}\n    }}\n  }}\n}}\n"
+        )
+    };
+    let run = |text: &str| {
+        write(dir.path(), "main.tf.json", text);
+        common::check(
+            dir.path(),
+            &[dir.path().to_path_buf()],
+            &["tf/public-access"],
+        )
+    };
+    let report = run(&tf(
+        "\"description\": \"plumb: ignore[tf/public-access] -- not a comment\",",
+    ));
+    assert_eq!(ids(&report), [("tf/public-access", 6)]);
+    let report = run(&tf(
+        "\"//\": \"plumb: ignore[tf/public-access] -- a demo database\",",
+    ));
+    assert!(report.findings.is_empty(), "{:?}", ids(&report));
+    assert_eq!(report.suppressed.len(), 1);
+}

@@ -207,7 +207,7 @@ pub fn with_origin(
     let from_tfvars = m
         .files
         .get(file)
-        .filter(|f| f.src.rel.ends_with(".tfvars"))
+        .filter(|f| crate::source::terraform::is_tfvars(&f.src.rel))
         .map(|f| {
             f.src
                 .rel

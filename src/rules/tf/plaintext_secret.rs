@@ -26,7 +26,7 @@ const MAX_DEPTH: usize = 32;
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
     let names = cx.secret_names();
-    let is_tfvars = cx.rel().ends_with(".tfvars");
+    let is_tfvars = crate::source::terraform::is_tfvars(cx.rel());
     let module = cx.tf_module();
     if is_tfvars {
         for a in &tf.body.attributes {

@@ -44,7 +44,7 @@ const SOURCES: &[(&str, bool)] = &[
 const BRANCHES: &[&str] = &["main", "master", "develop", "dev", "trunk", "head"];
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
-    if cx.rel().ends_with(".tfvars") {
+    if crate::source::terraform::is_tfvars(cx.rel()) {
         return;
     }
     // providers declared in required_providers anywhere in the module

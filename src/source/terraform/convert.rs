@@ -22,6 +22,7 @@ pub fn parse(text: &str) -> Result<TfFile, ParseError> {
     Ok(TfFile {
         body: conv.body(&body, Span::new(0, text.len()), 0),
         comments,
+        syntax: Syntax::Hcl,
     })
 }
 
@@ -118,6 +119,7 @@ impl Converter<'_> {
                 .collect(),
             span,
             body,
+            address: None,
         }
     }
 
@@ -244,4 +246,14 @@ impl Converter<'_> {
             _ => ExprKind::Template { parts },
         }
     }
+}
+
+/// The content of a JSON string read as a template, as Terraform's JSON syntax reads every
+/// string value: `None` when it does not parse (or nests deeper than [`MAX_NESTING`]).
+/// Spans are relative to `content`.
+pub(super) fn template_kind(content: &str) -> Option<ExprKind> {
+    scan(content).ok()?;
+    let t = hcl_edit::parser::parse_template(content).ok()?;
+    let conv = Converter { text: content };
+    Some(conv.template(&t, Span::new(0, content.len()), 0))
 }

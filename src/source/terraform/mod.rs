@@ -13,7 +13,10 @@
 
 mod convert;
 mod eval;
+mod json;
+mod plan;
 mod scan;
+mod tfjson;
 
 #[cfg(test)]
 mod tests;
@@ -24,6 +27,53 @@ use super::Span;
 
 pub use convert::{parse, parse_tfvars};
 pub use eval::{MAX_EVAL_BYTES, MAX_EVAL_STEPS, MAX_VALUE_BYTES, Module, Resolved, Value};
+pub use plan::{is_plan, parse_plan};
+pub use tfjson::parse_json;
+
+/// Parse a Terraform file by its name: `*.tf.json` and `*.tfvars.json` in Terraform's JSON
+/// syntax, another `.json` name (or a text of no such name that reads as a plan) as a plan
+/// (`terraform show -json`), everything else as HCL.
+pub fn parse_file(name: &str, text: &str) -> Result<TfFile, ParseError> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".tf.json") {
+        parse_json(text, false)
+    } else if lower.ends_with(".tfvars.json") {
+        parse_json(text, true)
+    } else if lower.ends_with(".json") || is_plan(text) {
+        parse_plan(text)
+    } else {
+        parse(text)
+    }
+}
+
+/// A text written in UTF-16 with a byte order mark (PowerShell's `terraform show -json >
+/// plan.json` writes one), as UTF-8; `None` for any other bytes. Unpaired surrogates become
+/// U+FFFD.
+pub fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let (le, rest) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = rest.chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or('\u{fffd}'))
+            .collect(),
+    )
+}
+
+/// Whether a path names a variable-values file (`.tfvars`, `.tfvars.json`).
+pub fn is_tfvars(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json")
+}
 
 /// Deepest bracket/brace/paren (and `${`) nesting [`parse`] accepts.
 pub const MAX_NESTING: usize = 256;
@@ -54,13 +104,28 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// One parsed `.tf` (or `.tfvars`) file.
+/// One parsed `.tf` (or `.tfvars`) file, `*.tf.json` file or plan.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TfFile {
     pub body: Body,
     /// Every comment (`#`, `//`, `/* */`), in source order; line comments end before the line
-    /// terminator.
+    /// terminator. In JSON, each `"//"` member (Terraform's comment convention), from its
+    /// key's opening quote to its value's closing quote (excluded).
     pub comments: Vec<Span>,
+    pub syntax: Syntax,
+}
+
+/// What a [`TfFile`] was read from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Syntax {
+    /// HCL native syntax (`.tf`, `.tfvars`).
+    #[default]
+    Hcl,
+    /// Terraform's JSON syntax (`.tf.json`, `.tfvars.json`).
+    Json,
+    /// A plan as `terraform show -json` writes it: its planned resources, values resolved
+    /// (modules expanded, variables applied), each block carrying its address.
+    Plan,
 }
 
 /// The attributes and blocks of a file or a block. Both lists are in source order; `items`
@@ -90,6 +155,10 @@ pub struct Block {
     /// From the identifier to the closing brace.
     pub span: Span,
     pub body: Body,
+    /// The resource's address as a plan names it (`module.db.aws_db_instance.this`,
+    /// `aws_instance.web[0]`); `None` in configuration files, where [`Block::address`]
+    /// derives it.
+    pub address: Option<String>,
 }
 
 /// `key = value`.
@@ -212,6 +281,9 @@ impl Block {
     /// `var.x`, `local` blocks as `locals`, `module.m`, `provider.aws` (`provider.aws.west` with
     /// a literal alias), `output.x`; other blocks are their identifier and labels joined by `.`.
     pub fn address(&self) -> String {
+        if let Some(a) = &self.address {
+            return a.clone();
+        }
         let labels: Vec<&str> = self.labels.iter().map(|(l, _)| l.as_str()).collect();
         let mut parts: Vec<&str> = match self.ident.as_str() {
             "resource" => labels,
