@@ -1,7 +1,7 @@
 //! tf/iam-wildcard: IAM policies that grant every action on every resource, trust policies
 //! that let anyone assume a role, Azure roles with `*` actions, Google owner/editor grants.
 
-use super::{module, resolve};
+use super::resolve;
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::project::TfModule;
 use crate::rule;
@@ -42,7 +42,10 @@ const SENSITIVE_SERVICES: &[(&str, bool)] = &[
 const BASIC_ROLES: &[&str] = &["roles/owner", "roles/editor"];
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
-    let m = module(cx, tf);
+    super::per_instance(cx, tf, out, |m, out| check_in(cx, tf, m, out));
+}
+
+fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in &tf.body.blocks {
         let kind = block.label(0).unwrap_or_default();
         match (block.ident.as_str(), kind) {

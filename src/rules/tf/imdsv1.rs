@@ -1,7 +1,8 @@
 //! tf/imdsv1: EC2 instances and launch templates that still answer IMDSv1 requests.
 
-use super::{module, name_span, resolve, with_origin};
+use super::{name_span, resolve, with_origin};
 use crate::api::{Cx, Finding, Rule, Severity};
+use crate::project::TfModule;
 use crate::rule;
 use crate::source::terraform::TfFile;
 
@@ -23,7 +24,10 @@ const RESOURCES: &[&str] = &[
 ];
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
-    let m = module(cx, tf);
+    super::per_instance(cx, tf, out, |m, out| check_in(cx, tf, m, out));
+}
+
+fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
         if !block.label(0).is_some_and(|k| RESOURCES.contains(&k)) {
             continue;

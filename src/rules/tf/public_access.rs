@@ -134,6 +134,10 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
     super::run(cx, tf, CHECKS, 0, out);
     let m = module(cx, tf);
     missing_public_access_block(cx, &m, tf, out);
+    super::per_instance(cx, tf, out, |m, out| ingress_rules(cx, tf, m, out));
+}
+
+fn ingress_rules(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
         let addr = block.address();
         match block.label(0) {

@@ -1,7 +1,7 @@
 //! tf/public-endpoint: Kubernetes API endpoints open to the internet, instances with public
 //! IPs, subnets that hand out public IPs.
 
-use super::{module, name_span, resolve, with_origin};
+use super::{name_span, resolve, with_origin};
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::project::TfModule;
 use crate::rule;
@@ -29,7 +29,10 @@ const OPEN: &[&str] = &["0.0.0.0/0", "::/0"];
 //   CKV_AWS_88, CKV_AWS_130; trivy AVD-AWS-0009, AVD-AWS-0164.
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
-    let m = module(cx, tf);
+    super::per_instance(cx, tf, out, |m, out| check_in(cx, tf, m, out));
+}
+
+fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
         match block.label(0) {
             Some("aws_eks_cluster") => eks(cx, &m, block, out),

@@ -23,7 +23,7 @@ use std::fmt;
 use super::Span;
 
 pub use convert::{parse, parse_tfvars};
-pub use eval::{MAX_EVAL_BYTES, MAX_EVAL_STEPS, MAX_VALUE_BYTES, Module, Resolved, Value};
+pub use eval::{MAX_EVAL_BYTES, MAX_EVAL_STEPS, MAX_VALUE_BYTES, Module, Origin, Resolved, Value};
 
 /// Deepest bracket/brace/paren (and `${`) nesting [`parse`] accepts.
 pub const MAX_NESTING: usize = 256;
