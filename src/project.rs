@@ -457,6 +457,9 @@ pub struct TfCaller {
     pub rel: String,
     /// The module block's name label.
     pub name: String,
+    /// When the caller's own values came from its caller: that call, as
+    /// `module.db in examples/x/main.tf`.
+    pub via: Option<String>,
 }
 
 /// One local module as one caller instantiates it.
@@ -612,15 +615,22 @@ impl<'a> TfDirs<'a> {
             if depth < MAX_TF_CALL_DEPTH && calls.contains_key(caller_dir) {
                 self.instances_for(caller_dir, calls, built, visiting, depth + 1);
             }
-            let contexts: Vec<&terraform::Module<'a>> = match built.get(caller_dir) {
-                Some(list) if !list.is_empty() => list.iter().map(|i| &i.module).collect(),
-                _ => vec![&caller.module],
-            };
+            let contexts: Vec<(&terraform::Module<'a>, Option<String>)> =
+                match built.get(caller_dir) {
+                    Some(list) if !list.is_empty() => list
+                        .iter()
+                        .map(|i| {
+                            let via = format!("module.{} in {}", i.caller.name, i.caller.rel);
+                            (&i.module, Some(via))
+                        })
+                        .collect(),
+                    _ => vec![(&caller.module, None)],
+                };
             let Some(pf) = caller.files.get(*file) else {
                 continue;
             };
             let mut instances = Vec::new();
-            for context in contexts {
+            for (context, via) in contexts {
                 let mut passed = HashMap::new();
                 for attr in &block.body.attributes {
                     if matches!(
@@ -643,6 +653,7 @@ impl<'a> TfDirs<'a> {
                         path: pf.src.path.clone(),
                         rel: pf.src.rel.clone(),
                         name: block.label(0).unwrap_or_default().to_string(),
+                        via,
                     },
                 });
             }

@@ -259,7 +259,13 @@ pub fn with_origin(
         return f.related_in(
             caller.path.clone(),
             span,
-            format!("{label}: module.{} passes it{given}", caller.name),
+            match &caller.via {
+                Some(via) => format!(
+                    "{label}: module.{} passes it{given}, as {via} instantiates it",
+                    caller.name
+                ),
+                None => format!("{label}: module.{} passes it{given}", caller.name),
+            },
         );
     }
     if file == m.this && span == expr.span {
