@@ -569,11 +569,7 @@ impl<'a> TfDirs<'a> {
             return;
         }
         for list in calls.values_mut() {
-            list.sort_by(|a, b| {
-                let rel =
-                    |c: &(PathBuf, usize, &terraform::Block)| (c.0.clone(), c.1, c.2.span.start);
-                rel(a).cmp(&rel(b))
-            });
+            list.sort_by_key(|c| (c.0.clone(), c.1, c.2.span.start));
         }
         let mut built: HashMap<PathBuf, Vec<TfInstance<'a>>> = HashMap::new();
         let mut targets: Vec<PathBuf> = calls.keys().cloned().collect();
@@ -591,19 +587,19 @@ impl<'a> TfDirs<'a> {
 
     fn instances_for(
         &self,
-        target: &PathBuf,
+        target: &Path,
         calls: &HashMap<PathBuf, Vec<(PathBuf, usize, &'a terraform::Block)>>,
         built: &mut HashMap<PathBuf, Vec<TfInstance<'a>>>,
         visiting: &mut Vec<PathBuf>,
         depth: usize,
     ) {
-        if built.contains_key(target) || visiting.contains(target) {
+        if built.contains_key(target) || visiting.iter().any(|v| v == target) {
             return;
         }
         let Some(callee) = self.dirs.get(target) else {
             return;
         };
-        visiting.push(target.clone());
+        visiting.push(target.to_path_buf());
         let mut out = Vec::new();
         for (caller_dir, file, block) in calls.get(target).map(Vec::as_slice).unwrap_or(&[]) {
             if out.len() >= MAX_TF_INSTANCES {
@@ -664,7 +660,7 @@ impl<'a> TfDirs<'a> {
             }
         }
         visiting.pop();
-        built.insert(target.clone(), out);
+        built.insert(target.to_path_buf(), out);
     }
 
     /// The directories (display paths, sorted) whose module answered `Unknown` for a value

@@ -1369,10 +1369,7 @@ mod tests {
             ),
             (
                 "age secret key",
-                format!(
-                    "AGE-SECRET-KEY-1{}",
-                    "QPZRY9X8GF".repeat(6)[..58].to_string()
-                ),
+                format!("AGE-SECRET-KEY-1{}", &"QPZRY9X8GF".repeat(6)[..58]),
             ),
             (
                 "Terraform Cloud token",

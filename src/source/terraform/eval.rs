@@ -201,11 +201,6 @@ impl<'a> Module<'a> {
         m
     }
 
-    /// Whether a caller's values were substituted into this module.
-    pub fn is_instance(&self) -> bool {
-        !self.passed.is_empty()
-    }
-
     /// The attribute of an auto-loaded tfvars file that sets variable `name`, and its file id.
     pub fn tfvars_value(&self, name: &str) -> Option<(usize, &'a Attribute)> {
         self.overrides.get(name).copied()
