@@ -51,26 +51,26 @@ fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) 
         match (block.ident.as_str(), kind) {
             ("resource", k) if POLICY_RESOURCES.contains(&k) => {
                 if let Some(a) = block.attr("policy") {
-                    document(cx, &m, &block.address(), &a.value, Doc::Identity, out);
+                    document(cx, m, &block.address(), &a.value, Doc::Identity, out);
                 }
             }
             ("resource", "aws_iam_role") => {
                 if let Some(a) = block.attr("assume_role_policy") {
-                    document(cx, &m, &block.address(), &a.value, Doc::Trust, out);
+                    document(cx, m, &block.address(), &a.value, Doc::Trust, out);
                 }
                 for inline in block.body.blocks_of("inline_policy") {
                     if let Some(a) = inline.attr("policy") {
-                        document(cx, &m, &block.address(), &a.value, Doc::Identity, out);
+                        document(cx, m, &block.address(), &a.value, Doc::Identity, out);
                     }
                 }
             }
-            ("data", "aws_iam_policy_document") => policy_document(cx, &m, block, out),
-            ("resource", "azurerm_role_definition") => azure_role(cx, &m, block, out),
+            ("data", "aws_iam_policy_document") => policy_document(cx, m, block, out),
+            ("resource", "azurerm_role_definition") => azure_role(cx, m, block, out),
             ("resource", k)
                 if k.starts_with("google_")
                     && (k.ends_with("_iam_member") || k.ends_with("_iam_binding")) =>
             {
-                google_grant(cx, &m, block, out)
+                google_grant(cx, m, block, out)
             }
             _ => {}
         }

@@ -53,7 +53,7 @@ fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) 
         };
         let disabled = opts
             .attr("http_endpoint")
-            .map(|a| resolve(&m, &a.value))
+            .map(|a| resolve(m, &a.value))
             .is_some_and(|r| {
                 r.as_str()
                     .is_some_and(|s| s.eq_ignore_ascii_case("disabled"))
@@ -67,7 +67,7 @@ fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) 
                 format!("{addr} sets metadata_options without http_tokens, which defaults to \"optional\" (IMDSv1 on): set http_tokens = \"required\""),
             )),
             Some(a) => {
-                let r = resolve(&m, &a.value);
+                let r = resolve(m, &a.value);
                 let Some(v) = r.as_str() else { continue };
                 if v.eq_ignore_ascii_case("required") {
                     continue;
@@ -78,7 +78,7 @@ fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) 
                         format!("{addr} sets http_tokens = {v:?}, which answers IMDSv1 requests: set http_tokens = \"required\""),
                     )
                     .severity(Severity::Error);
-                out.push(with_origin(f, &m, &a.value, &r, "the value"));
+                out.push(with_origin(f, m, &a.value, &r, "the value"));
             }
         }
     }

@@ -145,7 +145,7 @@ fn ingress_rules(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Findi
                 for ingress in block.body.blocks_of("ingress") {
                     ingress_rule(
                         cx,
-                        &m,
+                        m,
                         &addr,
                         ingress,
                         "protocol",
@@ -157,11 +157,11 @@ fn ingress_rules(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Findi
             Some("aws_security_group_rule") => {
                 let ingress = block
                     .attr("type")
-                    .and_then(|t| resolve(&m, &t.value).as_str().map(|s| s == "ingress"));
+                    .and_then(|t| resolve(m, &t.value).as_str().map(|s| s == "ingress"));
                 if ingress == Some(true) {
                     ingress_rule(
                         cx,
-                        &m,
+                        m,
                         &addr,
                         block,
                         "protocol",
@@ -173,7 +173,7 @@ fn ingress_rules(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Findi
             Some("aws_vpc_security_group_ingress_rule") => {
                 ingress_rule(
                     cx,
-                    &m,
+                    m,
                     &addr,
                     block,
                     "ip_protocol",

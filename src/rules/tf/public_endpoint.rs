@@ -35,18 +35,18 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
 fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
         match block.label(0) {
-            Some("aws_eks_cluster") => eks(cx, &m, block, out),
-            Some("google_container_cluster") => gke(cx, &m, block, out),
-            Some("azurerm_kubernetes_cluster") => aks(cx, &m, block, out),
+            Some("aws_eks_cluster") => eks(cx, m, block, out),
+            Some("google_container_cluster") => gke(cx, m, block, out),
+            Some("azurerm_kubernetes_cluster") => aks(cx, m, block, out),
             Some("aws_instance") => {
-                public_ip(cx, &m, block, block, "associate_public_ip_address", out)
+                public_ip(cx, m, block, block, "associate_public_ip_address", out)
             }
             Some("aws_launch_template") => {
                 for ni in block.body.blocks_of("network_interfaces") {
-                    public_ip(cx, &m, block, ni, "associate_public_ip_address", out);
+                    public_ip(cx, m, block, ni, "associate_public_ip_address", out);
                 }
             }
-            Some("aws_subnet") => public_ip(cx, &m, block, block, "map_public_ip_on_launch", out),
+            Some("aws_subnet") => public_ip(cx, m, block, block, "map_public_ip_on_launch", out),
             _ => {}
         }
     }

@@ -273,13 +273,13 @@ fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) 
     for block in tf.body.blocks_of("resource") {
         let Some(kind) = block.label(0) else { continue };
         match kind {
-            "aws_lb_listener" | "aws_alb_listener" => http_listener(cx, &m, block, out),
-            "aws_elasticache_cluster" => redis_cluster(cx, &m, block, out),
-            "google_sql_database_instance" => cloud_sql(cx, &m, block, out),
+            "aws_lb_listener" | "aws_alb_listener" => http_listener(cx, m, block, out),
+            "aws_elasticache_cluster" => redis_cluster(cx, m, block, out),
+            "google_sql_database_instance" => cloud_sql(cx, m, block, out),
             _ => {}
         }
         if !CHECKS.iter().any(|c| c.resources.contains(&kind)) {
-            flags(cx, &m, block, out);
+            flags(cx, m, block, out);
         }
     }
 }
