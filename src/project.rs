@@ -569,6 +569,37 @@ pub struct TfModule<'a> {
     pub files: Cow<'a, [&'a ParsedFile]>,
     /// The id of the file being checked.
     pub this: usize,
+    /// The call this module is instantiated by, when its values come from a caller's
+    /// arguments ([`TfDirs::instances_of`]); origins with file id [`CALLER_ORIGIN`] are
+    /// places in the caller's file.
+    pub caller: Option<&'a TfCaller>,
+}
+
+/// The file id that origins of values passed by a caller carry: the place is in
+/// [`TfCaller::path`].
+pub const CALLER_ORIGIN: usize = usize::MAX / 2;
+/// How many callers' instances of one local module are judged (the first, by caller path).
+pub const MAX_TF_INSTANCES: usize = 8;
+/// How many calls up a caller's own arguments are followed (`root -> app -> db`).
+pub const MAX_TF_CALL_DEPTH: usize = 4;
+
+/// A `module "name" { source = "./dir" ... }` block that calls a local module.
+#[derive(Debug)]
+pub struct TfCaller {
+    /// The caller's file (as the engine reads it) and its display path.
+    pub path: PathBuf,
+    pub rel: String,
+    /// The module block's name label.
+    pub name: String,
+    /// When the caller's own values came from its caller: that call, as
+    /// `module.db in examples/x/main.tf`.
+    pub via: Option<String>,
+}
+
+/// One local module as one caller instantiates it.
+pub struct TfInstance<'a> {
+    pub module: terraform::Module<'a>,
+    pub caller: TfCaller,
 }
 
 /// One directory's Terraform files and the module over them.
@@ -576,6 +607,9 @@ pub struct TfDir<'a> {
     pub module: terraform::Module<'a>,
     pub files: Vec<&'a ParsedFile>,
     index: HashMap<&'a str, usize>,
+    /// The module as its local callers instantiate it (empty: no caller among the checked
+    /// files, the defaults apply).
+    instances: Vec<TfInstance<'a>>,
 }
 
 /// The Terraform modules of a check, one per directory, indexed once: rules of every file
@@ -626,11 +660,140 @@ impl<'a> TfDirs<'a> {
                         module,
                         files,
                         index,
+                        instances: Vec::new(),
                     },
                 )
             })
             .collect();
-        TfDirs { dirs }
+        let mut dirs = TfDirs { dirs };
+        dirs.instantiate();
+        dirs
+    }
+
+    /// Find the local module calls (`source = "./..."` or `"../..."` naming a directory of
+    /// the check) and build each called module's instances: the caller's arguments evaluated
+    /// in the caller's module (or in each of its own instances, up to [`MAX_TF_CALL_DEPTH`]
+    /// calls up) and substituted for the variables. Every module block is read once; at
+    /// most [`MAX_TF_INSTANCES`] instances per directory.
+    fn instantiate(&mut self) {
+        // callee directory -> (caller directory, file id, module block)
+        let mut calls: HashMap<PathBuf, Vec<(PathBuf, usize, &'a terraform::Block)>> =
+            HashMap::new();
+        for (dir, d) in &self.dirs {
+            for (id, tf) in d.module.files() {
+                for block in tf.body.blocks_of("module") {
+                    let Some(source) = block.attr("source").and_then(|a| a.value.as_str()) else {
+                        continue;
+                    };
+                    if !(source.starts_with("./") || source.starts_with("../")) {
+                        continue;
+                    }
+                    let target = normalize(&dir.join(source));
+                    if target != *dir && self.dirs.contains_key(&target) {
+                        calls
+                            .entry(target)
+                            .or_default()
+                            .push((dir.clone(), id, block));
+                    }
+                }
+            }
+        }
+        if calls.is_empty() {
+            return;
+        }
+        for list in calls.values_mut() {
+            list.sort_by_key(|c| (c.0.clone(), c.1, c.2.span.start));
+        }
+        let mut built: HashMap<PathBuf, Vec<TfInstance<'a>>> = HashMap::new();
+        let mut targets: Vec<PathBuf> = calls.keys().cloned().collect();
+        targets.sort();
+        for t in &targets {
+            let mut visiting = Vec::new();
+            self.instances_for(t, &calls, &mut built, &mut visiting, 0);
+        }
+        for (dir, instances) in built {
+            if let Some(d) = self.dirs.get_mut(&dir) {
+                d.instances = instances;
+            }
+        }
+    }
+
+    fn instances_for(
+        &self,
+        target: &Path,
+        calls: &HashMap<PathBuf, Vec<(PathBuf, usize, &'a terraform::Block)>>,
+        built: &mut HashMap<PathBuf, Vec<TfInstance<'a>>>,
+        visiting: &mut Vec<PathBuf>,
+        depth: usize,
+    ) {
+        if built.contains_key(target) || visiting.iter().any(|v| v == target) {
+            return;
+        }
+        let Some(callee) = self.dirs.get(target) else {
+            return;
+        };
+        visiting.push(target.to_path_buf());
+        let mut out = Vec::new();
+        for (caller_dir, file, block) in calls.get(target).map(Vec::as_slice).unwrap_or(&[]) {
+            if out.len() >= MAX_TF_INSTANCES {
+                break;
+            }
+            let Some(caller) = self.dirs.get(caller_dir) else {
+                continue;
+            };
+            if depth < MAX_TF_CALL_DEPTH && calls.contains_key(caller_dir) {
+                self.instances_for(caller_dir, calls, built, visiting, depth + 1);
+            }
+            let contexts: Vec<(&terraform::Module<'a>, Option<String>)> =
+                match built.get(caller_dir) {
+                    Some(list) if !list.is_empty() => list
+                        .iter()
+                        .map(|i| {
+                            let via = format!("module.{} in {}", i.caller.name, i.caller.rel);
+                            (&i.module, Some(via))
+                        })
+                        .collect(),
+                    _ => vec![(&caller.module, None)],
+                };
+            let Some(pf) = caller.files.get(*file) else {
+                continue;
+            };
+            let mut instances = Vec::new();
+            for (context, via) in contexts {
+                let mut passed = HashMap::new();
+                for attr in &block.body.attributes {
+                    if matches!(
+                        attr.key.as_str(),
+                        "source" | "version" | "providers" | "count" | "for_each" | "depends_on"
+                    ) {
+                        continue;
+                    }
+                    let value = match context.resolve(*file, &attr.value) {
+                        terraform::Resolved::Known { value, .. } => {
+                            Some((value, Some((CALLER_ORIGIN, attr.value.span))))
+                        }
+                        terraform::Resolved::Unknown => None,
+                    };
+                    passed.insert(attr.key.clone(), value);
+                }
+                instances.push(TfInstance {
+                    module: callee.module.with_passed(passed),
+                    caller: TfCaller {
+                        path: pf.src.path.clone(),
+                        rel: pf.src.rel.clone(),
+                        name: block.label(0).unwrap_or_default().to_string(),
+                        via,
+                    },
+                });
+            }
+            for i in instances {
+                if out.len() < MAX_TF_INSTANCES {
+                    out.push(i);
+                }
+            }
+        }
+        visiting.pop();
+        built.insert(target.to_path_buf(), out);
     }
 
     /// The directories (display paths, sorted) whose module answered `Unknown` for a value
@@ -660,6 +823,31 @@ impl<'a> TfDirs<'a> {
             module: Cow::Borrowed(&dir.module),
             files: Cow::Borrowed(&dir.files),
             this,
+            caller: None,
         })
+    }
+
+    /// The module `file` belongs to as each local caller instantiates it (the caller's
+    /// arguments substituted for its variables), or the module alone when no checked file
+    /// calls it.
+    pub fn instances_of(&'a self, file: &ParsedFile) -> Vec<TfModule<'a>> {
+        let Some(base) = self.module_of(file) else {
+            return Vec::new();
+        };
+        let Some(dir) = self.dirs.get(&normalize(parent(&file.src.path))) else {
+            return vec![base];
+        };
+        if dir.instances.is_empty() {
+            return vec![base];
+        }
+        dir.instances
+            .iter()
+            .map(|i| TfModule {
+                module: Cow::Borrowed(&i.module),
+                files: Cow::Borrowed(&dir.files),
+                this: base.this,
+                caller: Some(&i.caller),
+            })
+            .collect()
     }
 }

@@ -385,6 +385,50 @@ fn terraform_locals_evaluate_in_linear_time_and_bounded_space() {
     );
 }
 
+/// Local module calls: 3,000 callers of one module, and a chain of 500 directories where each
+/// calls the next twice (without memoisation and bounds, 2^500 instances). Each module block is
+/// read once, each module keeps at most eight instances and callers are followed four calls
+/// up; the module is still judged with a caller's argument.
+#[test]
+fn terraform_module_calls_are_bounded() {
+    let dir = setup();
+    let shared = dir.path().join("modules/db");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(
+        shared.join("main.tf"),
+        "variable \"encrypted\" {\n  default = true\n}\nresource \"aws_db_instance\" \"this\" {\n  storage_encrypted = var.encrypted\n}\n",
+    )
+    .unwrap();
+    let mut callers = String::new();
+    for i in 0..3000 {
+        callers.push_str(&format!(
+            "module \"db{i}\" {{\n  source    = \"./modules/db\"\n  encrypted = false\n}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("main.tf"), callers).unwrap();
+    for i in 0..500 {
+        let d = dir.path().join(format!("chain/d{i}"));
+        std::fs::create_dir_all(&d).unwrap();
+        let next = i + 1;
+        std::fs::write(
+            d.join("main.tf"),
+            format!(
+                "variable \"x\" {{\n  default = true\n}}\nmodule \"a\" {{\n  source = \"../d{next}\"\n  x      = var.x\n}}\nmodule \"b\" {{\n  source = \"../d{next}\"\n  x      = var.x\n}}\nresource \"aws_ebs_volume\" \"v\" {{\n  encrypted = var.x\n}}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let (_, v) = plumb(dir.path(), &[], BOUND);
+    assert!(canary_checked(&v));
+    let db = findings_for(&v, "modules/db/main.tf");
+    let at = db
+        .iter()
+        .find(|f| f["rule"] == "tf/encryption-at-rest")
+        .unwrap_or_else(|| panic!("{db:?}"));
+    let related = at["related"].as_array().map_or(0, Vec::len);
+    assert!((1..=8).contains(&related), "{at}");
+}
+
 /// hcl-edit parsed the operand after a second binary operator twice per nesting level
 /// (`x = {a+b% ` 24 times, 148 bytes: 10.5 s, doubling per level).
 #[test]

@@ -84,4 +84,11 @@ impl<'a> Cx<'a> {
     pub fn tf_module(&self) -> Option<TfModule<'a>> {
         self.tf_dirs.module_of(self.file)
     }
+
+    /// The module as each local caller (`module "x" { source = "./dir" }` in a checked
+    /// file) instantiates it, the caller's arguments substituted for its variables; the
+    /// module alone when nothing calls it. Empty for a file outside the check (stdin).
+    pub fn tf_instances(&self) -> Vec<TfModule<'a>> {
+        self.tf_dirs.instances_of(self.file)
+    }
 }

@@ -718,6 +718,83 @@ pub const TOKENS: &[TokenRule] = &[
         pattern: r"AccountKey=[A-Za-z0-9+/=]{60,}",
         high: true,
     },
+    // Formats added 2026-12-01, each with a prefix no ordinary word or identifier has; shapes
+    // from each vendor's token documentation (and gitleaks' rules for the lengths).
+    TokenRule {
+        provider: "PuTTY private key",
+        pattern: r"PuTTY-User-Key-File-[0-9]+: *[A-Za-z0-9\-@.]+",
+        high: true,
+    },
+    TokenRule {
+        provider: "age secret key",
+        pattern: r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Terraform Cloud token",
+        pattern: r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,70}",
+        high: true,
+    },
+    TokenRule {
+        provider: "HashiCorp Vault token",
+        pattern: r"\bhv[sb]\.[A-Za-z0-9_\-]{90,}",
+        high: true,
+    },
+    TokenRule {
+        provider: "DigitalOcean token",
+        pattern: r"\bdo[por]_v1_[a-f0-9]{64}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Shopify token",
+        pattern: r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Doppler token",
+        pattern: r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Grafana service account token",
+        pattern: r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "GitLab runner or deploy token",
+        pattern: r"\bgl(?:rt|dt|ptt|cbt|imt|agent|oas|ft)-[A-Za-z0-9_\-]{20,}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Linear API key",
+        pattern: r"\blin_api_[A-Za-z0-9]{40}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Postman API key",
+        pattern: r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "New Relic user key",
+        pattern: r"\bNRAK-[A-Z0-9]{27}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Pulumi token",
+        pattern: r"\bpul-[a-f0-9]{40}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Slack app token",
+        pattern: r"\bxapp-[0-9]-[A-Z0-9]+-[0-9]+-[a-f0-9]{32,}\b",
+        high: true,
+    },
+    TokenRule {
+        provider: "Square token",
+        pattern: r"\bsq0(?:atp|csp)-[A-Za-z0-9_\-]{22,43}\b",
+        high: true,
+    },
     TokenRule {
         provider: "JSON Web Token",
         pattern: r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",
@@ -943,6 +1020,19 @@ pub fn pem_blocks(text: &str) -> Vec<(usize, usize)> {
             }
         };
         out.push((m.start(), end.min(text.len())));
+    }
+    // a PuTTY key file: from its header through the `Private-MAC:` line (or, cut short, the
+    // rest of the text)
+    let mut from = 0;
+    while let Some(i) = text[from..].find("PuTTY-User-Key-File-") {
+        let start = from + i;
+        let rest = &text[start..];
+        let end = match rest.find("Private-MAC:") {
+            Some(j) => start + j + rest[j..].find('\n').unwrap_or(rest.len() - j),
+            None => text.len(),
+        };
+        out.push((start, end));
+        from = end.max(start + 1);
     }
     out
 }
@@ -1264,5 +1354,85 @@ mod tests {
         assert_eq!(&text[hits[0].range.0..hits[0].range.1], aws);
         assert_eq!(hits[1].provider, "GitHub token");
         assert!(find_tokens("nothing here AKIA123").is_empty());
+    }
+
+    /// Every format added 2026-12-01: a synthetic sample is found under its provider, masked
+    /// whole, and look-alikes are not found.
+    #[test]
+    fn more_token_formats() {
+        let hex = |n: usize| "0123456789abcdef".repeat(n / 16 + 1)[..n].to_string();
+        let alnum = |n: usize| "aB3dE5gH7jK9mN1pQ2".repeat(n / 18 + 1)[..n].to_string();
+        let samples = [
+            (
+                "PuTTY private key",
+                "PuTTY-User-Key-File-3: ssh-ed25519".to_string(),
+            ),
+            (
+                "age secret key",
+                format!("AGE-SECRET-KEY-1{}", &"QPZRY9X8GF".repeat(6)[..58]),
+            ),
+            (
+                "Terraform Cloud token",
+                format!("{}.atlasv1.{}", alnum(14), alnum(64)),
+            ),
+            ("HashiCorp Vault token", format!("hvs.{}", alnum(95))),
+            ("DigitalOcean token", format!("dop_v1_{}", hex(64))),
+            ("Shopify token", format!("shpat_{}", hex(32))),
+            ("Doppler token", format!("dp.pt.{}", alnum(43))),
+            (
+                "Grafana service account token",
+                format!("glsa_{}_{}", alnum(32), hex(8)),
+            ),
+            (
+                "GitLab runner or deploy token",
+                format!("glrt-{}", alnum(20)),
+            ),
+            ("Linear API key", format!("lin_api_{}", alnum(40))),
+            ("Postman API key", format!("PMAK-{}-{}", hex(24), hex(34))),
+            (
+                "New Relic user key",
+                format!("NRAK-{}", "ABC123XYZ".repeat(3)),
+            ),
+            ("Pulumi token", format!("pul-{}", hex(40))),
+            (
+                "Slack app token",
+                format!("xapp-1-A0123ABCDEF-1234567890-{}", hex(64)),
+            ),
+            ("Square token", format!("sq0atp-{}", alnum(22))),
+        ];
+        for (provider, token) in &samples {
+            let text = format!("value = \"{token}\"\n");
+            let hits = find_tokens(&text);
+            assert_eq!(hits.len(), 1, "{provider}: {hits:?}");
+            assert_eq!(hits[0].provider, *provider);
+            assert_eq!(
+                &text[hits[0].range.0..hits[0].range.1],
+                token.as_str(),
+                "{provider}"
+            );
+            let masked = mask_secrets(&text, &mask_spans(&text));
+            assert!(!masked.contains(&token[4..]), "{provider}: {masked}");
+        }
+        for near in [
+            "dop_v1_short",
+            "shpat_notreallyhex",
+            "hvs.short",
+            "lin_api_tooshort",
+            "NRAK-lowercase",
+            "pul-xyz",
+            "glrt-short",
+            "dp.pt.short",
+            "xapp-token",
+            "sq0atp-x",
+            "PuTTY-User-Key-File is the header PuTTY writes",
+        ] {
+            assert!(find_tokens(near).is_empty(), "{near}");
+        }
+        // a PuTTY key file is masked from its header through the MAC line
+        let ppk = "key = <<EOT\nPuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAIOw\nPrivate-Lines: 1\nAAAAIBq3c2VjcmV0c2VjcmV0\nPrivate-MAC: 4f1e2d3c\nEOT\n";
+        let masked = mask_secrets(ppk, &mask_spans(ppk));
+        assert!(!masked.contains("AAAAIBq3c2VjcmV0c2VjcmV0"), "{masked}");
+        assert!(!masked.contains("4f1e2d3c"), "{masked}");
+        assert!(masked.ends_with("\nEOT\n"), "{masked}");
     }
 }

@@ -1,7 +1,7 @@
 //! tf/iam-wildcard: IAM policies that grant every action on every resource, trust policies
 //! that let anyone assume a role, Azure roles with `*` actions, Google owner/editor grants.
 
-use super::{module, resolve};
+use super::resolve;
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::project::TfModule;
 use crate::rule;
@@ -42,32 +42,35 @@ const SENSITIVE_SERVICES: &[(&str, bool)] = &[
 const BASIC_ROLES: &[&str] = &["roles/owner", "roles/editor"];
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
-    let m = module(cx, tf);
+    super::per_instance(cx, tf, out, |m, out| check_in(cx, tf, m, out));
+}
+
+fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in &tf.body.blocks {
         let kind = block.label(0).unwrap_or_default();
         match (block.ident.as_str(), kind) {
             ("resource", k) if POLICY_RESOURCES.contains(&k) => {
                 if let Some(a) = block.attr("policy") {
-                    document(cx, &m, &block.address(), &a.value, Doc::Identity, out);
+                    document(cx, m, &block.address(), &a.value, Doc::Identity, out);
                 }
             }
             ("resource", "aws_iam_role") => {
                 if let Some(a) = block.attr("assume_role_policy") {
-                    document(cx, &m, &block.address(), &a.value, Doc::Trust, out);
+                    document(cx, m, &block.address(), &a.value, Doc::Trust, out);
                 }
                 for inline in block.body.blocks_of("inline_policy") {
                     if let Some(a) = inline.attr("policy") {
-                        document(cx, &m, &block.address(), &a.value, Doc::Identity, out);
+                        document(cx, m, &block.address(), &a.value, Doc::Identity, out);
                     }
                 }
             }
-            ("data", "aws_iam_policy_document") => policy_document(cx, &m, block, out),
-            ("resource", "azurerm_role_definition") => azure_role(cx, &m, block, out),
+            ("data", "aws_iam_policy_document") => policy_document(cx, m, block, out),
+            ("resource", "azurerm_role_definition") => azure_role(cx, m, block, out),
             ("resource", k)
                 if k.starts_with("google_")
                     && (k.ends_with("_iam_member") || k.ends_with("_iam_binding")) =>
             {
-                google_grant(cx, &m, block, out)
+                google_grant(cx, m, block, out)
             }
             _ => {}
         }

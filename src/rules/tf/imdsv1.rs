@@ -1,7 +1,8 @@
 //! tf/imdsv1: EC2 instances and launch templates that still answer IMDSv1 requests.
 
-use super::{module, name_span, resolve, with_origin};
+use super::{name_span, resolve, with_origin};
 use crate::api::{Cx, Finding, Rule, Severity};
+use crate::project::TfModule;
 use crate::rule;
 use crate::source::terraform::TfFile;
 
@@ -23,7 +24,10 @@ const RESOURCES: &[&str] = &[
 ];
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
-    let m = module(cx, tf);
+    super::per_instance(cx, tf, out, |m, out| check_in(cx, tf, m, out));
+}
+
+fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
         if !block.label(0).is_some_and(|k| RESOURCES.contains(&k)) {
             continue;
@@ -49,7 +53,7 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
         };
         let disabled = opts
             .attr("http_endpoint")
-            .map(|a| resolve(&m, &a.value))
+            .map(|a| resolve(m, &a.value))
             .is_some_and(|r| {
                 r.as_str()
                     .is_some_and(|s| s.eq_ignore_ascii_case("disabled"))
@@ -63,7 +67,7 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
                 format!("{addr} sets metadata_options without http_tokens, which defaults to \"optional\" (IMDSv1 on): set http_tokens = \"required\""),
             )),
             Some(a) => {
-                let r = resolve(&m, &a.value);
+                let r = resolve(m, &a.value);
                 let Some(v) = r.as_str() else { continue };
                 if v.eq_ignore_ascii_case("required") {
                     continue;
@@ -74,7 +78,7 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
                         format!("{addr} sets http_tokens = {v:?}, which answers IMDSv1 requests: set http_tokens = \"required\""),
                     )
                     .severity(Severity::Error);
-                out.push(with_origin(f, &m, &a.value, &r, "the value"));
+                out.push(with_origin(f, m, &a.value, &r, "the value"));
             }
         }
     }

@@ -15,10 +15,11 @@ pub mod plaintext_secret;
 pub mod provider_unpinned;
 pub mod public_access;
 pub mod public_endpoint;
+pub mod registry_modules;
 pub mod tls;
 
 use crate::api::{Cx, Finding, Severity};
-use crate::project::TfModule;
+use crate::project::{CALLER_ORIGIN, TfModule};
 use crate::source::Span;
 use crate::source::terraform::{Block, Expr, Module, Resolved, TfFile, Value};
 
@@ -129,7 +130,56 @@ pub fn module<'a>(cx: &Cx<'a>, tf: &'a TfFile) -> TfModule<'a> {
         module: std::borrow::Cow::Owned(Module::new(&[(0, tf)])),
         files: vec![cx.file()].into(),
         this: 0,
+        caller: None,
     }
+}
+
+/// The module of the checked file as each local caller instantiates it (the caller's
+/// arguments substituted for `var.*`), or the module alone when nothing in the check calls
+/// it; a one-file module when the file stands alone.
+pub fn instances<'a>(cx: &Cx<'a>, tf: &'a TfFile) -> Vec<TfModule<'a>> {
+    let list = cx.tf_instances();
+    if list.is_empty() {
+        vec![module(cx, tf)]
+    } else {
+        list
+    }
+}
+
+/// Run `judge` once per instance of the checked file's module and merge: a place judged bad
+/// under several callers is one finding (the first caller's message, by caller path) with
+/// every caller's argument as a related place; a place bad under none is silent. So a module
+/// called with `encrypted = true` by one caller and `false` by another gets one finding,
+/// pointing at the second caller's argument, never a finding and its contradiction.
+pub fn per_instance<'a>(
+    cx: &Cx<'a>,
+    tf: &'a TfFile,
+    out: &mut Vec<Finding>,
+    mut judge: impl FnMut(&TfModule<'a>, &mut Vec<Finding>),
+) {
+    let list = instances(cx, tf);
+    if let [one] = list.as_slice() {
+        judge(one, out);
+        return;
+    }
+    let mut merged: Vec<Finding> = Vec::new();
+    for m in &list {
+        let mut found = Vec::new();
+        judge(m, &mut found);
+        for f in found {
+            match merged.iter_mut().find(|g| g.span == f.span) {
+                Some(g) => {
+                    for r in f.related {
+                        if !g.related.contains(&r) {
+                            g.related.push(r);
+                        }
+                    }
+                }
+                None => merged.push(f),
+            }
+        }
+    }
+    out.extend(merged);
 }
 
 /// Resolve an expression of the checked file. A variable that a `terraform.tfvars` or
@@ -201,6 +251,23 @@ pub fn with_origin(
     let Some((file, span)) = resolved.origin() else {
         return f;
     };
+    if file == CALLER_ORIGIN {
+        let Some(caller) = m.caller else { return f };
+        let given = expr
+            .var_ref()
+            .map_or(String::new(), |v| format!(" as var.{v}"));
+        return f.related_in(
+            caller.path.clone(),
+            span,
+            match &caller.via {
+                Some(via) => format!(
+                    "{label}: module.{} passes it{given}, as {via} instantiates it",
+                    caller.name
+                ),
+                None => format!("{label}: module.{} passes it{given}", caller.name),
+            },
+        );
+    }
     if file == m.this && span == expr.span {
         return f;
     }
@@ -274,16 +341,63 @@ fn conditions(m: &TfModule<'_>, block: &Block, when: &[Cond]) -> Option<bool> {
 }
 
 /// Run a rule's table over the resources of the checked file.
-pub fn run(cx: &Cx<'_>, tf: &TfFile, checks: &[Check], min_days: i64, out: &mut Vec<Finding>) {
-    let m = module(cx, tf);
-    for block in tf.body.blocks_of("resource") {
-        let Some(kind) = block.label(0) else { continue };
-        for c in checks.iter().filter(|c| c.resources.contains(&kind)) {
-            if conditions(&m, block, c.when) != Some(true) {
-                continue;
-            }
-            check_path(cx, &m, block, block, c.path, c, min_days, out);
+pub fn run<'a>(
+    cx: &Cx<'a>,
+    tf: &'a TfFile,
+    checks: &[Check],
+    min_days: i64,
+    out: &mut Vec<Finding>,
+) {
+    per_instance(cx, tf, out, |m, out| {
+        for block in tf.body.blocks_of("resource") {
+            run_block(cx, m, block, checks, min_days, out);
         }
+        for call in tf.body.blocks_of("module") {
+            let Some(stand_in) = registry_modules::stand_in(call) else {
+                continue;
+            };
+            // only the inputs the table knows the module passes through
+            let judged: Vec<&Check> = checks
+                .iter()
+                .filter(|c| matches!(c.path, [attr] if stand_in.module.inputs.contains(attr)))
+                .collect();
+            let start = out.len();
+            run_checks(cx, m, &stand_in.block, &judged, min_days, out);
+            for f in &mut out[start..] {
+                f.message = stand_in.reword(&f.message, f.span);
+            }
+        }
+    });
+}
+
+/// Run a rule's table over one resource block (a real one, or one a registry module stands
+/// for).
+pub fn run_block(
+    cx: &Cx<'_>,
+    m: &TfModule<'_>,
+    block: &Block,
+    checks: &[Check],
+    min_days: i64,
+    out: &mut Vec<Finding>,
+) {
+    let all: Vec<&Check> = checks.iter().collect();
+    run_checks(cx, m, block, &all, min_days, out);
+}
+
+fn run_checks(
+    cx: &Cx<'_>,
+    m: &TfModule<'_>,
+    block: &Block,
+    checks: &[&Check],
+    min_days: i64,
+    out: &mut Vec<Finding>,
+) {
+    let Some(kind) = block.label(0) else { return };
+    for c in checks.iter().filter(|c| c.resources.contains(&kind)) {
+        if conditions(m, block, c.when) != Some(true) {
+            continue;
+        }
+        check_path(cx, m, block, block, c.path, c, min_days, out);
     }
 }
 

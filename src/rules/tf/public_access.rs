@@ -134,6 +134,10 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
     super::run(cx, tf, CHECKS, 0, out);
     let m = module(cx, tf);
     missing_public_access_block(cx, &m, tf, out);
+    super::per_instance(cx, tf, out, |m, out| ingress_rules(cx, tf, m, out));
+}
+
+fn ingress_rules(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
         let addr = block.address();
         match block.label(0) {
@@ -141,7 +145,7 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
                 for ingress in block.body.blocks_of("ingress") {
                     ingress_rule(
                         cx,
-                        &m,
+                        m,
                         &addr,
                         ingress,
                         "protocol",
@@ -153,11 +157,11 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
             Some("aws_security_group_rule") => {
                 let ingress = block
                     .attr("type")
-                    .and_then(|t| resolve(&m, &t.value).as_str().map(|s| s == "ingress"));
+                    .and_then(|t| resolve(m, &t.value).as_str().map(|s| s == "ingress"));
                 if ingress == Some(true) {
                     ingress_rule(
                         cx,
-                        &m,
+                        m,
                         &addr,
                         block,
                         "protocol",
@@ -169,7 +173,7 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
             Some("aws_vpc_security_group_ingress_rule") => {
                 ingress_rule(
                     cx,
-                    &m,
+                    m,
                     &addr,
                     block,
                     "ip_protocol",

@@ -1,7 +1,7 @@
 //! tf/public-endpoint: Kubernetes API endpoints open to the internet, instances with public
 //! IPs, subnets that hand out public IPs.
 
-use super::{module, name_span, resolve, with_origin};
+use super::{name_span, resolve, with_origin};
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::project::TfModule;
 use crate::rule;
@@ -29,21 +29,24 @@ const OPEN: &[&str] = &["0.0.0.0/0", "::/0"];
 //   CKV_AWS_88, CKV_AWS_130; trivy AVD-AWS-0009, AVD-AWS-0164.
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
-    let m = module(cx, tf);
+    super::per_instance(cx, tf, out, |m, out| check_in(cx, tf, m, out));
+}
+
+fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
         match block.label(0) {
-            Some("aws_eks_cluster") => eks(cx, &m, block, out),
-            Some("google_container_cluster") => gke(cx, &m, block, out),
-            Some("azurerm_kubernetes_cluster") => aks(cx, &m, block, out),
+            Some("aws_eks_cluster") => eks(cx, m, block, out),
+            Some("google_container_cluster") => gke(cx, m, block, out),
+            Some("azurerm_kubernetes_cluster") => aks(cx, m, block, out),
             Some("aws_instance") => {
-                public_ip(cx, &m, block, block, "associate_public_ip_address", out)
+                public_ip(cx, m, block, block, "associate_public_ip_address", out)
             }
             Some("aws_launch_template") => {
                 for ni in block.body.blocks_of("network_interfaces") {
-                    public_ip(cx, &m, block, ni, "associate_public_ip_address", out);
+                    public_ip(cx, m, block, ni, "associate_public_ip_address", out);
                 }
             }
-            Some("aws_subnet") => public_ip(cx, &m, block, block, "map_public_ip_on_launch", out),
+            Some("aws_subnet") => public_ip(cx, m, block, block, "map_public_ip_on_launch", out),
             _ => {}
         }
     }

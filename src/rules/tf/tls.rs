@@ -1,6 +1,6 @@
 //! tf/tls: Terraform resources that accept unencrypted traffic or TLS older than 1.2.
 
-use super::{Check, Cond, Test, assignment, module, name_span, resolve, with_origin};
+use super::{Check, Cond, Test, assignment, name_span, resolve, with_origin};
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::project::TfModule;
 use crate::rule;
@@ -266,17 +266,20 @@ const TLS_FLAGS: &[&str] = &[
 
 fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
     super::run(cx, tf, CHECKS, 0, out);
-    let m = module(cx, tf);
+    super::per_instance(cx, tf, out, |m, out| check_in(cx, tf, m, out));
+}
+
+fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
         let Some(kind) = block.label(0) else { continue };
         match kind {
-            "aws_lb_listener" | "aws_alb_listener" => http_listener(cx, &m, block, out),
-            "aws_elasticache_cluster" => redis_cluster(cx, &m, block, out),
-            "google_sql_database_instance" => cloud_sql(cx, &m, block, out),
+            "aws_lb_listener" | "aws_alb_listener" => http_listener(cx, m, block, out),
+            "aws_elasticache_cluster" => redis_cluster(cx, m, block, out),
+            "google_sql_database_instance" => cloud_sql(cx, m, block, out),
             _ => {}
         }
         if !CHECKS.iter().any(|c| c.resources.contains(&kind)) {
-            flags(cx, &m, block, out);
+            flags(cx, m, block, out);
         }
     }
 }
@@ -290,6 +293,7 @@ fn known_str(m: &TfModule<'_>, block: &Block, key: &str) -> Option<String> {
 /// `protocol = "HTTP"` without a redirect to HTTPS as its default action.
 fn http_listener(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     let Some(a) = block.attr("protocol") else {
+        default_http_listener(cx, m, block, out);
         return;
     };
     let resolved = resolve(m, &a.value);
@@ -334,6 +338,82 @@ fn http_listener(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Fin
         ),
     );
     out.push(with_origin(f, m, &a.value, &resolved, "the protocol"));
+}
+
+/// A listener without `protocol` on an application load balancer serves HTTP: the aws provider
+/// docs for aws_lb_listener say protocol defaults to HTTP for an ALB (a network load balancer
+/// requires it). The load balancer is found through `load_balancer_arn = aws_lb.<name>.arn`
+/// among the module's files, and its `load_balancer_type` defaults to "application" (aws
+/// provider docs, aws_lb). Sources taken 2026-12-01; checkov CKV_AWS_2, trivy AVD-AWS-0054.
+fn default_http_listener(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
+    let Some(arn) = block
+        .attr("load_balancer_arn")
+        .and_then(|a| a.value.traversal_path())
+    else {
+        return;
+    };
+    let Some((kind, name)) = arn
+        .strip_suffix(".arn")
+        .or_else(|| arn.strip_suffix(".id"))
+        .and_then(|p| p.split_once('.'))
+    else {
+        return;
+    };
+    if !matches!(kind, "aws_lb" | "aws_alb") || name.contains(['.', '[']) {
+        return;
+    }
+    if block.body.blocks_of("dynamic").next().is_some() {
+        return;
+    }
+    // a redirect to HTTPS is the point of an HTTP listener
+    for action in block.body.blocks_of("default_action") {
+        match action.attr("type").map(|t| resolve(m, &t.value)) {
+            Some(r)
+                if r.as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("redirect")) =>
+            {
+                return;
+            }
+            Some(r) if !r.is_known() => return,
+            _ => {}
+        }
+    }
+    let Some((file, lb)) = m.module.files().find_map(|(id, f)| {
+        f.body
+            .blocks_of("resource")
+            .find(|b| b.label(0) == Some(kind) && b.label(1) == Some(name))
+            .map(|b| (id, b))
+    }) else {
+        return;
+    };
+    if let Some(t) = lb.attr("load_balancer_type") {
+        let lb_module = TfModule {
+            module: std::borrow::Cow::Borrowed(&*m.module),
+            files: std::borrow::Cow::Borrowed(&*m.files),
+            this: file,
+            caller: m.caller,
+        };
+        match resolve(&lb_module, &t.value).as_str() {
+            Some(t) if t.eq_ignore_ascii_case("application") => {}
+            _ => return,
+        }
+    }
+    let addr = block.address();
+    let f = cx.finding(
+        name_span(block),
+        format!(
+            "{addr} has no protocol, so it serves plain HTTP on the application load balancer {kind}.{name}: set protocol = \"HTTPS\" with a certificate, or a default_action of type \"redirect\" to HTTPS"
+        ),
+    );
+    let label = format!("the application load balancer {kind}.{name}");
+    let f = if file == m.this {
+        f.related(name_span(lb), label)
+    } else if let Some(other) = m.files.get(file) {
+        f.related_in(other.src.path.clone(), name_span(lb), label)
+    } else {
+        f
+    };
+    out.push(f);
 }
 
 /// Redis on `aws_elasticache_cluster` cannot encrypt in transit: it needs a replication group.

@@ -120,7 +120,7 @@ pub const MAX_EVAL_BYTES: usize = 4 << 20;
 pub const MAX_VALUE_BYTES: usize = 64 << 10;
 
 /// Where a value was written: `(file id, span)`.
-type Origin = Option<(usize, Span)>;
+pub type Origin = Option<(usize, Span)>;
 
 /// The `.tf` files of one directory, with their `variable` and `locals` blocks indexed so that
 /// `var.x` and `local.x` resolve across files. The first definition of a name wins (Terraform
@@ -133,6 +133,11 @@ pub struct Module<'a> {
     /// Values that `terraform.tfvars` and `*.auto.tfvars` give variables: they replace the
     /// default wherever `var.x` is read.
     overrides: HashMap<&'a str, (usize, &'a Attribute)>,
+    /// Values a caller passes (`module "x" { source = "./dir", name = ... }`), evaluated in
+    /// the caller's module: they replace defaults and tfvars; `None` is a value the caller
+    /// passes but the text does not tell (a reference, a call). The origin's file id is the
+    /// caller's id for the place (see [`Module::with_passed`]).
+    passed: HashMap<String, Option<(Value, Origin)>>,
     /// Set when an evaluation ran past [`MAX_EVAL_STEPS`], [`MAX_EVAL_BYTES`] or
     /// [`MAX_VALUE_BYTES`] (and answered `Unknown`).
     limited: Arc<AtomicBool>,
@@ -165,6 +170,7 @@ impl<'a> Module<'a> {
             variables,
             locals,
             overrides: HashMap::new(),
+            passed: HashMap::new(),
             limited: Arc::default(),
         }
     }
@@ -185,6 +191,14 @@ impl<'a> Module<'a> {
             }
         }
         self
+    }
+
+    /// This module as one caller instantiates it: `passed` maps variable names to the values
+    /// the caller gives them (`None`: given, but unknown), with their origins.
+    pub fn with_passed(&self, passed: HashMap<String, Option<(Value, Origin)>>) -> Self {
+        let mut m = self.clone();
+        m.passed = passed;
+        m
     }
 
     /// The attribute of an auto-loaded tfvars file that sets variable `name`, and its file id.
@@ -384,6 +398,11 @@ impl<'a> Eval<'_, 'a> {
         let module = self.module;
         let (value, origin) = match root {
             "var" => {
+                if let Some(given) = module.passed.get(name.as_str()) {
+                    let given = given.clone();
+                    let found = self.reuse(&given)?;
+                    return self.walk(file, found, rest, depth);
+                }
                 let (var_file, block) = module.variable(name)?;
                 let key = block.label(0)?;
                 let found = match self.defaults.get(key) {

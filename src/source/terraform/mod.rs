@@ -26,7 +26,7 @@ use std::fmt;
 use super::Span;
 
 pub use convert::{parse, parse_tfvars};
-pub use eval::{MAX_EVAL_BYTES, MAX_EVAL_STEPS, MAX_VALUE_BYTES, Module, Resolved, Value};
+pub use eval::{MAX_EVAL_BYTES, MAX_EVAL_STEPS, MAX_VALUE_BYTES, Module, Origin, Resolved, Value};
 pub use plan::{is_plan, parse_plan};
 pub use tfjson::parse_json;
 
