@@ -196,6 +196,12 @@ fn literal(v: &str) -> bool {
     !v.contains("${{") && !v.contains('$') && !v.contains("://")
 }
 
+/// Words that name a production environment but say little elsewhere: "release" is as often
+/// a version being published (`helm upgrade my-release`, a workflow named "CI - Release"),
+/// "live" a directory holding every environment (terragrunt's `live/`). They count only in an
+/// environment's name.
+const ENVIRONMENT_ONLY: &[&str] = &["release", "live"];
+
 /// Whether the job says it deploys to production: the deploy's own arguments or inputs, its
 /// step's working directory, the job's id and name, its `env:` values, the workflow's name.
 fn target(
@@ -205,6 +211,12 @@ fn target(
     deploy: &Deploy,
     names: &[String],
 ) -> Option<Evidence> {
+    let names: Vec<String> = names
+        .iter()
+        .filter(|n| !ENVIRONMENT_ONLY.contains(&n.as_str()))
+        .cloned()
+        .collect();
+    let names = names.as_slice();
     let found = |span: Span, text: &str, what: &str| {
         production_word(text, names).map(|w| Evidence {
             span,
