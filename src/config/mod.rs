@@ -160,7 +160,8 @@ mod tests {
         assert!(e.message.contains("unknown value \"lnt\""), "{}", e.message);
         assert!(e.message.contains("did you mean \"lint\""), "{}", e.message);
         assert!(
-            e.message.contains("values: tests, lint, security-scan, build"),
+            e.message
+                .contains("values: tests, lint, security-scan, build"),
             "{}",
             e.message
         );
@@ -170,7 +171,11 @@ mod tests {
             "rules:\n  gha/deploy-without-tests:\n    require: securityscan\n",
         )
         .unwrap_err();
-        assert!(e.message.contains("did you mean \"security-scan\""), "{}", e.message);
+        assert!(
+            e.message.contains("did you mean \"security-scan\""),
+            "{}",
+            e.message
+        );
         let c = Config::parse(
             Path::new("c"),
             "rules:\n  gha/deploy-without-tests:\n    require: [tests, lint, security-scan, build]\n",

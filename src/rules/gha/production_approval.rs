@@ -324,14 +324,12 @@ fn env_value(k: Yaml<'_>, v: Yaml<'_>, names: &[String]) -> Option<Evidence> {
 /// A job run only when a person started the workflow by hand
 /// (`if: github.event_name == 'workflow_dispatch'`).
 fn manual_trigger(job: &Job<'_>) -> bool {
-    job.condition()
-        .and_then(|c| c.as_str())
-        .is_some_and(|c| {
-            let c: String = c.chars().filter(|c| !c.is_whitespace()).collect();
-            (c.contains("github.event_name=='workflow_dispatch'")
-                || c.contains("github.event_name==\"workflow_dispatch\""))
-                && !c.contains("||")
-        })
+    job.condition().and_then(|c| c.as_str()).is_some_and(|c| {
+        let c: String = c.chars().filter(|c| !c.is_whitespace()).collect();
+        (c.contains("github.event_name=='workflow_dispatch'")
+            || c.contains("github.event_name==\"workflow_dispatch\""))
+            && !c.contains("||")
+    })
 }
 
 /// An approval before the deploy: an approval action earlier in the job or in a job it needs
@@ -368,8 +366,10 @@ fn approval_step(job: &Job<'_>) -> Option<Span> {
         let a = s.action()?;
         let repo = a.split('/').take(2).collect::<Vec<_>>().join("/");
         let name = repo.split('/').nth(1).unwrap_or("");
-        (APPROVAL_ACTIONS.contains(&repo.as_str()) || name.contains("manual-approval"))
-            .then(|| s.uses().map(|u| u.span()))
-            .flatten()
+        if APPROVAL_ACTIONS.contains(&repo.as_str()) || name.contains("manual-approval") {
+            s.uses().map(|u| u.span())
+        } else {
+            None
+        }
     })
 }
