@@ -314,7 +314,7 @@ fn env_value(k: Yaml<'_>, v: Yaml<'_>, names: &[String]) -> Option<Evidence> {
         return None;
     }
     let value = v.as_str().filter(|s| literal(s))?;
-    let w = production_word(value, names)?;
+    production_word(value, names)?;
     Some(Evidence {
         span: v.span(),
         why: format!("its env `{key}: {value}`"),
