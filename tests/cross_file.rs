@@ -165,3 +165,41 @@ fn deploy_requires_the_configured_categories() {
         f.related
     );
 }
+
+/// `gha/production-approval` with `assume-unprotected: true`: a production environment counts
+/// for nothing, so the job naming `environment: production` with no approval step is reported
+/// (and says plumb cannot read the settings); staging, and a production job with an approval
+/// action before its deploy, are not.
+#[test]
+fn production_approval_can_assume_environments_unprotected() {
+    let root = common::manifest_dir();
+    let dir = root.join("fixtures/gha/production-approval/unprotected");
+    let parse = |text: &str| {
+        let mut config =
+            plumb::config::Config::parse(&dir.join(".plumb.yml"), text).expect("config");
+        let glob = globset::GlobBuilder::new("**/.github/workflows/*.yml")
+            .literal_separator(true)
+            .build()
+            .expect("glob");
+        config
+            .kinds
+            .push((glob.compile_matcher(), plumb::source::Kind::Workflow));
+        config
+    };
+    let found = |text: &str| {
+        let report = common::check_with(&root, std::slice::from_ref(&dir), parse(text));
+        report
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "gha/production-approval")
+            .collect::<Vec<_>>()
+    };
+    // by default an environment is taken as gateable
+    assert!(found("").is_empty());
+    let on = found("rules:\n  gha/production-approval:\n    assume-unprotected: true\n");
+    assert_eq!(on.len(), 1, "{on:#?}");
+    let f = &on[0];
+    assert!(f.message.contains("job \"production\""), "{}", f.message);
+    assert!(f.message.contains("plumb cannot read"), "{}", f.message);
+    assert_eq!(f.location.start.line, 6, "{:?}", f.location);
+}

@@ -327,6 +327,15 @@ fn misspellings_get_a_did_you_mean() {
     assert!(packs.contains("packs are: "), "{packs}");
     write(dir.path(), ".plumb.yml", "selct: [all]\n");
     assert!(err(&["check"]).contains("did you mean \"select\""));
+    // an option's value too: a misspelt deploy gate is refused, not dropped
+    write(
+        dir.path(),
+        ".plumb.yml",
+        "rules:\n  gha/deploy-without-tests:\n    require: [tests, securty-scan]\n",
+    );
+    let e = err(&["check"]);
+    assert!(e.contains(".plumb.yml:3:"), "{e}");
+    assert!(e.contains("did you mean \"security-scan\""), "{e}");
 }
 
 #[test]

@@ -72,6 +72,9 @@ pub struct OptionDecl {
     pub ty: OptionType,
     pub default: OptDefault,
     pub help: &'static str,
+    /// The values a string or list option accepts (each item of a list); empty: any. Config
+    /// refuses any other at load, with its line and the closest accepted one.
+    pub choices: &'static [&'static str],
 }
 
 /// An option's value once config has loaded: the declared default unless config set it.
@@ -121,6 +124,16 @@ const fn decl(
         ty,
         default,
         help,
+        choices: &[],
+    }
+}
+
+impl<T: OptKind> Opt<T> {
+    /// Accept only these values (each item of a list option): anything else is a config
+    /// error at load, never silently ignored.
+    pub const fn one_of(mut self, choices: &'static [&'static str]) -> Self {
+        self.decl.choices = choices;
+        self
     }
 }
 

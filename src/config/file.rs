@@ -8,7 +8,7 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::selection::{Override, Selector};
 use super::{Config, ConfigError, MAX_PATTERN_LEN};
-use crate::api::{OptValue, OptionType, PACKS, RuleOptions, Severity};
+use crate::api::{OptValue, OptionDecl, OptionType, PACKS, RuleOptions, Severity};
 use crate::rules;
 use crate::source::yaml::{Yaml, YamlFile};
 use crate::source::{Kind, LineIndex, Span};
@@ -352,12 +352,15 @@ impl Parser<'_> {
                         .as_str()
                         .filter(|_| ov.is_scalar())
                         .map(|s| OptValue::Str(s.into())),
-                    OptionType::StrList => Some(OptValue::List(
-                        self.strings(ov)?
-                            .into_iter()
-                            .map(|(s, _)| s.to_string())
-                            .collect(),
-                    )),
+                    OptionType::StrList => {
+                        let items = self.strings(ov)?;
+                        for (s, span) in &items {
+                            self.choice(rule.id, decl, s, *span)?;
+                        }
+                        Some(OptValue::List(
+                            items.into_iter().map(|(s, _)| s.to_string()).collect(),
+                        ))
+                    }
                     OptionType::RegexList => Some(self.regexes(ov)?),
                 }
                 .ok_or_else(|| {
@@ -370,10 +373,39 @@ impl Parser<'_> {
                         ),
                     )
                 })?;
+                if let OptValue::Str(s) = &value {
+                    self.choice(rule.id, decl, s, ov.span())?;
+                }
                 entry.set(decl.name, value);
             }
         }
         Ok(())
+    }
+
+    /// A value of an option that accepts only some (`OptionDecl::choices`): another is
+    /// refused with the closest accepted one, never silently ignored by the rule.
+    fn choice(
+        &self,
+        rule: &str,
+        decl: &OptionDecl,
+        value: &str,
+        span: Span,
+    ) -> Result<(), ConfigError> {
+        if decl.choices.is_empty() || decl.choices.contains(&value) {
+            return Ok(());
+        }
+        Err(self.err(
+            span,
+            format!(
+                "unknown value \"{value}\" for option \"{}\" of {rule}{}; values: {}",
+                decl.name,
+                crate::rules::suggest::hint(crate::rules::suggest::closest(
+                    value,
+                    decl.choices.iter().copied()
+                )),
+                decl.choices.join(", ")
+            ),
+        ))
     }
 
     /// A list of regexes, each checked and the whole compiled into one set now: a set over

@@ -149,6 +149,41 @@ mod tests {
     }
 
     #[test]
+    fn unknown_option_value_is_refused_with_a_suggestion() {
+        // `require: [tests, lnt]` once ran as `[tests]`: the misspelt gate was dropped
+        let e = Config::parse(
+            Path::new(".plumb.yml"),
+            "rules:\n  gha/deploy-without-tests:\n    require: [tests, lnt]\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (3, 21), "{}", e.message);
+        assert!(e.message.contains("unknown value \"lnt\""), "{}", e.message);
+        assert!(e.message.contains("did you mean \"lint\""), "{}", e.message);
+        assert!(
+            e.message
+                .contains("values: tests, lint, security-scan, build"),
+            "{}",
+            e.message
+        );
+        // a single string is a list of one, and checked the same
+        let e = Config::parse(
+            Path::new("c"),
+            "rules:\n  gha/deploy-without-tests:\n    require: securityscan\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("did you mean \"security-scan\""),
+            "{}",
+            e.message
+        );
+        let c = Config::parse(
+            Path::new("c"),
+            "rules:\n  gha/deploy-without-tests:\n    require: [tests, lint, security-scan, build]\n",
+        );
+        assert!(c.is_ok());
+    }
+
+    #[test]
     fn starter_config_parses() {
         Config::parse(Path::new("c"), STARTER).unwrap();
     }

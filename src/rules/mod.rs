@@ -94,6 +94,7 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::excessive_permissions::RULE,
     &gha::deploy_without_tests::RULE,
     &gha::deploy_without_verification::RULE,
+    &gha::production_approval::RULE,
     &gha::coverage_gate::RULE,
     &gha::test_gate_bypass::RULE,
     &gha::dangerous_trigger::RULE,

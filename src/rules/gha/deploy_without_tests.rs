@@ -12,7 +12,8 @@ const REQUIRE: Opt<StrList> = Opt::list(
     "require",
     &["tests"],
     "what a deploy must depend on: tests, lint, security-scan, build",
-);
+)
+.one_of(Category::NAMES);
 
 pub static RULE: Rule = rule!("gha/deploy-without-tests")
     .summary("a job deploys without depending, through needs, on a job that runs tests")
@@ -40,7 +41,8 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     }
     let mut require: Vec<Category> = Vec::new();
     for s in cx.opt(&REQUIRE) {
-        if let Some(c) = Category::parse(s.trim()) {
+        // config refused any other value at load
+        if let Some(c) = Category::parse(s) {
             if !require.contains(&c) {
                 require.push(c);
             }

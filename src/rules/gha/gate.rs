@@ -882,11 +882,14 @@ pub enum Category {
 }
 
 impl Category {
+    /// The names `require` accepts, one spelling each (config refuses any other).
+    pub const NAMES: &'static [&'static str] = &["tests", "lint", "security-scan", "build"];
+
     pub fn parse(s: &str) -> Option<Category> {
         Some(match s {
-            "tests" | "test" => Category::Tests,
-            "lint" | "linting" => Category::Lint,
-            "security-scan" | "security" | "scan" => Category::SecurityScan,
+            "tests" => Category::Tests,
+            "lint" => Category::Lint,
+            "security-scan" => Category::SecurityScan,
             "build" => Category::Build,
             _ => return None,
         })

@@ -25,6 +25,7 @@ pub mod missing_timeout;
 pub mod overprovisioned_secrets;
 pub mod persisted_credentials;
 pub mod plaintext_secret;
+pub mod production_approval;
 pub mod secrets_inherit;
 pub mod self_hosted_runner;
 pub mod service_without_healthcheck;
