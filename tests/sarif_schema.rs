@@ -43,6 +43,7 @@ fn finding(rule: &'static str, severity: Severity, message: &str, location: Loca
         related: Vec::new(),
         fingerprint: format!("{rule}-fp"),
         fix: None,
+        confidence: None,
     }
 }
 

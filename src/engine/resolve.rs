@@ -338,6 +338,7 @@ fn reported(file: &ParsedFile, project: &Project, f: Finding, fingerprint: Strin
         related,
         fingerprint,
         fix,
+        confidence: f.confidence,
     }
 }
 

@@ -248,6 +248,7 @@ pub(crate) mod testing {
                 ],
                 fingerprint: "0123456789abcdef".to_string(),
                 fix: None,
+                confidence: None,
             },
             Reported {
                 rule: "plumb/parse-error",
@@ -260,6 +261,7 @@ pub(crate) mod testing {
                 related: Vec::new(),
                 fingerprint: "fedcba9876543210".to_string(),
                 fix: None,
+                confidence: None,
             },
             Reported {
                 rule: "gha/unpinned-action",
@@ -272,6 +274,7 @@ pub(crate) mod testing {
                 related: Vec::new(),
                 fingerprint: "00ff00ff00ff00ff".to_string(),
                 fix: None,
+                confidence: None,
             },
         ];
         let mut report = Report {
