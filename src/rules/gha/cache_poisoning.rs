@@ -62,12 +62,17 @@ fn publish_command(c: &Command) -> bool {
                 || (prog == "nuget" && first == "push")
         }
         "goreleaser" => first == "release" || first.is_empty(),
-        // ko pushes what it builds unless told to keep it local
+        // ko pushes what it builds unless told to keep it local (`--local`, or the
+        // `ko.local` / `kind.local` repository)
         "ko" => {
             matches!(first, "build" | "publish" | "resolve" | "apply" | "create")
                 && !args
                     .iter()
                     .any(|a| matches!(*a, "--local" | "-L" | "--push=false"))
+                && !c.words.iter().any(|w| {
+                    w.value.starts_with("KO_DOCKER_REPO=ko.local")
+                        || w.value.starts_with("KO_DOCKER_REPO=kind.local")
+                })
         }
         _ => false,
     }
@@ -90,7 +95,12 @@ fn script_publishes(cx: &Cx<'_>, script: &crate::source::shell::Script) -> bool 
     let root = root_of(cx.path(), &cx.project().root);
     let mut follow = Follow::new(cx.project(), &root);
     follow.commands(&script.commands, std::path::Path::new(""));
-    follow.ran.iter().any(|r| publish_command(&r.cmd))
+    // a bare `goreleaser` reached through a Makefile is more likely a tool path than a
+    // release (a prerequisite line read as a recipe)
+    follow
+        .ran
+        .iter()
+        .any(|r| publish_command(&r.cmd) && r.cmd.words.len() > 1)
 }
 
 /// The step of a job that publishes, if one does.

@@ -68,12 +68,20 @@ fn uses_path(cx: &Cx<'_>, u: Yaml<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let path = v.split('@').next().unwrap_or(v);
-    let rest = path.strip_prefix("./").unwrap_or(path);
-    // `./` alone is the repository's own root action
-    let odd = !rest.is_empty()
-        && rest
+    let odd = match path.strip_prefix("./") {
+        // a local path: `./../action/init` leaves the workspace for a sibling checkout on
+        // purpose and a trailing `/` changes nothing; `.` segments, `//` and a `name/..`
+        // that walks back are written in a roundabout way
+        Some(rest) => {
+            let segs: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
+            !rest.is_empty()
+                && (segs.iter().any(|s| s.is_empty() || *s == ".")
+                    || segs.windows(2).any(|w| w[1] == ".." && w[0] != ".."))
+        }
+        None => path
             .split('/')
-            .any(|seg| seg.is_empty() || matches!(seg, "." | ".."));
+            .any(|seg| seg.is_empty() || matches!(seg, "." | "..")),
+    };
     if odd {
         out.push(
             cx.finding(
