@@ -100,7 +100,27 @@ fn script_publishes(cx: &Cx<'_>, script: &crate::source::shell::Script) -> bool 
     follow
         .ran
         .iter()
-        .any(|r| publish_command(&r.cmd) && r.cmd.words.len() > 1)
+        .any(|r| publish_command(&r.cmd) && r.cmd.words.len() > 1 && !local_ko(cx, r))
+}
+
+/// Whether a `ko` command reached in another file builds for the local daemon: its recipe
+/// (back to the blank line before it) sets `KO_DOCKER_REPO=ko.local` or `kind.local` on a
+/// line the Makefile reader keeps apart from the command.
+fn local_ko(cx: &Cx<'_>, r: &crate::rules::support::follow::Ran) -> bool {
+    if prog_args(&r.cmd).map(|(p, _)| p) != Some("ko") {
+        return false;
+    }
+    let Some((file, span)) = r.place() else {
+        return false;
+    };
+    let Some(text) = cx.project().read_text(&file) else {
+        return false;
+    };
+    let Some(before) = text.get(..span.start) else {
+        return false;
+    };
+    let recipe = &before[before.rfind("\n\n").unwrap_or(0)..];
+    recipe.contains("KO_DOCKER_REPO=ko.local") || recipe.contains("KO_DOCKER_REPO=kind.local")
 }
 
 /// The step of a job that publishes, if one does.
