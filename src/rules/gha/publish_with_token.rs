@@ -240,9 +240,9 @@ fn npm(
     let Some(url) = setup.with("registry-url") else {
         return;
     };
-    if !url
+    if url
         .as_str()
-        .is_some_and(|u| u.trim_end_matches('/') == "https://registry.npmjs.org")
+        .is_none_or(|u| u.trim_end_matches('/') != "https://registry.npmjs.org")
     {
         return;
     }
