@@ -31,12 +31,12 @@ MAP = {
     "artipacked": ["gha/persisted-credentials"],
     "secrets-inherit": ["gha/secrets-inherit"],
     "unpinned-uses": ["gha/unpinned-action"],
-    "obfuscation": [],
+    "obfuscation": ["gha/obfuscation"],
     "misfeature": [],
     "adhoc-packages": [],
     "self-repository": [],
     "superfluous-actions": [],
-    "use-trusted-publishing": [],
+    "use-trusted-publishing": ["gha/publish-with-token"],
     "unpinned-tools": [],
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::api::{Applicability, Rule, Severity};
+use crate::api::{Applicability, Confidence, Rule, Severity};
 use crate::source::{Kind, LineIndex, Span};
 
 /// A 1-based line and column (in characters), and the byte offset they stand for.
@@ -52,6 +52,8 @@ pub struct Reported {
     pub fingerprint_v1: String,
     /// Edits that remove the finding, when its rule knows them.
     pub fix: Option<ReportedFix>,
+    /// How sure the rule is, when it can tell.
+    pub confidence: Option<Confidence>,
 }
 
 /// A finding's fix, resolved: edits with positions in the finding's file.

@@ -563,3 +563,57 @@ fn helm_template_on_stdin_is_skipped_too() {
     assert!(v["notices"].to_string().contains("Helm template"), "{v}");
     assert_eq!(v["summary"]["files_scanned"], 0);
 }
+
+/// A rule judged by a bundled, dated table says the table's date in `plumb explain` and in
+/// its SARIF descriptor (`properties.data-date`); a finding whose rule can tell how sure it
+/// is carries `confidence` in JSON and SARIF (`properties.confidence`).
+#[test]
+fn data_date_and_confidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = plumb(dir.path())
+        .args(["explain", "gha/known-vulnerable-action"])
+        .output()
+        .unwrap();
+    let date = plumb::rules::find("gha/known-vulnerable-action")
+        .and_then(|r| r.data_date)
+        .expect("the advisory snapshot has a date");
+    assert!(
+        stdout(&out).contains(&format!("dated {date}")),
+        "{}",
+        stdout(&out)
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: tj-actions/changed-files@v40.0.0\n      - run: echo \"${{ github.event.issue.title }}\"\n",
+    );
+    let out = plumb(dir.path())
+        .args(["check", "--no-config", "--format", "sarif", "."])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let kva = rules
+        .iter()
+        .find(|r| r["id"] == "gha/known-vulnerable-action")
+        .expect("the advisory rule fired");
+    assert_eq!(kva["properties"]["data-date"], date);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let ti = results
+        .iter()
+        .find(|r| r["ruleId"] == "gha/template-injection")
+        .expect("template-injection fired");
+    assert_eq!(ti["properties"]["confidence"], "high");
+    let out = plumb(dir.path())
+        .args(["check", "--no-config", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ti = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "gha/template-injection")
+        .unwrap();
+    assert_eq!(ti["confidence"], "high");
+}

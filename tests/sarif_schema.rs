@@ -44,6 +44,7 @@ fn finding(rule: &'static str, severity: Severity, message: &str, location: Loca
         fingerprint: format!("{rule}-fp"),
         fingerprint_v1: String::new(),
         fix: None,
+        confidence: None,
     }
 }
 

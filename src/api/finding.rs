@@ -31,6 +31,27 @@ impl Severity {
     }
 }
 
+/// How sure a rule is that a finding is real, when it can tell: `high` for facts it read
+/// (attacker-controlled event text pasted into a script), `medium` for values that may carry
+/// the problem (a step's output, a caller's input), `low` where it guesses. Written to JSON
+/// and SARIF (`properties.confidence`); ordered `Low < Medium < High`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// A secondary place that explains a finding ("the stage that runs as root").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
@@ -64,6 +85,8 @@ pub struct Finding {
     /// step id test`), set by the engine's walk: its fingerprint keys on this, not on where
     /// it points.
     pub object: Option<std::sync::Arc<str>>,
+    /// How sure the rule is, when it can tell (see [`Confidence`]).
+    pub confidence: Option<Confidence>,
 }
 
 /// Whether applying a fix keeps what the file means.
@@ -206,11 +229,18 @@ impl Finding {
             secrets_in: Vec::new(),
             fix: None,
             object: None,
+            confidence: None,
         }
     }
 
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self
+    }
+
+    /// How sure the rule is that this finding is real (see [`Confidence`]).
+    pub fn confidence(mut self, confidence: Confidence) -> Self {
+        self.confidence = Some(confidence);
         self
     }
 

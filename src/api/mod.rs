@@ -11,7 +11,7 @@ mod options;
 mod rule;
 
 pub use context::Cx;
-pub use finding::{Applicability, Edit, Finding, Fix, Related, Severity, apply_edits};
+pub use finding::{Applicability, Confidence, Edit, Finding, Fix, Related, Severity, apply_edits};
 pub use options::{
     Opt, OptDefault, OptKind, OptValue, OptionDecl, OptionType, Regexes, RuleOptions, Str, StrList,
 };

@@ -106,6 +106,10 @@ pub struct Rule {
     pub supersedes: &'static [&'static str],
     /// An engine rule (`plumb/*`): findings about files and suppressions, on every kind.
     pub engine: bool,
+    /// The date of the bundled data table the rule judges by (an advisory snapshot, a list
+    /// of archived repositories), when it has one: shown by `plumb explain` and in the SARIF
+    /// rule's `properties.data-date`.
+    pub data_date: Option<&'static str>,
     pub(crate) hooks: Hooks,
 }
 
@@ -142,6 +146,7 @@ impl Rule {
             aliases: &[],
             supersedes: &[],
             engine: false,
+            data_date: None,
             hooks: Hooks {
                 text: None,
                 dockerfile: None,
@@ -193,6 +198,11 @@ impl Rule {
     }
     pub const fn supersedes(mut self, ids: &'static [&'static str]) -> Rule {
         self.supersedes = ids;
+        self
+    }
+    /// The date of the bundled data table the rule judges by (`YYYY-MM-DD`).
+    pub const fn data_date(mut self, date: &'static str) -> Rule {
+        self.data_date = Some(date);
         self
     }
     pub const fn engine(mut self) -> Rule {

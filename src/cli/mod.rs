@@ -495,6 +495,9 @@ fn explain(id: &str) -> Result<ExitCode, String> {
         );
     }
     println!("{}", rule.doc.trim_end());
+    if let Some(d) = rule.data_date {
+        println!("\n## Data\n\nJudged by a table bundled with this plumb, dated {d}.");
+    }
     if !rule.options.is_empty() && !rule.doc.contains("## Options") {
         println!("\n## Options\n");
         for o in rule.options {

@@ -362,6 +362,7 @@ fn reported(
         fingerprint,
         fingerprint_v1,
         fix,
+        confidence: f.confidence,
     }
 }
 

@@ -77,6 +77,9 @@ struct Finding<'a> {
     related: Vec<Related<'a>>,
     fingerprint: &'a str,
     fix: Option<FixOut<'a>>,
+    /// `high`, `medium` or `low`: present only when the rule can tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -167,6 +170,7 @@ fn finding(f: &Reported) -> Finding<'_> {
                 })
                 .collect(),
         }),
+        confidence: f.confidence.map(|c| c.name()),
     }
 }
 

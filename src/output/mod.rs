@@ -249,6 +249,7 @@ pub(crate) mod testing {
                 fingerprint: "0123456789abcdef".to_string(),
                 fingerprint_v1: String::new(),
                 fix: None,
+                confidence: None,
             },
             Reported {
                 rule: "plumb/parse-error",
@@ -262,6 +263,7 @@ pub(crate) mod testing {
                 fingerprint: "fedcba9876543210".to_string(),
                 fingerprint_v1: String::new(),
                 fix: None,
+                confidence: None,
             },
             Reported {
                 rule: "gha/unpinned-action",
@@ -275,6 +277,7 @@ pub(crate) mod testing {
                 fingerprint: "00ff00ff00ff00ff".to_string(),
                 fingerprint_v1: String::new(),
                 fix: None,
+                confidence: None,
             },
         ];
         let mut report = Report {

@@ -173,6 +173,9 @@ fn descriptor(rule: &Rule) -> Value {
     if let Some(s) = severity {
         properties.insert("security-severity".into(), json!(s));
     }
+    if let Some(d) = rule.data_date {
+        properties.insert("data-date".into(), json!(d));
+    }
     json!({
         "id": rule.id,
         "name": camel_name(rule.id),
@@ -309,6 +312,9 @@ fn result(f: &crate::report::Reported, rule_index: usize) -> Value {
         "partialFingerprints".into(),
         json!({FINGERPRINT_KEY: f.fingerprint}),
     );
+    if let Some(c) = f.confidence {
+        result.insert("properties".into(), json!({"confidence": c.name()}));
+    }
     if let Some(fix) = &f.fix {
         let replacements: Vec<Value> = fix
             .edits

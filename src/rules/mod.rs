@@ -126,6 +126,8 @@ pub static REGISTRY: &[&Rule] = &[
     &gha::untrusted_checkout_exec::RULE,
     &gha::archived_action::RULE,
     &gha::known_vulnerable_action::RULE,
+    &gha::publish_with_token::RULE,
+    &gha::obfuscation::RULE,
     &tf::plaintext_secret::RULE,
     &tf::tls::RULE,
     &tf::encryption_at_rest::RULE,

@@ -25,6 +25,7 @@ const HADOLINT: &str =
     "run: hadolint 2.15.1 on a sample Dockerfile; https://github.com/hadolint/hadolint#rules";
 const CHECKOV: &str = "run: checkov 3.3.30 on a sample pod and Dockerfile; https://www.checkov.io/5.Policy%20Index/kubernetes.html";
 const ZIZMOR: &str = "run: zizmor 1.32.0 on the real-world corpus (/work/realworld-out); https://docs.zizmor.sh/audits/";
+const ZIZMOR_DOCS: &str = "docs: https://docs.zizmor.sh/audits/ (zizmor 1.32.0; no finding on the real-world corpus to observe)";
 const ACTIONLINT: &str = "run: actionlint 1.17.0 on the real-world corpus; https://github.com/rhysd/actionlint/blob/main/docs/checks.md";
 const KUBE_LINTER: &str = "docs: https://docs.kubelinter.io/#/generated/checks (not run here)";
 
@@ -145,7 +146,15 @@ pub static PEERS: &[Peer] = &[
         "k8s/dangerous-capabilities",
         CHECKOV,
     ),
+    row("zizmor", "archived-uses", "gha/archived-action", ZIZMOR),
     row("zizmor", "artipacked", "gha/persisted-credentials", ZIZMOR),
+    row(
+        "zizmor",
+        "bot-conditions",
+        "gha/spoofable-bot-check",
+        ZIZMOR,
+    ),
+    row("zizmor", "cache-poisoning", "gha/cache-poisoning", ZIZMOR),
     row(
         "zizmor",
         "dangerous-triggers",
@@ -158,14 +167,71 @@ pub static PEERS: &[Peer] = &[
         "gha/excessive-permissions",
         ZIZMOR,
     ),
+    row("zizmor", "github-app", "gha/unscoped-app-token", ZIZMOR),
+    row("zizmor", "github-env", "gha/github-env-injection", ZIZMOR),
+    row(
+        "zizmor",
+        "insecure-commands",
+        "gha/insecure-commands",
+        ZIZMOR_DOCS,
+    ),
+    row(
+        "zizmor",
+        "known-vulnerable-actions",
+        "gha/known-vulnerable-action",
+        ZIZMOR_DOCS,
+    ),
+    row("zizmor", "obfuscation", "gha/obfuscation", ZIZMOR),
+    row(
+        "zizmor",
+        "overprovisioned-secrets",
+        "gha/overprovisioned-secrets",
+        ZIZMOR,
+    ),
     row("zizmor", "secrets-inherit", "gha/secrets-inherit", ZIZMOR),
+    row(
+        "zizmor",
+        "self-hosted-runner",
+        "gha/self-hosted-runner",
+        ZIZMOR_DOCS,
+    ),
     row(
         "zizmor",
         "template-injection",
         "gha/template-injection",
         ZIZMOR,
     ),
+    row(
+        "zizmor",
+        "unpinned-images",
+        "gha/unpinned-container-image",
+        ZIZMOR,
+    ),
     row("zizmor", "unpinned-uses", "gha/unpinned-action", ZIZMOR),
+    row(
+        "zizmor",
+        "unsound-condition",
+        "gha/unsound-condition",
+        ZIZMOR_DOCS,
+    ),
+    row(
+        "zizmor",
+        "unsound-contains",
+        "gha/unsound-condition",
+        ZIZMOR_DOCS,
+    ),
+    row(
+        "zizmor",
+        "unsound-ternary",
+        "gha/unsound-condition",
+        ZIZMOR_DOCS,
+    ),
+    row(
+        "zizmor",
+        "use-trusted-publishing",
+        "gha/publish-with-token",
+        ZIZMOR,
+    ),
     row("actionlint", "job-needs", "gha/unknown-needs", ACTIONLINT),
     row(
         "kube-linter",

@@ -11,6 +11,7 @@ pub static RULE: Rule = rule!("gha/archived-action")
     .summary("an action from a repository that is archived and gets no more fixes")
     .packs(&["supply-chain"])
     .security(4.0)
+    .data_date(DATE)
     .on_workflow(check)
     .on_action(check);
 

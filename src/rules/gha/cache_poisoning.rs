@@ -1,13 +1,16 @@
 //! gha/cache-poisoning: a cache restored in a job that publishes, or that builds what a
 //! publishing job ships.
 
-use crate::api::{Cx, Finding, Rule};
+use crate::api::{Confidence, Cx, Finding, Rule};
 use crate::rule;
 use crate::source::shell::Command;
 use crate::source::workflow::{Job, Step, Workflow};
 use crate::source::yaml::Yaml;
 
-use super::common::prog_args;
+use crate::rules::support::follow::Follow;
+use crate::source::script::yaml_script;
+
+use super::common::{prog_args, root_of};
 
 pub static RULE: Rule = rule!("gha/cache-poisoning")
     .summary("a cache restored in a workflow job that publishes or releases")
@@ -59,13 +62,75 @@ fn publish_command(c: &Command) -> bool {
                 || (prog == "nuget" && first == "push")
         }
         "goreleaser" => first == "release" || first.is_empty(),
+        // ko pushes what it builds unless told to keep it local (`--local`, or the
+        // `ko.local` / `kind.local` repository)
+        "ko" => {
+            matches!(first, "build" | "publish" | "resolve" | "apply" | "create")
+                && !args
+                    .iter()
+                    .any(|a| matches!(*a, "--local" | "-L" | "--push=false"))
+                && !c.words.iter().any(|w| {
+                    w.value.starts_with("KO_DOCKER_REPO=ko.local")
+                        || w.value.starts_with("KO_DOCKER_REPO=kind.local")
+                })
+        }
         _ => false,
     }
+}
+
+/// Actions that run a shell command given as an input (retry wrappers), and the input.
+/// Source: each action's README (2026-12).
+const COMMAND_WRAPPERS: &[(&str, &str)] = &[
+    ("nick-invision/retry", "command"),
+    ("nick-fields/retry", "command"),
+    ("wandalen/wretry.action", "command"),
+];
+
+/// Whether a script publishes, directly or through the repository's Makefile targets,
+/// scripts and package scripts it runs.
+fn script_publishes(cx: &Cx<'_>, script: &crate::source::shell::Script) -> bool {
+    if script.commands.iter().any(publish_command) {
+        return true;
+    }
+    let root = root_of(cx.path(), &cx.project().root);
+    let mut follow = Follow::new(cx.project(), &root);
+    follow.commands(&script.commands, std::path::Path::new(""));
+    // a bare `goreleaser` reached through a Makefile is more likely a tool path than a
+    // release (a prerequisite line read as a recipe)
+    follow
+        .ran
+        .iter()
+        .any(|r| publish_command(&r.cmd) && r.cmd.words.len() > 1 && !local_ko(cx, r))
+}
+
+/// Whether a `ko` command reached in another file builds for the local daemon: its recipe
+/// (back to the blank line before it) sets `KO_DOCKER_REPO=ko.local` or `kind.local` on a
+/// line the Makefile reader keeps apart from the command.
+fn local_ko(cx: &Cx<'_>, r: &crate::rules::support::follow::Ran) -> bool {
+    if prog_args(&r.cmd).map(|(p, _)| p) != Some("ko") {
+        return false;
+    }
+    let Some((file, span)) = r.place() else {
+        return false;
+    };
+    let Some(text) = cx.project().read_text(&file) else {
+        return false;
+    };
+    let Some(before) = text.get(..span.start) else {
+        return false;
+    };
+    let recipe = &before[before.rfind("\n\n").unwrap_or(0)..];
+    recipe.contains("KO_DOCKER_REPO=ko.local") || recipe.contains("KO_DOCKER_REPO=kind.local")
 }
 
 /// The step of a job that publishes, if one does.
 fn publishes<'a>(cx: &Cx<'a>, job: &Job<'a>) -> Option<Yaml<'a>> {
     job.steps().into_iter().find_map(|s| {
+        if let Some((_, input)) = COMMAND_WRAPPERS.iter().find(|(a, _)| s.uses_action(a)) {
+            let command = s.with(input)?;
+            let script = yaml_script(command, cx.text())?;
+            return script_publishes(cx, &script).then_some(command);
+        }
         if PUBLISH_ACTIONS.iter().any(|a| s.uses_action(a)) {
             return s.uses();
         }
@@ -76,12 +141,7 @@ fn publishes<'a>(cx: &Cx<'a>, job: &Job<'a>) -> Option<Yaml<'a>> {
             return s.uses();
         }
         let script = s.run().and_then(|r| cx.script(r))?;
-        script
-            .commands
-            .iter()
-            .any(publish_command)
-            .then(|| s.run())
-            .flatten()
+        script_publishes(cx, script).then(|| s.run()).flatten()
     })
 }
 
@@ -99,8 +159,49 @@ fn off(v: Option<Yaml<'_>>) -> bool {
     v.is_some_and(|v| v.as_bool() == Some(false) || v.as_str() == Some("false"))
 }
 
+/// The major version of the action a `uses:` names: its tag (`@v6`, `@v6.1.0`), else the
+/// `# v6.1.0` comment after a commit pin. `None` when neither says.
+fn action_major(cx: &Cx<'_>, uses: Yaml<'_>) -> Option<u64> {
+    let v = uses.as_str()?;
+    let (_, r) = v.trim().rsplit_once('@')?;
+    let major = |s: &str| -> Option<u64> {
+        let s = s.trim().trim_start_matches(['v', 'V']);
+        s.split('.').next()?.parse().ok()
+    };
+    if let Some(m) = major(r).filter(|_| r.len() < 40) {
+        return Some(m);
+    }
+    let text = cx.text();
+    let end = uses.span().end.min(text.len());
+    let line = text[end..].lines().next().unwrap_or("");
+    let comment = line.split_once('#')?.1.trim();
+    major(comment.split_whitespace().next()?)
+}
+
+/// Whether the repository's root package.json names its package manager (`packageManager`,
+/// or `devEngines.packageManager`); from v6 setup-node caches on its own for npm only.
+/// `None` when there is no package.json to read.
+fn names_package_manager(cx: &Cx<'_>, major: u64) -> Option<bool> {
+    let root = root_of(cx.path(), &cx.project().root);
+    let text = cx.project().read_text(&root.join("package.json"))?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let name = json
+        .get("packageManager")
+        .and_then(|v| v.as_str())
+        .or_else(|| {
+            let pm = json.get("devEngines")?.get("packageManager")?;
+            pm.get("name")
+                .and_then(|v| v.as_str())
+                .or_else(|| pm.as_array()?.first()?.get("name").and_then(|v| v.as_str()))
+        });
+    Some(match name {
+        None => false,
+        Some(n) => major < 6 || n.starts_with("npm"),
+    })
+}
+
 /// Whether a step restores a cache, and how: the node to point at.
-fn restores<'a>(s: &Step<'a>) -> Option<(Yaml<'a>, &'static str)> {
+fn restores<'a>(cx: &Cx<'a>, s: &Step<'a>) -> Option<(Yaml<'a>, &'static str)> {
     let uses = s.uses()?;
     let what = if s.uses_action("actions/cache") {
         // `actions/cache/save` only writes
@@ -109,6 +210,20 @@ fn restores<'a>(s: &Step<'a>) -> Option<(Yaml<'a>, &'static str)> {
             return None;
         }
         (uses, "actions/cache")
+    } else if s.uses_action("actions/setup-node")
+        && s.with("cache").is_none()
+        && !off(s.with("package-manager-cache"))
+    {
+        // v5 and later cache on their own when package.json names the package manager
+        // (v6 and later: npm only)
+        let major = action_major(cx, uses)?;
+        if major < 5 || !names_package_manager(cx, major)? {
+            return None;
+        }
+        (
+            uses,
+            "actions/setup-node (caches by default: package.json names its package manager)",
+        )
     } else if [
         "actions/setup-node",
         "actions/setup-python",
@@ -137,8 +252,19 @@ fn restores<'a>(s: &Step<'a>) -> Option<(Yaml<'a>, &'static str)> {
         let c = s.with("bundler-cache").filter(|c| truthy(Some(*c)))?;
         (c, "`bundler-cache:`")
     } else if s.uses_action("astral-sh/setup-uv") {
-        let c = s.with("enable-cache").filter(|c| truthy(Some(*c)))?;
-        (c, "`enable-cache:`")
+        match s.with("enable-cache") {
+            Some(c) => {
+                if !truthy(Some(c)) {
+                    return None;
+                }
+                (c, "`enable-cache:`")
+            }
+            // v5 and later cache by default on GitHub-hosted runners
+            None if action_major(cx, uses)? >= 5 => {
+                (uses, "astral-sh/setup-uv (caches by default since v5)")
+            }
+            None => return None,
+        }
     } else if s.uses_action("gradle/actions/setup-gradle")
         || s.uses_action("gradle/gradle-build-action")
     {
@@ -185,7 +311,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         for s in job.steps() {
-            let Some((node, how)) = restores(&s) else {
+            let Some((node, how)) = restores(cx, &s) else {
                 continue;
             };
             let msg = if *pub_id == job.id {
@@ -199,8 +325,16 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     job.id
                 )
             };
+            // the job that publishes restores it: high; a job whose output a publisher
+            // may ship: medium (plumb does not follow what the artifact holds)
+            let confidence = if *pub_id == job.id {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
             out.push(
                 cx.finding(node.span(), msg)
+                    .confidence(confidence)
                     .related(pub_step.span(), "publishes here")
                     .help("build release artifacts without restoring caches: drop `cache:` (or set `cache: false` / `cache-disabled: true`) in release jobs"),
             );

@@ -12,7 +12,7 @@
 //!   (`cat`, `$(<f)`, `jq`, `head`, ...), directly or through a shell variable, unless the
 //!   variable is checked against a pattern first (`[[ $PR =~ ^[0-9]+$ ]]`).
 
-use crate::api::{Cx, Finding, Rule, Severity};
+use crate::api::{Confidence, Cx, Finding, Rule, Severity};
 use crate::rule;
 use crate::source::Span;
 use crate::source::expr;
@@ -411,18 +411,21 @@ fn report(
     out: &mut Vec<Finding>,
 ) {
     let is_action = cx.kind() != crate::source::Kind::Workflow;
-    let severity = match taint {
-        Taint::Artifact => Severity::Error,
+    // confidence: an event field a privileged trigger carries is outsider text (high); in
+    // an action (callers unknown) or on other triggers it may be (medium); a file read after
+    // an artifact download is taken to come from the artifact (medium)
+    let (severity, confidence) = match taint {
+        Taint::Artifact => (Severity::Error, Confidence::Medium),
         Taint::Field(p) => {
             if is_action {
-                Severity::Warning
+                (Severity::Warning, Confidence::Medium)
             } else if unprivileged_reason(p, triggers).is_some() {
                 // a fork's pull request already runs its own code without secrets
                 return;
             } else if privileged_carrier(p, triggers) {
-                Severity::Error
+                (Severity::Error, Confidence::High)
             } else {
-                Severity::Warning
+                (Severity::Warning, Confidence::Medium)
             }
         }
     };
@@ -450,6 +453,7 @@ fn report(
             ),
         )
         .severity(severity)
+        .confidence(confidence)
         .help("validate the value against a strict pattern first (`[[ $V =~ ^[0-9]+$ ]]`), or pass it to the steps that need it through `env:` instead of $GITHUB_ENV");
     if let (Taint::Artifact, Some(at)) = (taint, st.artifact) {
         f = f.related(at, "the artifact of another run is downloaded here");

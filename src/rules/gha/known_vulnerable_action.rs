@@ -19,6 +19,7 @@ pub static RULE: Rule = rule!("gha/known-vulnerable-action")
     .packs(&["supply-chain"])
     .severity(Severity::Error)
     .security(7.5)
+    .data_date(DATE)
     .on_workflow(check)
     .on_action(check);
 

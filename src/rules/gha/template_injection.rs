@@ -1,6 +1,6 @@
 //! gha/template-injection: `${{ }}` expanding attacker-controlled data inside a script.
 
-use crate::api::{Cx, Finding, Fix, Opt, Rule, Severity};
+use crate::api::{Confidence, Cx, Finding, Fix, Opt, Rule, Severity};
 use crate::rule;
 use crate::rules::support::edit::{plain_region, set_nested};
 use crate::source::OffsetMap;
@@ -260,6 +260,7 @@ fn report(
                 format!("`{shown}` is attacker-controlled and is pasted into the {place} script before it runs ({why}): pass it through env: and use \"$VAR\""),
             )
             .severity(Severity::Warning)
+            .confidence(Confidence::High)
             .help(help),
         );
     } else if attacker(path) {
@@ -268,6 +269,7 @@ fn report(
                 span,
                 format!("`{shown}` is attacker-controlled and is pasted into the {place} script before it runs: pass it through env: and use \"$VAR\""),
             )
+            .confidence(Confidence::High)
             .help(help),
         );
     } else if indirect(path) && cx.opt(&INDIRECT) {
@@ -277,6 +279,13 @@ fn report(
                 format!("`{shown}` is pasted into the {place} script before it runs and may carry untrusted text: pass it through env: and use \"$VAR\""),
             )
             .severity(Severity::Warning)
+            // a dispatch input is typed by someone with write access: a guess that it is
+            // hostile; a caller's input or an earlier step's output may carry outsider text
+            .confidence(if path_matches(path, "github.event.inputs.**") {
+                Confidence::Low
+            } else {
+                Confidence::Medium
+            })
             .help(help),
         );
     } else if let Some(name) = path.strip_prefix("env.") {
@@ -287,6 +296,9 @@ fn report(
                     format!("`{shown}` holds attacker-controlled data and ${{{{ }}}} pastes it into the {place} script: use \"${}\" instead", name.to_ascii_uppercase()),
                 )
                 .severity(Severity::Warning)
+                // the variable was set from outsider text at some env level; a nearer level
+                // may override it
+                .confidence(Confidence::Medium)
                 .help(help),
             );
         }
