@@ -156,7 +156,7 @@ mod tests {
             "rules:\n  gha/deploy-without-tests:\n    require: [tests, lnt]\n",
         )
         .unwrap_err();
-        assert_eq!((e.line, e.column), (3, 21), "{}", e.message);
+        assert_eq!((e.line, e.column), (3, 22), "{}", e.message);
         assert!(e.message.contains("unknown value \"lnt\""), "{}", e.message);
         assert!(e.message.contains("did you mean \"lint\""), "{}", e.message);
         assert!(
