@@ -314,10 +314,30 @@ pub fn judge(value: &str) -> ValueKind {
     {
         return ValueKind::NotSecret;
     }
-    if is_prose(v) || is_identifier_list(v) || is_public_material(v) {
+    if is_prose(v) || is_identifier_list(v) || is_public_material(v) || is_type_or_rule(v) {
         return ValueKind::NotSecret;
     }
     ValueKind::Literal
+}
+
+/// A Terraform type (`string`, `optional(string)`, `list(object({...}))`, in blueprint
+/// metadata and docs that list a variable's type), or a line of punctuation only (a
+/// `# ===== CREDENTIALS =====` banner read as `CREDENTIALS = =====`): not a value at all.
+fn is_type_or_rule(v: &str) -> bool {
+    const TYPES: &[&str] = &["optional(", "list(", "map(", "set(", "object(", "tuple("];
+    matches!(v, "string" | "number" | "bool" | "any")
+        || (TYPES.iter().any(|t| v.starts_with(t)) && v.ends_with(')'))
+        || !v.bytes().any(|b| b.is_ascii_alphanumeric())
+}
+
+/// Whether the URL password ending at byte `end` of `text` is for a loopback host
+/// (`postgres://app:pw@localhost/app`): a test database on the runner far more often than a
+/// credential worth stealing.
+pub fn loopback_url_password(text: &str, end: usize) -> bool {
+    let after = text.get(end..).unwrap_or("");
+    ["@localhost", "@127.", "@0.0.0.0", "@[::1]"]
+        .iter()
+        .any(|h| after.starts_with(h))
 }
 
 /// A certificate or public key, as PEM or base64-encoded PEM (a cluster's CA bundle, often
@@ -1278,6 +1298,29 @@ mod tests {
         assert_eq!(&u[a..b], "pass");
         assert_eq!(url_password("postgres://user:${PW}@db/app"), None);
         assert_eq!(url_password("https://example.com/a:b@c"), None);
+    }
+
+    #[test]
+    fn types_and_banners_are_not_values() {
+        // terraform-google-kubernetes-engine's blueprint metadata lists variable types;
+        // kserve's config has `# ===== CREDENTIALS =====` banners
+        for v in [
+            "optional(string)",
+            "list(object({a = string}))",
+            "string",
+            "=====",
+            "-- ::",
+        ] {
+            assert_eq!(judge(v), ValueKind::NotSecret, "{v}");
+        }
+        for v in ["S3cr3t-pw", "opt(ional)", "map-of-keys"] {
+            assert_eq!(judge(v), ValueKind::Literal, "{v}");
+        }
+        let u = "postgresql://prefect:prefect@localhost:5432/prefect postgres://a:b1c2d3@db/x";
+        let hits = find_credentials(u);
+        assert_eq!(hits.len(), 2);
+        assert!(loopback_url_password(u, hits[0].range.1));
+        assert!(!loopback_url_password(u, hits[1].range.1));
     }
 
     #[test]

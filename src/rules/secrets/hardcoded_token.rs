@@ -71,18 +71,25 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         if allow.is_some_and(|a| a.is_match(value)) {
             continue;
         }
-        let hit_what = what;
-        out.push(
-            cx.finding(
+        // a password for a database on the runner itself (`@localhost`) is a test fixture
+        // far more often than a credential: still reported, not gating
+        let local = what == "password in a URL" && secrets::loopback_url_password(text, span.end);
+        let f = cx
+            .finding(
                 span,
                 format!(
-                    "{hit_what} in plain text ({}): change it, then read it from a secret at run time",
-                    redact(value)
+                    "{what} in plain text ({}){}: change it, then read it from a secret at run time",
+                    redact(value),
+                    if local { ", for a local address" } else { "" }
                 ),
             )
             .secret(span)
-            .help("a committed password is compromised: change it, then pass it from a secret store (a build secret, an environment variable, an option file mounted from a secret)"),
-        );
+            .help("a committed password is compromised: change it, then pass it from a secret store (a build secret, an environment variable, an option file mounted from a secret)");
+        out.push(if local {
+            f.severity(Severity::Warning)
+        } else {
+            f
+        });
     }
     if matches!(cx.file().src.kind, Kind::Compose | Kind::K8s) {
         embedded_configs(cx, out);
