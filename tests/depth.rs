@@ -2,26 +2,11 @@
 //! compose file that got no findings from plumb before, each problem named by the issue found
 //! by the rule that owns it, on its line.
 
-use std::path::Path;
-
-use assert_cmd::Command;
+mod common;
 
 #[test]
 fn every_problem_of_the_examples_is_found() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::cargo_bin("plumb")
-        .unwrap()
-        .current_dir(root)
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "fixtures/examples/depth",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = common::check_json(&["fixtures/examples/depth"]);
     let findings = v["findings"].as_array().unwrap();
     let expected: &[(&str, u64, &str)] = &[
         ("manifests.yaml", 8, "k8s/rbac-wildcard"),

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+
 fn chart() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rendered/helm/shop")
 }
@@ -141,20 +143,7 @@ fn sarif_github_gitlab_and_human_point_at_templates() {
 
 #[test]
 fn kustomize_origin_annotations_name_the_files() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::cargo_bin("plumb")
-        .unwrap()
-        .current_dir(root)
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "fixtures/rendered/kustomize/overlay/rendered.yaml",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = common::check_json(&["fixtures/rendered/kustomize/overlay/rendered.yaml"]);
     let findings = v["findings"].as_array().unwrap();
     let at = |rule: &str| {
         findings.iter().find(|f| f["rule"] == rule).map(|f| {

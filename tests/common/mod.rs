@@ -96,3 +96,17 @@ pub fn shared(rel: &str, what: &str) -> Option<PathBuf> {
     let _ = writeln!(std::io::stderr().lock(), "{message}");
     None
 }
+
+/// `plumb check --no-config --format json <args>` run from the repository root, as a
+/// process: the parsed JSON report.
+#[allow(dead_code)]
+pub fn check_json(args: &[&str]) -> serde_json::Value {
+    let out = assert_cmd::Command::cargo_bin("plumb")
+        .unwrap()
+        .current_dir(manifest_dir())
+        .args(["check", "--no-config", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).expect("json")
+}
