@@ -5,6 +5,7 @@
 //!
 //! Sits on `source/` and `paths`; nothing here knows about rules, config or output.
 
+use std::any::{Any, TypeId};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -375,7 +376,12 @@ pub struct Project {
     /// Directories (display form, `deploy/` or "") holding a manifest left unparsed because
     /// it is a template: the objects of such a directory are not all known.
     templated_dirs: Vec<String>,
+    /// What rules derive from the repository's other files ([`Project::derived`]), by type
+    /// and key.
+    derived: Mutex<Derived>,
 }
+
+type Derived = HashMap<TypeId, HashMap<String, Arc<dyn Any + Send + Sync>>>;
 
 impl Project {
     pub fn new(root: PathBuf, files: Vec<Arc<ParsedFile>>, max_file_size: u64) -> Project {
@@ -405,7 +411,29 @@ impl Project {
             k8s_set: OnceLock::new(),
             image_runners: OnceLock::new(),
             templated_dirs: Vec::new(),
+            derived: Mutex::default(),
         }
+    }
+
+    /// A value derived from the repository (a Makefile's rules, a script's commands, where a
+    /// relative name leads), built by `build` the first time `key` is asked for a `T` and
+    /// shared by every rule and thread of the check after that. Two threads asking at once
+    /// may both build it; one result is kept.
+    pub fn derived<T: Any + Send + Sync>(&self, key: &str, build: impl FnOnce() -> T) -> Arc<T> {
+        let ty = TypeId::of::<T>();
+        let found = {
+            let m = self.derived.lock().unwrap_or_else(|e| e.into_inner());
+            m.get(&ty).and_then(|m| m.get(key)).cloned()
+        };
+        if let Some(v) = found.and_then(|v| v.downcast::<T>().ok()) {
+            return v;
+        }
+        let v = Arc::new(build());
+        let mut m = self.derived.lock().unwrap_or_else(|e| e.into_inner());
+        m.entry(ty)
+            .or_default()
+            .insert(key.to_string(), v.clone() as Arc<dyn Any + Send + Sync>);
+        v
     }
 
     /// The project, told which files were skipped as templates (display paths).

@@ -178,13 +178,13 @@ fn check_group(
     let found: Vec<(TestTool, &Ran)> = ran
         .iter()
         .filter(|r| !actions.contains(&r.via))
-        .filter(|r| !against_a_deployment(cx.text(), r) && !runs_no_test(&r.cmd))
         .filter_map(|r| {
             test_tool(&r.cmd)
                 .or_else(|| extra_tool(&r.cmd))
                 .filter(measures_coverage)
                 .map(|t| (t, r))
         })
+        .filter(|(_, r)| !against_a_deployment(cx.text(), r) && !runs_no_test(&r.cmd))
         .collect();
     let judged: Vec<&(TestTool, &Ran)> = found
         .iter()

@@ -173,6 +173,19 @@ impl<'f> Steps<'f> {
 /// steps included), or the local reusable workflow it calls deploying. `None` for a job that
 /// creates a throwaway cluster: what it applies, it applies to a test.
 pub fn job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Deploy> {
+    // five rules ask this of every job: the answer is kept per check
+    let key = format!("{}\0{}", cx.path().display(), job.node.span().start);
+    let found = cx
+        .project()
+        .derived::<JobDeploys>(&key, || JobDeploys(find_job_deploys(cx, wf, job)));
+    found.0.clone()
+}
+
+struct JobDeploys(Option<Deploy>);
+struct MakesCluster(bool);
+struct ScriptMakesCluster(bool);
+
+fn find_job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Deploy> {
     let reader = Reader::of(cx);
     if let Some(u) = job.uses() {
         let value = u.as_str()?;
@@ -182,19 +195,27 @@ pub fn job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Depl
             span: u.span(),
         });
     }
-    let steps = Steps::of_job(cx.file(), wf, job);
-    if makes_cluster(&reader, &steps, 0) {
+    if job_makes_cluster(cx, wf, job) {
         return None;
     }
-    steps_deploy(&reader, &steps, 0)
+    steps_deploy(&reader, &Steps::of_job(cx.file(), wf, job), 0)
 }
 
 /// Whether a job creates a throwaway cluster on the runner (a kind, k3d or minikube action or
 /// command, directly, in a script or in a local action): what it tests, it tests against a
 /// deployment.
 pub fn job_makes_cluster(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> bool {
-    let reader = Reader::of(cx);
-    makes_cluster(&reader, &Steps::of_job(cx.file(), wf, job), 0)
+    let key = format!("{}\0{}", cx.path().display(), job.node.span().start);
+    cx.project()
+        .derived::<MakesCluster>(&key, || {
+            let reader = Reader::of(cx);
+            MakesCluster(makes_cluster(
+                &reader,
+                &Steps::of_job(cx.file(), wf, job),
+                0,
+            ))
+        })
+        .0
 }
 
 /// Whether a job runs tests, and where (in the file being checked): a test command, a step
@@ -304,10 +325,15 @@ fn makes_cluster(reader: &Reader<'_>, steps: &Steps<'_>, depth: usize) -> bool {
                 return true;
             }
             if let Some(path) = script_file(c) {
-                if reader
-                    .text(&dir, path)
-                    .is_some_and(|t| CLUSTER_TEXT.is_match(&t))
-                {
+                let key = format!("{}\0{}\0{path}", reader.root.display(), dir.display());
+                let script = reader.project.derived::<ScriptMakesCluster>(&key, || {
+                    ScriptMakesCluster(
+                        reader
+                            .text(&dir, path)
+                            .is_some_and(|t| CLUSTER_TEXT.is_match(&t)),
+                    )
+                });
+                if script.0 {
                     return true;
                 }
             }

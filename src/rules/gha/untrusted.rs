@@ -181,26 +181,46 @@ pub const FIELDS: &[Field] = &[
 
 /// Whether a path is a whole attacker-controlled value.
 pub fn attacker_value(path: &str) -> bool {
-    FIELDS.iter().any(|f| path_matches(path, f.path))
+    under_github(path) && FIELDS.iter().any(|f| path_matches(path, f.path))
+}
+
+/// Every path of [`FIELDS`] is under `github`: the test that spares the table's walk for
+/// every other context.
+fn under_github(path: &str) -> bool {
+    path.split('.')
+        .next()
+        .is_some_and(|h| h.eq_ignore_ascii_case("github"))
 }
 
 /// Whether a path is attacker-controlled, or an object holding such a path
 /// (`toJSON(github.event.issue)`).
 pub fn attacker(path: &str) -> bool {
+    if !under_github(path) {
+        return false;
+    }
+    let depth = path.split('.').count();
+    let below_event = depth >= 2 && path.starts_with("github.event");
     FIELDS.iter().any(|f| {
-        let p = f.path;
-        path_matches(path, p) || {
-            // a proper prefix of a dangerous path, below `github.event`
-            let depth = path.split('.').count();
-            depth >= 2
-                && depth < p.split('.').count()
-                && path.starts_with("github.event")
-                && path_matches(
-                    path,
-                    &p.split('.').take(depth).collect::<Vec<_>>().join("."),
-                )
-        }
+        // or a proper prefix of a dangerous path, below `github.event`
+        path_matches(path, f.path) || (below_event && proper_prefix(path, f.path, depth))
     })
+}
+
+/// Whether `path` (of `depth` segments) matches the first `depth` segments of `pattern`,
+/// and `pattern` has more.
+fn proper_prefix(path: &str, pattern: &str, depth: usize) -> bool {
+    if pattern.split('.').count() <= depth {
+        return false;
+    }
+    let mut p = path.split('.');
+    let mut q = pattern.split('.').take(depth);
+    loop {
+        match (p.next(), q.next()) {
+            (_, Some("**")) | (None, None) => return true,
+            (Some(a), Some(b)) if b == "*" || a == "*" || a.eq_ignore_ascii_case(b) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Branch names: git refuses whitespace and control characters in them, so one cannot end a
@@ -622,6 +642,9 @@ mod tests {
     #[test]
     fn classification() {
         assert!(attacker("github.event.issue.title"));
+        assert!(attacker("GitHub.Event.Issue.Title"));
+        assert!(!attacker("steps.github.outputs.title"));
+        assert!(!attacker_value("inputs.github"));
         assert!(attacker("github.event.commits.*.message"));
         assert!(attacker("github.event.issue"));
         assert!(attacker("github.event"));

@@ -19,7 +19,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -54,6 +54,12 @@ impl Ran {
         self.file.clone().map(|f| (f, self.cmd.span))
     }
 }
+
+/// Where a relative name leads ([`Follow::find`]), kept per check.
+struct Found(Option<(PathBuf, Arc<str>)>);
+
+/// A script file's commands, or `None` for a file that is not a shell script.
+struct ScriptFile(Option<Vec<Command>>);
 
 /// One search: the commands reached so far and the entries already followed.
 pub struct Follow<'p> {
@@ -152,33 +158,39 @@ impl<'p> Follow<'p> {
     }
 
     /// A file of the repository at `rel`, tried from `dir`, the calling file's directory,
-    /// then the root.
-    fn find(
-        &self,
-        dir: &Path,
-        from: Option<&Path>,
-        rel: &str,
-    ) -> Option<(PathBuf, std::sync::Arc<str>)> {
+    /// then the root; the answer is kept for the whole check (every rule asks the same).
+    fn find(&self, dir: &Path, from: Option<&Path>, rel: &str) -> Option<(PathBuf, Arc<str>)> {
         let rel = rel.trim_start_matches("./");
         if rel.is_empty() || rel.contains(['$', '{', '*']) || rel.starts_with('/') {
             return None;
         }
-        let root = absolute(&self.root);
-        let mut bases = vec![self.root.join(dir)];
-        if let Some(f) = from {
-            bases.push(f.to_path_buf());
-        }
-        bases.push(self.root.clone());
-        for b in bases {
-            let p = absolute(&b.join(rel));
-            if !p.starts_with(&root) {
-                continue;
+        let key = format!(
+            "{}\0{}\0{}\0{rel}",
+            self.root.display(),
+            dir.display(),
+            from.map(Path::display)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        );
+        let found = self.project.derived::<Found>(&key, || {
+            let root = absolute(&self.root);
+            let mut bases = vec![self.root.join(dir)];
+            if let Some(f) = from {
+                bases.push(f.to_path_buf());
             }
-            if let Some(t) = self.project.read_text(&p) {
-                return Some((p, t));
+            bases.push(self.root.clone());
+            for b in bases {
+                let p = absolute(&b.join(rel));
+                if !p.starts_with(&root) {
+                    continue;
+                }
+                if let Some(t) = self.project.read_text(&p) {
+                    return Found(Some((p, t)));
+                }
             }
-        }
-        None
+            Found(None)
+        });
+        found.0.clone()
     }
 
     fn first_time(&mut self, p: &Path, entry: &str) -> bool {
@@ -189,12 +201,17 @@ impl<'p> Follow<'p> {
         let Some((p, text)) = self.find(dir, from, rel) else {
             return;
         };
-        if !shell_text(&text) || !self.first_time(&p, "") {
+        let parsed = self
+            .project
+            .derived::<ScriptFile>(&format!("{}", p.display()), || {
+                ScriptFile(shell_text(&text).then(|| parse_script(&text).commands))
+            });
+        let Some(commands) = &parsed.0 else { return };
+        if !self.first_time(&p, "") {
             return;
         }
-        let script = parse_script(&text);
         let mut here = dir.to_path_buf();
-        for c in &script.commands {
+        for c in commands {
             self.go(c, Some(&p), via, &here, depth + 1);
             here = after_cd(c, dir, &here);
         }
@@ -248,7 +265,9 @@ impl<'p> Follow<'p> {
                 .find_map(|n| self.find(&dir, None, n)),
         };
         let Some((p, text)) = found else { return };
-        let mk = Makefile::parse(&text);
+        let mk = self
+            .project
+            .derived::<Makefile>(&format!("{}", p.display()), || Makefile::parse(&text));
         if targets.is_empty() {
             match mk.default_target() {
                 Some(t) => targets.push(t.to_string()),
@@ -279,22 +298,8 @@ impl<'p> Follow<'p> {
                 let pre = mk.expand(pre);
                 self.make_target(mk, p, &pre, via, dir, depth, nest + 1);
             }
-            for &(line, start) in &rule.recipe {
-                let raw = line.trim_start_matches(['@', '-', '+', ' ', '\t']);
-                let lead = line.len() - raw.len();
-                let expanded = mk.expand(raw);
-                let exact = expanded == raw;
-                let script = parse_script(&expanded);
-                let line_span = Span::new(start + lead, start + line.len());
-                for c in &script.commands {
-                    let mut c = c.clone();
-                    shift(
-                        &mut c,
-                        if exact { Some(start + lead) } else { None },
-                        line_span,
-                    );
-                    self.go(&c, Some(p), via, dir, depth);
-                }
+            for c in mk.commands(rule) {
+                self.go(c, Some(p), via, dir, depth);
             }
         }
     }
@@ -332,7 +337,9 @@ impl<'p> Follow<'p> {
                 .find_map(|n| self.find(&dir, None, n)),
         };
         let Some((p, text)) = found else { return };
-        let jf = Justfile::parse(&text);
+        let jf = self
+            .project
+            .derived::<Justfile>(&format!("{}", p.display()), || Justfile::parse(&text));
         let Some(name) = recipe.map(str::to_string).or_else(|| jf.first.clone()) else {
             return;
         };
@@ -359,16 +366,8 @@ impl<'p> Follow<'p> {
         for d in &r.deps {
             self.just_recipe(jf, p, d, via, dir, depth, nest + 1);
         }
-        for &(line, start) in &r.body {
-            let raw = line.trim_start_matches(['@', '-', ' ', '\t']);
-            let lead = line.len() - raw.len();
-            let script = parse_script(raw);
-            let line_span = Span::new(start + lead, start + line.len());
-            for c in &script.commands {
-                let mut c = c.clone();
-                shift(&mut c, Some(start + lead), line_span);
-                self.go(&c, Some(p), via, dir, depth);
-            }
+        for c in &r.commands {
+            self.go(c, Some(p), via, dir, depth);
         }
     }
 
@@ -424,9 +423,12 @@ impl<'p> Follow<'p> {
         let Some((p, text)) = self.find(dir, None, "package.json") else {
             return;
         };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-            return;
-        };
+        let json = self
+            .project
+            .derived::<Option<serde_json::Value>>(&format!("{}", p.display()), || {
+                serde_json::from_str(&text).ok()
+            });
+        let Some(json) = json.as_ref() else { return };
         let mut names = vec![name.to_string()];
         if prog == "npm" || prog == "pnpm" {
             names.insert(0, format!("pre{name}"));
@@ -769,21 +771,23 @@ fn ini_sections<'t>(text: &'t str, key: &str) -> Vec<(String, Vec<(&'t str, usiz
 }
 
 /// A Makefile's rules, with recipe lines and their offsets, and its simple variables.
-pub struct Makefile<'t> {
-    pub rules: Vec<MakeRule<'t>>,
+pub struct Makefile {
+    pub rules: Vec<MakeRule>,
     vars: Vec<(String, String)>,
 }
 
-pub struct MakeRule<'t> {
+pub struct MakeRule {
     pub target: String,
     pub prereqs: Vec<String>,
     /// (line without the leading tab, its start offset)
-    pub recipe: Vec<(&'t str, usize)>,
+    pub recipe: Vec<(String, usize)>,
+    /// [`Makefile::commands`].
+    commands: OnceLock<Vec<Command>>,
 }
 
-impl<'t> Makefile<'t> {
-    pub fn parse(text: &'t str) -> Makefile<'t> {
-        let mut rules: Vec<MakeRule<'t>> = Vec::new();
+impl Makefile {
+    pub fn parse(text: &str) -> Makefile {
+        let mut rules: Vec<MakeRule> = Vec::new();
         let mut vars = Vec::new();
         let mut current: Vec<usize> = Vec::new();
         let mut offset = 0;
@@ -793,7 +797,7 @@ impl<'t> Makefile<'t> {
             let l = line.trim_end_matches(['\n', '\r']);
             if let Some(recipe) = l.strip_prefix('\t') {
                 for &i in &current {
-                    rules[i].recipe.push((recipe, start + 1));
+                    rules[i].recipe.push((recipe.to_string(), start + 1));
                 }
                 continue;
             }
@@ -838,17 +842,38 @@ impl<'t> Makefile<'t> {
                     let c = cmd.trim_start();
                     let at = start + (t.len() - cmd.len()) + (cmd.len() - c.len());
                     if !c.is_empty() {
-                        recipe.push((c, at));
+                        recipe.push((c.to_string(), at));
                     }
                 }
                 rules.push(MakeRule {
                     target: target.to_string(),
                     prereqs: prereqs.clone(),
                     recipe,
+                    commands: OnceLock::new(),
                 });
             }
         }
         Makefile { rules, vars }
+    }
+
+    fn recipe_commands(&self, rule: &MakeRule) -> Vec<Command> {
+        let mut out = Vec::new();
+        for (line, start) in &rule.recipe {
+            let raw = line.trim_start_matches(['@', '-', '+', ' ', '\t']);
+            let lead = line.len() - raw.len();
+            let expanded = self.expand(raw);
+            let exact = expanded == raw;
+            let line_span = Span::new(start + lead, start + line.len());
+            for mut c in parse_script(&expanded).commands {
+                shift(
+                    &mut c,
+                    if exact { Some(start + lead) } else { None },
+                    line_span,
+                );
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// The first target that does not start with `.` and holds no `%`.
@@ -866,41 +891,75 @@ impl<'t> Makefile<'t> {
             if !out.contains('$') {
                 break;
             }
+            let mut next = String::with_capacity(out.len());
             let mut changed = false;
-            for (n, v) in &self.vars {
-                for pat in [format!("$({n})"), format!("${{{n}}}")] {
-                    if out.contains(&pat) {
-                        out = out.replace(&pat, v);
+            let mut rest = out.as_str();
+            while let Some(i) = rest.find('$') {
+                next.push_str(&rest[..i]);
+                let after = &rest[i + 1..];
+                let close = match after.as_bytes().first() {
+                    Some(b'(') => ')',
+                    Some(b'{') => '}',
+                    _ => {
+                        next.push('$');
+                        rest = after;
+                        continue;
+                    }
+                };
+                let value = after[1..].find(close).and_then(|j| {
+                    let name = &after[1..1 + j];
+                    let v = self.vars.iter().rev().find(|(n, _)| n == name)?;
+                    Some((&v.1, j + 2))
+                });
+                match value {
+                    Some((v, len)) => {
+                        next.push_str(v);
                         changed = true;
+                        rest = &after[len..];
+                    }
+                    None => {
+                        next.push('$');
+                        rest = after;
                     }
                 }
             }
+            next.push_str(rest);
+            out = next;
             if !changed {
                 break;
             }
         }
         out
     }
+
+    /// A rule's recipe commands, variables expanded, spans in the Makefile's text: exact where
+    /// expanding changed nothing, else the whole line. Built on first use.
+    pub fn commands<'a>(&self, rule: &'a MakeRule) -> &'a [Command] {
+        rule.commands.get_or_init(|| self.recipe_commands(rule))
+    }
 }
 
 /// A justfile's recipes: name, dependencies, body lines with offsets.
-struct Justfile<'t> {
-    recipes: Vec<JustRecipe<'t>>,
+struct Justfile {
+    recipes: Vec<JustRecipe>,
     first: Option<String>,
 }
 
-struct JustRecipe<'t> {
+struct JustRecipe {
     name: String,
     deps: Vec<String>,
-    body: Vec<(&'t str, usize)>,
+    /// (line, its start offset)
+    body: Vec<(String, usize)>,
+    /// The body's commands, spans in the justfile's text.
+    commands: Vec<Command>,
 }
 
-impl<'t> Justfile<'t> {
-    fn parse(text: &'t str) -> Justfile<'t> {
+impl Justfile {
+    fn parse(text: &str) -> Justfile {
         static HEAD: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"^@?([A-Za-z_][A-Za-z0-9_-]*)((?:\s+[^:=]*)?):([^=].*)?$").expect("just")
         });
-        let mut recipes: Vec<JustRecipe<'t>> = Vec::new();
+        let mut recipes: Vec<JustRecipe> = Vec::new();
         let mut in_recipe = false;
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
@@ -912,7 +971,7 @@ impl<'t> Justfile<'t> {
                     let t = l.trim_start();
                     if !t.is_empty() && !t.starts_with('#') {
                         if let Some(r) = recipes.last_mut() {
-                            r.body.push((t, start + (l.len() - t.len())));
+                            r.body.push((t.to_string(), start + (l.len() - t.len())));
                         }
                     }
                 }
@@ -944,8 +1003,20 @@ impl<'t> Justfile<'t> {
                 name,
                 deps,
                 body: Vec::new(),
+                commands: Vec::new(),
             });
             in_recipe = true;
+        }
+        for r in &mut recipes {
+            for (line, start) in &r.body {
+                let raw = line.trim_start_matches(['@', '-', ' ', '\t']);
+                let lead = line.len() - raw.len();
+                let line_span = Span::new(start + lead, start + line.len());
+                for mut c in parse_script(raw).commands {
+                    shift(&mut c, Some(start + lead), line_span);
+                    r.commands.push(c);
+                }
+            }
         }
         let first = recipes.first().map(|r| r.name.clone());
         Justfile { recipes, first }
@@ -963,13 +1034,20 @@ mod tests {
         assert_eq!(mk.default_target(), Some("all"));
         let test = mk.rules.iter().find(|r| r.target == "test").unwrap();
         assert_eq!(test.prereqs, vec!["build".to_string()]);
-        let (line, at) = test.recipe[0];
-        assert_eq!(&t[at..at + line.len()], "@$(GO) test ./... -cover");
+        let (line, at) = &test.recipe[0];
+        assert_eq!(&t[*at..at + line.len()], "@$(GO) test ./... -cover");
+        assert_eq!(mk.commands(test)[0].words[1].value, "test");
         assert_eq!(mk.expand("$(GO) test"), "go test");
         assert_eq!(mk.expand("${PY} -m x"), "python3 -m x");
+        assert_eq!(
+            mk.expand("$(shell $(GO) env) $$HOME $(NOPE)"),
+            "$(shell go env) $$HOME $(NOPE)"
+        );
         let check = mk.rules.iter().find(|r| r.target == "check").unwrap();
-        let (line, at) = check.recipe[0];
-        assert_eq!(&t[at..at + line.len()], "pytest -q");
+        let (line, at) = &check.recipe[0];
+        assert_eq!(&t[*at..at + line.len()], "pytest -q");
+        let c = &mk.commands(check)[0];
+        assert_eq!(c.span.text(t), "pytest -q");
     }
 
     #[test]
@@ -979,8 +1057,9 @@ mod tests {
         assert_eq!(jf.first.as_deref(), Some("test"));
         let r = &jf.recipes[0];
         assert_eq!(r.deps, vec!["build".to_string()]);
-        let (line, at) = r.body[0];
-        assert_eq!(&t[at..at + line.len()], "cargo test {{args}}");
+        let (line, at) = &r.body[0];
+        assert_eq!(&t[*at..at + line.len()], "cargo test {{args}}");
+        assert_eq!(r.commands[0].words[0].span.text(t), "cargo");
         assert_eq!(jf.recipes[1].name, "build");
     }
 
