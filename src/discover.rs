@@ -605,6 +605,31 @@ pub fn discover(
     max_file_size: u64,
     config_file: Option<&Path>,
 ) -> Discovery {
+    discover_with(
+        paths,
+        root,
+        config,
+        cli_exclude,
+        no_ignore,
+        max_file_size,
+        config_file,
+        &mut |_| {},
+    )
+}
+
+/// [`discover`], telling `found` of each candidate as the walk meets it (before the final
+/// order and the removal of second names of one file), so a caller can start reading it.
+#[allow(clippy::too_many_arguments)]
+pub fn discover_with(
+    paths: &[PathBuf],
+    root: &Path,
+    config: &Config,
+    cli_exclude: &[String],
+    no_ignore: bool,
+    max_file_size: u64,
+    config_file: Option<&Path>,
+    found: &mut dyn FnMut(&Candidate),
+) -> Discovery {
     let mut out = Discovery::default();
     let mut patterns = config.exclude.clone();
     patterns.extend(cli_exclude.iter().cloned());
@@ -617,6 +642,7 @@ pub fn discover(
         config_file: config_file.and_then(|p| std::fs::canonicalize(p).ok()),
         configs_seen: Vec::new(),
         out: &mut out,
+        found,
     };
     for path in paths {
         let meta = match std::fs::metadata(path) {
@@ -651,7 +677,7 @@ pub fn discover(
             walk.nested_configs_above(path);
             let canonical =
                 std::fs::canonicalize(path).unwrap_or_else(|_| crate::paths::absolute(path));
-            walk.out.candidates.push(Candidate {
+            walk.candidate(Candidate {
                 kind: kind_of(&rel, config),
                 path: path.clone(),
                 rel,
@@ -700,6 +726,8 @@ struct Walk<'a> {
     /// Other config files met (display paths).
     configs_seen: Vec<String>,
     out: &'a mut Discovery,
+    /// Told of each candidate as it is met.
+    found: &'a mut dyn FnMut(&Candidate),
 }
 
 impl Walk<'_> {
@@ -866,12 +894,17 @@ impl Walk<'_> {
                 .push(too_large(rel, meta.len(), self.max_file_size));
             return;
         }
-        self.out.candidates.push(Candidate {
+        self.candidate(Candidate {
             kind: kind_of(&rel, self.config),
             path: path.to_path_buf(),
             rel,
             canonical,
         });
+    }
+
+    fn candidate(&mut self, c: Candidate) {
+        (self.found)(&c);
+        self.out.candidates.push(c);
     }
 }
 

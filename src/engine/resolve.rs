@@ -14,6 +14,31 @@ use crate::report::{
 use crate::source::{Kind, LineIndex, Span, k8s};
 use crate::suppress::Suppressed;
 
+/// One file's part of the report: its findings shown and suppressed, and the texts their
+/// snippets are drawn from (the file's, masked; a rendered stream's templates).
+#[derive(Default)]
+pub(super) struct Resolved {
+    pub out: Vec<Reported>,
+    pub suppressed: Vec<SuppressedFinding>,
+    pub sources: Vec<(String, Arc<str>)>,
+}
+
+impl Resolved {
+    /// Into the report, in file order: the file's own text replaces any, a template's text is
+    /// kept only where none is yet.
+    pub(super) fn merge(self, out: &mut Vec<Reported>, report: &mut Report) {
+        out.extend(self.out);
+        report.suppressed.extend(self.suppressed);
+        let mut sources = self.sources.into_iter();
+        if let Some((rel, text)) = sources.next() {
+            report.sources.insert(rel, text);
+        }
+        for (path, text) in sources {
+            report.sources.entry(path).or_insert(text);
+        }
+    }
+}
+
 /// Resolve one file's findings. `marked`: secret spans of this file found elsewhere (by the
 /// secret rules run for masking only, or marked by findings of other files).
 pub(super) fn resolve(
@@ -22,11 +47,10 @@ pub(super) fn resolve(
     findings: Vec<Finding>,
     suppressed: Vec<Suppressed>,
     marked: &[Span],
-    out: &mut Vec<Reported>,
-    report: &mut Report,
-) {
+) -> Resolved {
+    let mut resolved = Resolved::default();
     if findings.is_empty() && suppressed.is_empty() {
-        return;
+        return resolved;
     }
     // masked: every secret any finding marked, whether or not that finding is shown, those
     // marked elsewhere, and every token, private key block and password in a URL or on a
@@ -98,9 +122,9 @@ pub(super) fn resolve(
         match reason {
             None => {
                 any_shown = true;
-                out.push(r);
+                resolved.out.push(r);
             }
-            Some((reason, directive, until)) => report.suppressed.push(SuppressedFinding {
+            Some((reason, directive, until)) => resolved.suppressed.push(SuppressedFinding {
                 finding: r,
                 reason,
                 directive: {
@@ -114,14 +138,15 @@ pub(super) fn resolve(
         }
     }
     if any_shown {
-        report.sources.insert(file.src.rel.clone(), masked);
+        resolved.sources.push((file.src.rel.clone(), masked));
         // the rendered text of each template, for snippets at the positions reported
         if let Some(rd) = rendered {
             for (path, text, _) in rd.texts {
-                report.sources.entry(path).or_insert(text);
+                resolved.sources.push((path, text));
             }
         }
     }
+    resolved
 }
 
 /// Where the documents of a rendered stream came from (`# Source:` comments of `helm

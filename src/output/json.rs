@@ -5,6 +5,7 @@
 
 use std::io;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::report::{Location, Position, Report, Reported};
@@ -174,9 +175,10 @@ fn finding(f: &Reported) -> Finding<'_> {
     }
 }
 
+/// The report's JSON with an empty `findings` array ([`write`] writes the findings into it).
 fn output(report: &Report) -> Output<'_> {
     use crate::api::Severity;
-    let findings = report.findings.iter().map(finding).collect();
+    let findings = Vec::new();
     Output {
         version: VERSION,
         tool: Tool {
@@ -230,8 +232,38 @@ fn output(report: &Report) -> Output<'_> {
 }
 
 /// Write the report as pretty-printed JSON, ending with a newline.
+///
+/// Serialising the findings is most of the time a large report takes: they are rendered in
+/// parallel, a batch at a time, each as serde_json pretty-prints an element of the top-level
+/// `findings` array (every line after the first indented by four spaces: JSON strings hold
+/// no raw newline), and written into the rest of the document, which serde_json renders with
+/// the array empty. The bytes are those of pretty-printing the whole report at once.
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &output(report))?;
+    let doc = serde_json::to_string_pretty(&output(report))?;
+    const EMPTY: &str = "\n  \"findings\": []";
+    let Some(at) = doc.find(EMPTY).filter(|_| !report.findings.is_empty()) else {
+        out.write_all(doc.as_bytes())?;
+        return writeln!(out);
+    };
+    let open = at + EMPTY.len() - 1;
+    out.write_all(doc[..open].as_bytes())?;
+    let mut first = true;
+    for batch in report.findings.chunks(2048) {
+        let texts: Vec<String> = batch
+            .par_iter()
+            .map(|f| {
+                let one = serde_json::to_string_pretty(&finding(f)).unwrap_or_default();
+                one.replace('\n', "\n    ")
+            })
+            .collect();
+        for t in texts {
+            out.write_all(if first { b"\n    " } else { b",\n    " })?;
+            out.write_all(t.as_bytes())?;
+            first = false;
+        }
+    }
+    out.write_all(b"\n  ")?;
+    out.write_all(doc[open..].as_bytes())?;
     writeln!(out)
 }
 
