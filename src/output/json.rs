@@ -246,7 +246,7 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         return writeln!(out);
     };
     let open = at + EMPTY.len() - 1;
-    out.write_all(doc[..open].as_bytes())?;
+    out.write_all(&doc.as_bytes()[..open])?;
     let mut first = true;
     for batch in report.findings.chunks(2048) {
         let texts: Vec<String> = batch
@@ -263,7 +263,7 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         }
     }
     out.write_all(b"\n  ")?;
-    out.write_all(doc[open..].as_bytes())?;
+    out.write_all(&doc.as_bytes()[open..])?;
     writeln!(out)
 }
 
