@@ -11,6 +11,7 @@ pub mod encryption_at_rest;
 pub mod iam_wildcard;
 pub mod imdsv1;
 pub mod kms_key_rotation;
+pub mod module_defaults;
 pub mod plaintext_secret;
 pub mod provider_unpinned;
 pub mod public_access;
@@ -353,21 +354,38 @@ pub fn run<'a>(
             run_block(cx, m, block, checks, min_days, out);
         }
         for call in tf.body.blocks_of("module") {
-            let Some(stand_in) = registry_modules::stand_in(call) else {
-                continue;
-            };
-            // only the inputs the table knows the module passes through
-            let judged: Vec<&Check> = checks
-                .iter()
-                .filter(|c| matches!(c.path, [attr] if stand_in.module.inputs.contains(attr)))
-                .collect();
+            for stand_in in registry_modules::stand_ins(call) {
+                // only the places the table knows the module passes its inputs to
+                let judged: Vec<&Check> = checks
+                    .iter()
+                    .filter(|c| stand_in.module.inputs.iter().any(|i| i.path == c.path))
+                    .collect();
+                let start = out.len();
+                run_checks(cx, m, &stand_in.block, &judged, min_days, out);
+                for f in &mut out[start..] {
+                    f.message = stand_in.reword(&f.message, f.span);
+                }
+            }
+        }
+    });
+}
+
+/// Run `judge` on each resource that a well-known registry module called by the file stands
+/// for (see [`registry_modules`]), its findings said of the module call.
+pub fn on_stand_ins(
+    tf: &TfFile,
+    out: &mut Vec<Finding>,
+    mut judge: impl FnMut(&Block, &mut Vec<Finding>),
+) {
+    for call in tf.body.blocks_of("module") {
+        for stand_in in registry_modules::stand_ins(call) {
             let start = out.len();
-            run_checks(cx, m, &stand_in.block, &judged, min_days, out);
+            judge(&stand_in.block, out);
             for f in &mut out[start..] {
                 f.message = stand_in.reword(&f.message, f.span);
             }
         }
-    });
+    }
 }
 
 /// Run a rule's table over one resource block (a real one, or one a registry module stands

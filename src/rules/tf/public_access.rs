@@ -139,6 +139,14 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
 
 fn ingress_rules(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
+        ingress_of(cx, m, block, out);
+    }
+    // terraform-aws-modules/security-group calls (see registry_modules.rs)
+    super::on_stand_ins(tf, out, |block, out| ingress_of(cx, m, block, out));
+}
+
+fn ingress_of(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
+    {
         let addr = block.address();
         match block.label(0) {
             Some("aws_security_group") => {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# checkov on a Terraform repository one directory at a time (it times out on a whole
+# module repository on a 2-core machine): every directory holding `.tf` files is one
+# `checkov -d`, at nice 10 under a timeout, its JSON written to OUT/<dir with / as +>.json.
+#
+#   scripts/tf-checkov-batches.sh REPO_DIR OUT [TIMEOUT_SECONDS]
+#
+# checkov follows local module calls from each directory, so a module's resources show up
+# once per directory that calls it; scripts/tf-vs-checkov.py dedupes by check, file and line.
+set -uo pipefail
+repo=$1 out=$2 limit=${3:-600}
+CHECKOV=${CHECKOV:-/work/peers-venv/bin/checkov}
+mkdir -p "$out"
+cd "$repo" || exit 1
+find . -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u | while read -r dir; do
+  name=$(printf '%s' "${dir#./}" | tr / +)
+  [ "$dir" = . ] && name=ROOT
+  [ -s "$out/$name.json" ] && continue
+  start=$(date +%s)
+  timeout "$limit" nice -n 10 "$CHECKOV" --framework terraform -d "$dir" -o json --compact \
+    --quiet --skip-download >"$out/$name.json" 2>"$out/$name.stderr"
+  rc=$?
+  printf '%s\t%s\t%s\n' "$dir" "$rc" "$(($(date +%s) - start))" >>"$out/timings.tsv"
+done
