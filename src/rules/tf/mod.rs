@@ -43,6 +43,39 @@ pub enum Test {
     Set,
     /// A number of days at least the rule's minimum; when missing, the provider default applies.
     MinDays { default: i64 },
+    /// Must not be `false`; missing is a finding only where the module requires a major of
+    /// the AWS provider before this one (whose default was `false`), silent where the
+    /// version is unknown.
+    TrueBeforeAws(u32),
+    /// Must not be `true`; missing is a finding only where the module requires a major of the
+    /// AWS provider before this one (whose default was `true`).
+    NotTrueBeforeAws(u32),
+}
+
+/// The major of the AWS provider the module's `required_providers` allow, when they name one
+/// (`aws = { version = "~> 5.0" }`, or the legacy `aws = "~> 5.0"`).
+pub fn aws_provider_major(m: &TfModule<'_>) -> Option<u32> {
+    let mut found = None;
+    for (_, file) in m.module.files() {
+        for t in file.body.blocks_of("terraform") {
+            for rp in t.body.blocks_of("required_providers") {
+                let Some(aws) = rp.attr("aws") else { continue };
+                let version = match &aws.value.kind {
+                    crate::source::terraform::ExprKind::Object(fields) => fields
+                        .iter()
+                        .find(|(k, _)| k.name == "version")
+                        .and_then(|(_, v)| v.as_str()),
+                    _ => aws.value.as_str(),
+                };
+                let major = registry_modules::major(version?)?;
+                if found.is_some_and(|f| f != major) {
+                    return None;
+                }
+                found = Some(major);
+            }
+        }
+    }
+    found
 }
 
 /// A precondition on a top-level attribute of the resource. Unknown values make the check skip.
@@ -419,6 +452,27 @@ fn run_checks(
     }
 }
 
+/// What a missing attribute means: the finding's text after the address, or `None` when
+/// the default is safe or unknown.
+fn missing(m: &TfModule<'_>, c: &Check, min_days: i64) -> Option<String> {
+    let plain = || format!("{}: {}", c.what, fix(c, min_days));
+    match c.test {
+        Test::True | Test::Equals(_) | Test::MissingOrIn(_) | Test::Set => Some(plain()),
+        Test::MinDays { default } => (default < min_days).then(plain),
+        Test::NotFalse | Test::NotTrue | Test::In(_) => None,
+        Test::TrueBeforeAws(major) | Test::NotTrueBeforeAws(major) => {
+            let pinned = aws_provider_major(m).filter(|p| *p < major)?;
+            let attr = c.path.last().copied().unwrap_or_default();
+            let default = matches!(c.test, Test::NotTrueBeforeAws(_));
+            Some(format!(
+                "{} ({attr} defaults to {default} before AWS provider v{major}, and the module requires v{pinned}): {}",
+                c.what,
+                fix(c, min_days)
+            ))
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn check_path(
     cx: &Cx<'_>,
@@ -447,16 +501,8 @@ fn check_path(
         [] => {}
         [attr] => {
             let Some(a) = here.attr(attr) else {
-                let fires = match c.test {
-                    Test::True | Test::Equals(_) | Test::MissingOrIn(_) | Test::Set => true,
-                    Test::MinDays { default } => default < min_days,
-                    Test::NotFalse | Test::NotTrue | Test::In(_) => false,
-                };
-                if fires {
-                    out.push(finding(
-                        missing_span,
-                        format!("{addr} {}: {}", c.what, fix(c, min_days)),
-                    ));
+                if let Some(msg) = missing(m, c, min_days) {
+                    out.push(finding(missing_span, format!("{addr} {msg}")));
                 }
                 return;
             };
@@ -464,8 +510,8 @@ fn check_path(
             let Some(v) = resolved.value() else { return };
             let bad = match c.test {
                 Test::True => v.as_bool() == Some(false) || matches!(v, Value::Null),
-                Test::NotFalse => v.as_bool() == Some(false),
-                Test::NotTrue => v.as_bool() == Some(true),
+                Test::NotFalse | Test::TrueBeforeAws(_) => v.as_bool() == Some(false),
+                Test::NotTrue | Test::NotTrueBeforeAws(_) => v.as_bool() == Some(true),
                 Test::Equals(want) => match v {
                     Value::Null => true,
                     v => v.as_str().is_some_and(|s| !s.eq_ignore_ascii_case(want)),
@@ -512,16 +558,8 @@ fn check_path(
             }
             // an attribute-syntax block (`x = { ... }`) is not read: unknown
             if !found && c.presence == Presence::Resource && here.attr(block).is_none() {
-                let fires = match c.test {
-                    Test::True | Test::Equals(_) | Test::MissingOrIn(_) | Test::Set => true,
-                    Test::MinDays { default } => default < min_days,
-                    Test::NotFalse | Test::NotTrue | Test::In(_) => false,
-                };
-                if fires {
-                    out.push(finding(
-                        missing_span,
-                        format!("{addr} {}: {}", c.what, fix(c, min_days)),
-                    ));
+                if let Some(msg) = missing(m, c, min_days) {
+                    out.push(finding(missing_span, format!("{addr} {msg}")));
                 }
             }
         }

@@ -100,7 +100,8 @@ fn eks(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     };
     let explicit = match &public {
         Some((_, r)) if r.as_bool() == Some(false) => return,
-        Some((_, r)) if r.as_bool() == Some(true) => true,
+        // a registry module's default is placed on the call's name: a default, not written out
+        Some((a, r)) if r.as_bool() == Some(true) => a.key_span != name_span(block),
         Some(_) => return,
         None => false,
     };
