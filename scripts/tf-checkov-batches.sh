@@ -7,6 +7,8 @@
 #
 # checkov follows local module calls from each directory, so a module's resources show up
 # once per directory that calls it; scripts/tf-vs-checkov.py dedupes by check, file and line.
+# A directory that times out is run again on its own files (`-f` each), following no module
+# call: OUT/<name>-files.json.
 set -uo pipefail
 repo=$1 out=$2 limit=${3:-600}
 CHECKOV=${CHECKOV:-/work/peers-venv/bin/checkov}
@@ -20,5 +22,13 @@ find . -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u | while
   timeout "$limit" nice -n 10 "$CHECKOV" --framework terraform -d "$dir" -o json --compact \
     --quiet --skip-download >"$out/$name.json" 2>"$out/$name.stderr"
   rc=$?
+  if [ "$rc" = 124 ]; then
+    # timed out following local modules: the directory's own files, no module calls followed
+    args=()
+    for f in "$dir"/*.tf; do args+=(-f "$f"); done
+    timeout "$limit" nice -n 10 "$CHECKOV" --framework terraform "${args[@]}" -o json --compact \
+      --quiet --skip-download >"$out/$name-files.json" 2>>"$out/$name.stderr"
+    rc="124, files alone $?"
+  fi
   printf '%s\t%s\t%s\n' "$dir" "$rc" "$(($(date +%s) - start))" >>"$out/timings.tsv"
 done

@@ -101,7 +101,7 @@ pub const CHECKS: &[Check] = &[
         Test::In(&["allUsers", "allAuthenticatedUsers"]),
         "opens the role to everyone (allUsers) or to every Google account (allAuthenticatedUsers)",
         "grant the role to the groups or service accounts that need it",
-        "google provider docs, google_project_iam (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam); Google Cloud IAM overview, principal identifiers allUsers and allAuthenticatedUsers (https://cloud.google.com/iam/docs/principal-identifiers); checkov CKV_GCP_117 fires on roles/viewer for allAuthenticatedUsers",
+        "google provider docs, google_project_iam (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam); Google Cloud IAM overview, principal identifiers allUsers and allAuthenticatedUsers (https://cloud.google.com/iam/docs/principal-identifiers); checkov has no check on the member: its CKV_GCP_117 flags basic roles (viewer included) on a project for any member",
     )
     .when(&[Cond::IsNot("role", &["roles/owner", "roles/editor"])]),
     Check::new(
