@@ -8,7 +8,8 @@
 # checkov follows local module calls from each directory, so a module's resources show up
 # once per directory that calls it; scripts/tf-vs-checkov.py dedupes by check, file and line.
 # A directory that times out is run again on its own files (`-f` each), following no module
-# call: OUT/<name>-files.json.
+# call: OUT/<name>-files.json. FILES_ONLY=1 does only that, for every directory (for
+# repositories whose examples all call the root module, which times out).
 set -uo pipefail
 repo=$1 out=$2 limit=${3:-600}
 CHECKOV=${CHECKOV:-/work/peers-venv/bin/checkov}
@@ -17,11 +18,15 @@ cd "$repo" || exit 1
 find . -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u | while read -r dir; do
   name=$(printf '%s' "${dir#./}" | tr / +)
   [ "$dir" = . ] && name=ROOT
-  [ -s "$out/$name.json" ] && continue
+  [ -s "$out/$name.json" ] || [ -s "$out/$name-files.json" ] && continue
   start=$(date +%s)
-  timeout "$limit" nice -n 10 "$CHECKOV" --framework terraform -d "$dir" -o json --compact \
-    --quiet --skip-download >"$out/$name.json" 2>"$out/$name.stderr"
-  rc=$?
+  if [ -n "${FILES_ONLY:-}" ]; then
+    rc=124 # straight to the directory's own files
+  else
+    timeout "$limit" nice -n 10 "$CHECKOV" --framework terraform -d "$dir" -o json --compact \
+      --quiet --skip-download >"$out/$name.json" 2>"$out/$name.stderr"
+    rc=$?
+  fi
   if [ "$rc" = 124 ]; then
     # timed out following local modules: the directory's own files, no module calls followed
     args=()
