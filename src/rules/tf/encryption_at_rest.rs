@@ -96,6 +96,14 @@ pub const CHECKS: &[Check] = &[
         "aws provider docs; tfsec aws-elasticache-enable-at-rest-encryption; checkov CKV_AWS_29",
     ),
     Check::new(
+        &["aws_dax_cluster"],
+        &["server_side_encryption", "enabled"],
+        Test::True,
+        "stores its cache unencrypted",
+        "add server_side_encryption { enabled = true }",
+        "aws provider docs, aws_dax_cluster (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dax_cluster): server_side_encryption enabled defaults to false; checkov CKV_AWS_47",
+    ),
+    Check::new(
         &["aws_efs_file_system"],
         &["encrypted"],
         Test::True,
