@@ -1,47 +1,118 @@
 #!/usr/bin/env bash
-# Regenerate the DEFAULTS rows of src/rules/tf/registry_modules.rs: the default of each
-# judged input of the well-known registry modules, at the newest tag of every major version.
+# Regenerate src/rules/tf/module_defaults.rs: the default of each judged input of the
+# well-known registry modules at the newest tag of every major version, and the named rules
+# of the security-group module.
 #
 #   scripts/tf-module-defaults.sh [MIRRORS]
 #
 # MIRRORS holds bare clones named <owner>+<repo>/repo (default /work/.mirror), e.g.
 #   git clone --mirror https://github.com/terraform-aws-modules/terraform-aws-rds \
 #     "$MIRRORS/terraform-aws-modules+terraform-aws-rds/repo"
-# Output: one Rust row per (module, major, input), ready to paste; a default that is not a
-# literal bool, number, null or list of strings is printed as Unknown.
-set -euo pipefail
+# A default that is not a literal bool, number, string, null or list of strings is written
+# as Unknown. Each row carries the tag it was read at and that tag's commit date.
+set -eu
 MIRRORS=${1:-/work/.mirror}
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$here/../src/rules/tf/module_defaults.rs"
 
-# registry source | repository | inputs judged
+# registry source | repository | directory of the module in it | inputs judged
 MODULES=(
-  "terraform-aws-modules/rds/aws|terraform-aws-modules/terraform-aws-rds|storage_encrypted publicly_accessible backup_retention_period skip_final_snapshot"
-  "terraform-aws-modules/eks/aws|terraform-aws-modules/terraform-aws-eks|cluster_endpoint_public_access cluster_endpoint_public_access_cidrs endpoint_public_access endpoint_public_access_cidrs"
+  "terraform-aws-modules/rds/aws|terraform-aws-modules/terraform-aws-rds|.|storage_encrypted publicly_accessible backup_retention_period skip_final_snapshot"
+  "terraform-aws-modules/s3-bucket/aws|terraform-aws-modules/terraform-aws-s3-bucket|.|block_public_acls block_public_policy ignore_public_acls restrict_public_buckets acl"
+  "terraform-aws-modules/security-group/aws|terraform-aws-modules/terraform-aws-security-group|.|ingress_rules ingress_cidr_blocks ingress_ipv6_cidr_blocks"
+  "terraform-aws-modules/eks/aws|terraform-aws-modules/terraform-aws-eks|.|cluster_endpoint_public_access cluster_endpoint_public_access_cidrs endpoint_public_access endpoint_public_access_cidrs"
+  "terraform-aws-modules/vpc/aws|terraform-aws-modules/terraform-aws-vpc|.|enable_flow_log map_public_ip_on_launch"
+  "terraform-google-modules/kubernetes-engine/google|terraform-google-modules/terraform-google-kubernetes-engine|.|master_authorized_networks"
+  "terraform-google-modules/kubernetes-engine/google//modules/private-cluster|terraform-google-modules/terraform-google-kubernetes-engine|modules/private-cluster|master_authorized_networks enable_private_endpoint"
+  "terraform-google-modules/kubernetes-engine/google//modules/beta-private-cluster|terraform-google-modules/terraform-google-kubernetes-engine|modules/beta-private-cluster|master_authorized_networks enable_private_endpoint"
+  "terraform-google-modules/kubernetes-engine/google//modules/beta-public-cluster|terraform-google-modules/terraform-google-kubernetes-engine|modules/beta-public-cluster|master_authorized_networks"
+  "Azure/aks/azurerm|Azure/terraform-azurerm-aks|.|private_cluster_enabled api_server_authorized_ip_ranges"
 )
 
-for row in "${MODULES[@]}"; do
-  IFS='|' read -r source repo inputs <<<"$row"
-  git_dir="$MIRRORS/${repo/\//+}/repo"
-  [ -d "$git_dir" ] || { echo "missing mirror $git_dir" >&2; continue; }
-  # newest tag of each major
-  git --git-dir="$git_dir" tag | grep -E '^v?[0-9]+\.[0-9]+\.[0-9]+$' | sort -V |
+# newest tag of each major: "major tag"
+majors() {
+  git --git-dir="$1" tag | grep -E '^v?[0-9]+\.[0-9]+\.[0-9]+$' | sort -V |
     awk -F. '{m=$1; sub(/^v/, "", m); last[m]=$0} END {for (k in last) print k, last[k]}' |
-    sort -n | while read -r major tag; do
+    sort -n
+}
+
+# the default of variable $2 in the variables.tf text on stdin
+default_of() {
+  awk -v want="variable \"$1\"" '
+    index($0, want) == 1 { inside = 1; next }
+    inside && /^}/ { exit }
+    inside && /^  default *=/ { sub(/^  default *= */, ""); print; exit }'
+}
+
+rows() {
+  for row in "${MODULES[@]}"; do
+    IFS='|' read -r source repo dir inputs <<<"$row"
+    git_dir="$MIRRORS/${repo/\//+}/repo"
+    [ -d "$git_dir" ] || { echo "missing mirror $git_dir: fetch github:$repo" >&2; exit 1; }
+    majors "$git_dir" | while read -r major tag; do
       date=$(git --git-dir="$git_dir" log -1 --format=%cs "$tag")
-      text=$(git --git-dir="$git_dir" show "$tag:variables.tf" 2>/dev/null || true)
+      text=$(git --git-dir="$git_dir" show "$tag:$dir/variables.tf" 2>/dev/null || true)
+      [ -n "$text" ] || continue
       for input in $inputs; do
-        default=$(printf '%s\n' "$text" | awk -v want="variable \"$input\"" '
-          index($0, want) == 1 { inside = 1; next }
-          inside && /^}/ { exit }
-          inside && /^  default *=/ { sub(/^  default *= */, ""); print; exit }')
+        default=$(printf '%s\n' "$text" | default_of "$input" || true)
         [ -n "$default" ] || continue
         case "$default" in
           true|false) value="Known(\"$default\")" ;;
           null) value="Unset" ;;
-          [0-9]*) value="Known(\"$default\")" ;;
-          \[*\]) value="Known(\"$(printf '%s' "$default" | tr -d '[]" ')\")" ;;
+          -[0-9]*|[0-9]*) value="Known(\"$default\")" ;;
+          \"*\") value="Str($default)" ;;
+          \[*\]) value="List(\"$(printf '%s' "$default" | tr -d '[]" ')\")" ;;
           *) value="Unknown" ;;
         esac
         printf '    ("%s", %s, "%s", %s, "%s %s"),\n' "$source" "$major" "$input" "$value" "$tag" "$date"
       done
     done
-done
+  done
+}
+
+sg_git="$MIRRORS/terraform-aws-modules+terraform-aws-security-group/repo"
+sg_tag=$(majors "$sg_git" | tail -1 | cut -d' ' -f2)
+sg_date=$(git --git-dir="$sg_git" log -1 --format=%cs "$sg_tag")
+
+{
+  cat <<HEAD
+//! Generated by scripts/tf-module-defaults.sh from the modules' own sources; do not edit by
+//! hand. Each [\`DEFAULTS\`] row holds the tag and date it was read at.
+
+#[allow(unused_imports)]
+use super::registry_modules::ModuleDefault::{self, Known, List, Str, Unknown, Unset};
+
+/// (module source, major version, input, default, "tag date" the row was read at): the
+/// \`default\` of the input's \`variable\` block in the module's variables.tf at the newest tag of
+/// each major.
+pub const DEFAULTS: &[(&str, u32, &str, ModuleDefault, &str)] = &[
+HEAD
+  rows
+  cat <<MID
+];
+
+/// The named rules of terraform-aws-modules/security-group/aws (its rules.tf at $sg_tag,
+/// $sg_date): name, from port, to port, protocol.
+pub const SG_RULES: &[(&str, i64, i64, &str)] = &[
+MID
+  git --git-dir="$sg_git" show "$sg_tag:rules.tf" |
+    awk '/^variable "rules"/ {inside = 1} inside && /^}/ {exit} inside' |
+    grep -E '^ +[a-z0-9_-]+ *= *\[ *-?[0-9]+ *, *-?[0-9]+ *, *"[^"]*"' |
+    sed -E 's/^ +([a-z0-9_-]+) *= *\[ *(-?[0-9]+) *, *(-?[0-9]+) *, *("[^"]*").*/    ("\1", \2, \3, \4),/'
+  cat <<MID
+];
+
+/// The rules each submodule of terraform-aws-modules/security-group/aws adds to its ingress
+/// (\`auto_ingress_rules\` in modules/<name>/auto_values.tf at $sg_tag, $sg_date).
+pub const SG_AUTO_INGRESS: &[(&str, &[&str])] = &[
+MID
+  git --git-dir="$sg_git" ls-tree --name-only "$sg_tag" modules/ | while read -r sub; do
+    name=${sub#modules/}
+    rules=$(git --git-dir="$sg_git" show "$sg_tag:$sub/auto_values.tf" 2>/dev/null | default_of auto_ingress_rules || true)
+    [ -n "$rules" ] || continue
+    printf '    ("%s", &%s),\n' "$name" "$rules"
+  done
+  echo "];"
+} >"$out"
+rustfmt --edition 2024 "$out"
+echo "wrote $out"

@@ -6,6 +6,8 @@
 CHECKOV.json: `checkov --framework terraform -d DIR -o json --compact` (run from DIR's parent
 or with paths relative to DIR); PLUMB.json: `plumb check --format json` on the same files.
 PREFIX is prepended to checkov's file paths (which start at DIR) to match plumb's.
+CHECKOV.json may instead be the output directory of scripts/tf-checkov-batches.sh; PREFIX is
+then the repository's absolute root, stripped from checkov's absolute paths.
 
 A checkov check belongs to the plumb rule whose table cites it (`CKV_...` in
 src/rules/tf/<rule>.rs); checks no rule cites are counted as "not covered". Prints, per plumb
@@ -20,11 +22,34 @@ for f in sorted((ROOT / "src/rules/tf").glob("*.rs")):
     for ck in re.findall(r"CKV2?_[A-Z]+_\d+", f.read_text()):
         cited.setdefault(ck, rule)
 
-ck_json = json.load(open(sys.argv[1]))
 pl_json = json.load(open(sys.argv[2]))
 prefix = sys.argv[3] if len(sys.argv) > 3 else ""
-if isinstance(ck_json, dict):
-    ck_json = [ck_json]
+src = pathlib.Path(sys.argv[1])
+if src.is_dir():
+    # the batches of scripts/tf-checkov-batches.sh: one JSON per directory, a module's
+    # resources reported once per directory that calls it; deduped by check, file and lines,
+    # paths made relative to PREFIX (the repository root, absolute)
+    seen, failed = set(), []
+    for f in sorted(src.glob("*.json")):
+        try:
+            data = json.load(open(f))
+        except (json.JSONDecodeError, OSError):
+            continue  # a batch that timed out before writing
+        for r in data if isinstance(data, list) else [data]:
+            for c in r.get("results", {}).get("failed_checks", []):
+                path = c.get("file_abs_path") or c["file_path"]
+                key = (c["check_id"], path, tuple(c.get("file_line_range") or []))
+                if key in seen:
+                    continue
+                seen.add(key)
+                c = dict(c, file_path=str(pathlib.Path(path).relative_to(prefix)) if prefix and path.startswith(prefix) else path)
+                failed.append(c)
+    ck_json = [{"results": {"failed_checks": failed}}]
+    prefix = ""
+else:
+    ck_json = json.load(open(src))
+    if isinstance(ck_json, dict):
+        ck_json = [ck_json]
 
 ck_files = collections.defaultdict(set)  # rule -> files
 ck_count = collections.Counter()

@@ -56,7 +56,7 @@ fn check_dir(dir: &Path) -> Report {
 
 #[test]
 fn a_terraform_default_in_another_file_is_the_related_location() {
-    let dir = common::manifest_dir().join("fixtures/tf/tls/bad-module-default");
+    let dir = common::manifest_dir().join("fixtures/tf/tls/bad.module-default");
     let report = check_dir(&dir);
     let f = report
         .findings

@@ -240,7 +240,20 @@ fn main() {
                         Some("mixed" | "hostile" | "rendered" | "examples")
                     );
                     if !known && !shared && f.path().is_dir() {
-                        orphans.push(id);
+                        orphans.push(id.clone());
+                    }
+                    // `bad-x` or `good_x` is never picked up: only `bad`, `bad.*`
+                    if known {
+                        for e in std::fs::read_dir(f.path()).expect("rule").flatten() {
+                            let name = e.file_name().to_string_lossy().into_owned();
+                            let skipped = ["bad", "good", "fix"].iter().any(|stem| {
+                                name.strip_prefix(stem)
+                                    .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('.'))
+                            });
+                            if skipped {
+                                orphans.push(format!("{id}/{name} (name it bad.* or good.*)"));
+                            }
+                        }
                     }
                 }
             }

@@ -1,11 +1,11 @@
 //! tf/audit-logging: trails, clusters, load balancers and networks that keep no audit or
 //! access log.
 
-use super::{Check, Cond, Test, module, name_span};
+use super::{Check, Cond, Test, assignment, module, name_span, resolve, with_origin};
 use crate::api::{Cx, Finding, Opt, Rule};
 use crate::project::TfModule;
 use crate::rule;
-use crate::source::terraform::{Block, TfFile};
+use crate::source::terraform::{Block, TfFile, Value};
 
 const S3_ACCESS_LOGS: Opt<bool> = Opt::bool(
     "s3-access-logs",
@@ -103,6 +103,34 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
             "has no aws_flow_log in its module: add aws_flow_log { vpc_id = aws_vpc.<name>.id, traffic_type = \"ALL\", ... }",
             out,
         );
+    }
+    // terraform-aws-modules/vpc calls without enable_flow_log (default false in every major
+    // that has it; vpc-flow-logs.tf creates aws_flow_log.this only when it is true)
+    if tf.body.blocks_of("module").next().is_some() {
+        let loggers = named("aws_flow_log", "vpc_id");
+        let unknown_logger = loggers.iter().any(Option::is_none);
+        super::on_stand_ins(tf, out, |b, out| {
+            if b.label(0) != Some("terraform-aws-modules/vpc/aws") || unknown_logger {
+                return;
+            }
+            let Some(a) = b.attr("enable_flow_log") else {
+                return;
+            };
+            let r = resolve(&m, &a.value);
+            let Some(v @ Value::Bool(false)) = r.value() else {
+                return;
+            };
+            let name = b.label(1).unwrap_or_default();
+            let f = cx.finding(
+                a.value.span,
+                format!(
+                    "{} sets {} and keeps no VPC flow log: set enable_flow_log = true (or add an aws_flow_log with vpc_id = module.{name}.vpc_id)",
+                    b.address(),
+                    assignment(cx, "enable_flow_log", &a.value, v)
+                ),
+            );
+            out.push(with_origin(f, &m, &a.value, &r, "the value"));
+        });
     }
     subnetwork_flow_logs(cx, tf, out);
     if cx.opt(&S3_ACCESS_LOGS) && holds("aws_s3_bucket") {

@@ -170,6 +170,7 @@ fn is_store(name: &str) -> bool {
 /// ("It is highly recommended that you enable Bucket Versioning"); aws provider docs,
 /// aws_s3_bucket_versioning; checkov CKV_AWS_21; trivy AVD-AWS-0090.
 fn unversioned_stores(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    unversioned_module_stores(cx, tf, out);
     let buckets: Vec<_> = tf
         .body
         .blocks_of("resource")
@@ -217,6 +218,45 @@ fn unversioned_stores(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
         out.push(cx.finding(
             super::name_span(b),
             format!("{what} looks like a state or backup store but has no versioning: add aws_s3_bucket_versioning {{ bucket = aws_s3_bucket.{label}.id, versioning_configuration {{ status = \"Enabled\" }} }}"),
+        ));
+    }
+}
+
+/// `terraform-aws-modules/s3-bucket` calls whose bucket name or module name says it keeps state
+/// or backups, without `versioning`: the module's default is `{}` in every major (its
+/// variables.tf at v1.25.0, v2.15.0, v3.15.2, v4.11.0, v5.15.4), and its main.tf creates
+/// `aws_s3_bucket_versioning` only for a non-empty map.
+fn unversioned_module_stores(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
+    for call in tf.body.blocks_of("module") {
+        let Some(source) = call.attr("source").and_then(|a| a.value.as_str()) else {
+            continue;
+        };
+        let source = source
+            .strip_prefix("registry.terraform.io/")
+            .unwrap_or(source);
+        if !source.eq_ignore_ascii_case("terraform-aws-modules/s3-bucket/aws")
+            || call.attr("versioning").is_some()
+            || call
+                .attr("create_bucket")
+                .is_some_and(|a| a.value.as_bool() != Some(true))
+        {
+            continue;
+        }
+        let Some(label) = call.label(0) else { continue };
+        let m = super::module(cx, tf);
+        let bucket_name = call
+            .attr("bucket")
+            .and_then(|a| super::resolve(&m, &a.value).as_str().map(str::to_string));
+        if !(is_store(label) || bucket_name.as_deref().is_some_and(is_store)) {
+            continue;
+        }
+        let what = bucket_name.map_or_else(
+            || format!("module.{label} (terraform-aws-modules/s3-bucket/aws)"),
+            |n| format!("module.{label} (terraform-aws-modules/s3-bucket/aws, bucket {n:?})"),
+        );
+        out.push(cx.finding(
+            super::name_span(call),
+            format!("{what} looks like a state or backup store but has no versioning (the module's default versioning = {{}}): pass versioning = {{ enabled = true }}"),
         ));
     }
 }

@@ -96,6 +96,14 @@ pub const CHECKS: &[Check] = &[
         "aws provider docs; tfsec aws-elasticache-enable-at-rest-encryption; checkov CKV_AWS_29",
     ),
     Check::new(
+        &["aws_dax_cluster"],
+        &["server_side_encryption", "enabled"],
+        Test::True,
+        "stores its cache unencrypted",
+        "add server_side_encryption { enabled = true }",
+        "aws provider docs, aws_dax_cluster (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dax_cluster): server_side_encryption enabled defaults to false; checkov CKV_AWS_47",
+    ),
+    Check::new(
         &["aws_efs_file_system"],
         &["encrypted"],
         Test::True,
@@ -106,10 +114,10 @@ pub const CHECKS: &[Check] = &[
     Check::new(
         &["aws_redshift_cluster"],
         &["encrypted"],
-        Test::True,
+        Test::TrueBeforeAws(6),
         "stores its data unencrypted",
         "set encrypted = true",
-        "aws provider docs; tfsec aws-redshift-encryption-customer-key; checkov CKV_AWS_64",
+        "aws provider docs, aws_redshift_cluster (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/redshift_cluster); the v6 upgrade guide (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade): `encrypted` now defaults to `true` (false before); tfsec aws-redshift-encryption-customer-key; checkov CKV_AWS_64",
     ),
     Check::new(
         &["aws_opensearch_domain", "aws_elasticsearch_domain"],

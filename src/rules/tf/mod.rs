@@ -11,6 +11,7 @@ pub mod encryption_at_rest;
 pub mod iam_wildcard;
 pub mod imdsv1;
 pub mod kms_key_rotation;
+pub mod module_defaults;
 pub mod plaintext_secret;
 pub mod provider_unpinned;
 pub mod public_access;
@@ -42,6 +43,39 @@ pub enum Test {
     Set,
     /// A number of days at least the rule's minimum; when missing, the provider default applies.
     MinDays { default: i64 },
+    /// Must not be `false`; missing is a finding only where the module requires a major of
+    /// the AWS provider before this one (whose default was `false`), silent where the
+    /// version is unknown.
+    TrueBeforeAws(u32),
+    /// Must not be `true`; missing is a finding only where the module requires a major of the
+    /// AWS provider before this one (whose default was `true`).
+    NotTrueBeforeAws(u32),
+}
+
+/// The major of the AWS provider the module's `required_providers` allow, when they name one
+/// (`aws = { version = "~> 5.0" }`, or the legacy `aws = "~> 5.0"`).
+pub fn aws_provider_major(m: &TfModule<'_>) -> Option<u32> {
+    let mut found = None;
+    for (_, file) in m.module.files() {
+        for t in file.body.blocks_of("terraform") {
+            for rp in t.body.blocks_of("required_providers") {
+                let Some(aws) = rp.attr("aws") else { continue };
+                let version = match &aws.value.kind {
+                    crate::source::terraform::ExprKind::Object(fields) => fields
+                        .iter()
+                        .find(|(k, _)| k.name == "version")
+                        .and_then(|(_, v)| v.as_str()),
+                    _ => aws.value.as_str(),
+                };
+                let major = registry_modules::major(version?)?;
+                if found.is_some_and(|f| f != major) {
+                    return None;
+                }
+                found = Some(major);
+            }
+        }
+    }
+    found
 }
 
 /// A precondition on a top-level attribute of the resource. Unknown values make the check skip.
@@ -353,21 +387,38 @@ pub fn run<'a>(
             run_block(cx, m, block, checks, min_days, out);
         }
         for call in tf.body.blocks_of("module") {
-            let Some(stand_in) = registry_modules::stand_in(call) else {
-                continue;
-            };
-            // only the inputs the table knows the module passes through
-            let judged: Vec<&Check> = checks
-                .iter()
-                .filter(|c| matches!(c.path, [attr] if stand_in.module.inputs.contains(attr)))
-                .collect();
+            for stand_in in registry_modules::stand_ins(call) {
+                // only the places the table knows the module passes its inputs to
+                let judged: Vec<&Check> = checks
+                    .iter()
+                    .filter(|c| stand_in.module.inputs.iter().any(|i| i.path == c.path))
+                    .collect();
+                let start = out.len();
+                run_checks(cx, m, &stand_in.block, &judged, min_days, out);
+                for f in &mut out[start..] {
+                    f.message = stand_in.reword(&f.message, f.span);
+                }
+            }
+        }
+    });
+}
+
+/// Run `judge` on each resource that a well-known registry module called by the file stands
+/// for (see [`registry_modules`]), its findings said of the module call.
+pub fn on_stand_ins(
+    tf: &TfFile,
+    out: &mut Vec<Finding>,
+    mut judge: impl FnMut(&Block, &mut Vec<Finding>),
+) {
+    for call in tf.body.blocks_of("module") {
+        for stand_in in registry_modules::stand_ins(call) {
             let start = out.len();
-            run_checks(cx, m, &stand_in.block, &judged, min_days, out);
+            judge(&stand_in.block, out);
             for f in &mut out[start..] {
                 f.message = stand_in.reword(&f.message, f.span);
             }
         }
-    });
+    }
 }
 
 /// Run a rule's table over one resource block (a real one, or one a registry module stands
@@ -401,6 +452,27 @@ fn run_checks(
     }
 }
 
+/// What a missing attribute means: the finding's text after the address, or `None` when
+/// the default is safe or unknown.
+fn missing(m: &TfModule<'_>, c: &Check, min_days: i64) -> Option<String> {
+    let plain = || format!("{}: {}", c.what, fix(c, min_days));
+    match c.test {
+        Test::True | Test::Equals(_) | Test::MissingOrIn(_) | Test::Set => Some(plain()),
+        Test::MinDays { default } => (default < min_days).then(plain),
+        Test::NotFalse | Test::NotTrue | Test::In(_) => None,
+        Test::TrueBeforeAws(major) | Test::NotTrueBeforeAws(major) => {
+            let pinned = aws_provider_major(m).filter(|p| *p < major)?;
+            let attr = c.path.last().copied().unwrap_or_default();
+            let default = matches!(c.test, Test::NotTrueBeforeAws(_));
+            Some(format!(
+                "{} ({attr} defaults to {default} before AWS provider v{major}, and the module requires v{pinned}): {}",
+                c.what,
+                fix(c, min_days)
+            ))
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn check_path(
     cx: &Cx<'_>,
@@ -429,16 +501,8 @@ fn check_path(
         [] => {}
         [attr] => {
             let Some(a) = here.attr(attr) else {
-                let fires = match c.test {
-                    Test::True | Test::Equals(_) | Test::MissingOrIn(_) | Test::Set => true,
-                    Test::MinDays { default } => default < min_days,
-                    Test::NotFalse | Test::NotTrue | Test::In(_) => false,
-                };
-                if fires {
-                    out.push(finding(
-                        missing_span,
-                        format!("{addr} {}: {}", c.what, fix(c, min_days)),
-                    ));
+                if let Some(msg) = missing(m, c, min_days) {
+                    out.push(finding(missing_span, format!("{addr} {msg}")));
                 }
                 return;
             };
@@ -446,8 +510,8 @@ fn check_path(
             let Some(v) = resolved.value() else { return };
             let bad = match c.test {
                 Test::True => v.as_bool() == Some(false) || matches!(v, Value::Null),
-                Test::NotFalse => v.as_bool() == Some(false),
-                Test::NotTrue => v.as_bool() == Some(true),
+                Test::NotFalse | Test::TrueBeforeAws(_) => v.as_bool() == Some(false),
+                Test::NotTrue | Test::NotTrueBeforeAws(_) => v.as_bool() == Some(true),
                 Test::Equals(want) => match v {
                     Value::Null => true,
                     v => v.as_str().is_some_and(|s| !s.eq_ignore_ascii_case(want)),
@@ -494,16 +558,8 @@ fn check_path(
             }
             // an attribute-syntax block (`x = { ... }`) is not read: unknown
             if !found && c.presence == Presence::Resource && here.attr(block).is_none() {
-                let fires = match c.test {
-                    Test::True | Test::Equals(_) | Test::MissingOrIn(_) | Test::Set => true,
-                    Test::MinDays { default } => default < min_days,
-                    Test::NotFalse | Test::NotTrue | Test::In(_) => false,
-                };
-                if fires {
-                    out.push(finding(
-                        missing_span,
-                        format!("{addr} {}: {}", c.what, fix(c, min_days)),
-                    ));
+                if let Some(msg) = missing(m, c, min_days) {
+                    out.push(finding(missing_span, format!("{addr} {msg}")));
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! tf/public-access: databases, ports and buckets opened to the whole internet.
 
-use super::{Check, Test, module, resolve, with_origin};
+use super::{Check, Cond, Test, module, resolve, with_origin};
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::project::TfModule;
 use crate::rule;
@@ -28,10 +28,10 @@ pub const CHECKS: &[Check] = &[
     Check::new(
         &["aws_redshift_cluster"],
         &["publicly_accessible"],
-        Test::NotTrue,
+        Test::NotTrueBeforeAws(6),
         "is reachable from the internet",
         "set publicly_accessible = false",
-        "aws provider docs; checkov CKV_AWS_87",
+        "aws provider docs, aws_redshift_cluster (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/redshift_cluster); the v6 upgrade guide (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade): `publicly_accessible` now defaults to `false` (true before); checkov CKV_AWS_87",
     ),
     Check::new(
         &["aws_dms_replication_instance"],
@@ -89,6 +89,21 @@ pub const CHECKS: &[Check] = &[
         "grant the role to specific users, groups or service accounts",
         "google provider docs; tfsec google-storage-no-public-access; checkov CKV_GCP_28",
     ),
+    // any role on a whole project, folder or organisation granted to every Google account or
+    // everyone (roles/owner and roles/editor are tf/iam-wildcard's: it reports those)
+    Check::new(
+        &[
+            "google_project_iam_member",
+            "google_folder_iam_member",
+            "google_organization_iam_member",
+        ],
+        &["member"],
+        Test::In(&["allUsers", "allAuthenticatedUsers"]),
+        "opens the role to everyone (allUsers) or to every Google account (allAuthenticatedUsers)",
+        "grant the role to the groups or service accounts that need it",
+        "google provider docs, google_project_iam (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam); Google Cloud IAM overview, principal identifiers allUsers and allAuthenticatedUsers (https://cloud.google.com/iam/docs/principal-identifiers); checkov has no check on the member: its CKV_GCP_117 flags basic roles (viewer included) on a project for any member",
+    )
+    .when(&[Cond::IsNot("role", &["roles/owner", "roles/editor"])]),
     Check::new(
         &["google_sql_database_instance"],
         &[
@@ -139,6 +154,14 @@ fn check(cx: &Cx<'_>, tf: &TfFile, out: &mut Vec<Finding>) {
 
 fn ingress_rules(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) {
     for block in tf.body.blocks_of("resource") {
+        ingress_of(cx, m, block, out);
+    }
+    // terraform-aws-modules/security-group calls (see registry_modules.rs)
+    super::on_stand_ins(tf, out, |block, out| ingress_of(cx, m, block, out));
+}
+
+fn ingress_of(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
+    {
         let addr = block.address();
         match block.label(0) {
             Some("aws_security_group") => {

@@ -50,6 +50,15 @@ fn check_in(cx: &Cx<'_>, tf: &TfFile, m: &TfModule<'_>, out: &mut Vec<Finding>) 
             _ => {}
         }
     }
+    // registry modules: terraform-aws-modules/eks and /vpc,
+    // terraform-google-modules/kubernetes-engine, Azure/aks (see registry_modules.rs)
+    super::on_stand_ins(tf, out, |block, out| match block.label(0) {
+        Some("aws_eks_cluster") => eks(cx, m, block, out),
+        Some("google_container_cluster") => gke(cx, m, block, out),
+        Some("azurerm_kubernetes_cluster") => aks(cx, m, block, out),
+        Some("aws_subnet") => public_ip(cx, m, block, block, "map_public_ip_on_launch", out),
+        _ => {}
+    });
 }
 
 /// A known value of `key` in `block`: `Some(None)` when the attribute is missing, `None`
@@ -91,7 +100,8 @@ fn eks(cx: &Cx<'_>, m: &TfModule<'_>, block: &Block, out: &mut Vec<Finding>) {
     };
     let explicit = match &public {
         Some((_, r)) if r.as_bool() == Some(false) => return,
-        Some((_, r)) if r.as_bool() == Some(true) => true,
+        // a registry module's default is placed on the call's name: a default, not written out
+        Some((a, r)) if r.as_bool() == Some(true) => a.key_span != name_span(block),
         Some(_) => return,
         None => false,
     };
