@@ -64,7 +64,8 @@ pub const CLUSTER_ACTIONS: &[&str] = &[
 /// in a script file's text.
 static CLUSTER_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\bkind\s+create\s+cluster\b|\bk3d\s+cluster\s+create\b|\bminikube\s+start\b|\bctlptl\s+create\s+cluster\b",
+        // ASCII word boundaries: a Unicode `\b` leaves the fast engine on non-ASCII text
+        r"(?-u)\bkind\s+create\s+cluster\b|\bk3d\s+cluster\s+create\b|\bminikube\s+start\b|\bctlptl\s+create\s+cluster\b",
     )
     .expect("cluster regex")
 });
