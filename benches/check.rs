@@ -2,7 +2,8 @@
 //! files written to a temporary directory: each kind's full check with every rule on, then
 //! the mixed corpus with rules off (`--select plumb/parse-error`: discovery, reading and
 //! parsing only) against rules on (`--select all`), which prices the rule passes against the
-//! parse they follow. `cargo bench --bench check`.
+//! parse they follow; and the editor's re-check of one 500-line workflow held in a buffer.
+//! `cargo bench --bench check`.
 
 mod corpus;
 
@@ -108,12 +109,42 @@ fn scripts(c: &mut Criterion) {
     g.finish();
 }
 
+/// The editor's case (`plumb server` on each change): a 500-line workflow re-checked from
+/// an unsaved buffer, every rule on, in a repository of its own.
+fn editor_recheck(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("mkdir");
+    let path = wf.join("ci.yml");
+    let text = corpus::script_heavy_workflow(11, 6, 7);
+    assert!(
+        text.lines().count() >= 500,
+        "{} lines",
+        text.lines().count()
+    );
+    std::fs::write(&path, &text).expect("write");
+    let mut buffers = engine::Buffers::new();
+    buffers.set(&path, text.replace("building", "built"));
+    let opts = options(dir.path(), "all");
+    let mut g = c.benchmark_group("editor");
+    g.bench_function("recheck-500-line-workflow", |b| {
+        b.iter(|| {
+            black_box(engine::check_buffers(
+                &opts,
+                std::slice::from_ref(&path),
+                &buffers,
+            ))
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = per_kind, rules_off_on, scripts
+    targets = per_kind, rules_off_on, scripts, editor_recheck
 }
 criterion_main!(benches);
