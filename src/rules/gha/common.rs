@@ -113,6 +113,13 @@ pub fn root_of(p: &Path, fallback: &Path) -> PathBuf {
     fallback.to_path_buf()
 }
 
+/// `s` is `prefix`, or starts with `prefix` and then `sep` (`actions/cache` and
+/// `actions/cache/save` under `actions/cache` with `/`), without building `prefix + sep`.
+pub fn is_or_under(s: &str, prefix: &str, sep: char) -> bool {
+    s.strip_prefix(prefix)
+        .is_some_and(|r| r.is_empty() || r.starts_with(sep))
+}
+
 /// The program of a command and its argument values.
 pub fn prog_args(cmd: &Command) -> Option<(&str, Vec<&str>)> {
     let (w, i) = cmd.program()?;

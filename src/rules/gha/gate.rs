@@ -19,6 +19,7 @@ use super::common::{RunScript, prog_args, root_of, run_scripts_of, run_scripts_o
 use crate::api::Cx;
 use crate::paths::absolute;
 use crate::project::{ParsedFile, Project};
+use crate::rules::gha::common::is_or_under;
 use crate::rules::support::follow::Follow;
 use crate::source::shell::{Command, parse_script};
 use crate::source::workflow::{Job, Step, Workflow, local_uses};
@@ -266,10 +267,7 @@ fn steps_deploy(reader: &Reader<'_>, steps: &Steps<'_>, depth: usize) -> Option<
         let Some(action) = step.action() else {
             continue;
         };
-        if DEPLOY_ACTIONS
-            .iter()
-            .any(|d| action == *d || action.starts_with(&format!("{d}/")))
-        {
+        if DEPLOY_ACTIONS.iter().any(|d| is_or_under(&action, d, '/')) {
             return Some(Deploy {
                 what: action,
                 span: u.span(),
@@ -299,10 +297,7 @@ fn steps_deploy(reader: &Reader<'_>, steps: &Steps<'_>, depth: usize) -> Option<
 fn makes_cluster(reader: &Reader<'_>, steps: &Steps<'_>, depth: usize) -> bool {
     for step in &steps.steps {
         if let Some(action) = step.action() {
-            if CLUSTER_ACTIONS
-                .iter()
-                .any(|d| action == *d || action.starts_with(&format!("{d}/")))
-            {
+            if CLUSTER_ACTIONS.iter().any(|d| is_or_under(&action, d, '/')) {
                 return true;
             }
             if depth < MAX_DEPTH {
@@ -984,7 +979,7 @@ fn action_in(action: &str, list: &[&str]) -> bool {
     let a = action.to_ascii_lowercase();
     list.iter().any(|d| {
         let d = d.to_ascii_lowercase();
-        a == d || a.starts_with(&format!("{d}/"))
+        is_or_under(&a, &d, '/')
     })
 }
 
@@ -1010,7 +1005,8 @@ pub fn command_is(c: &Command, cat: Category) -> bool {
         target.is_some_and(|t| {
             let t = t.to_ascii_lowercase();
             words.iter().any(|w| {
-                t == *w || t.starts_with(&format!("{w}:")) || t.starts_with(&format!("{w}-"))
+                t.strip_prefix(*w)
+                    .is_some_and(|r| r.is_empty() || r.starts_with([':', '-']))
             })
         })
     };

@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
+use crate::rules::gha::common::is_or_under;
 use crate::source::workflow::Workflow;
 use crate::source::yaml::Yaml;
 
@@ -104,7 +105,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         let path = path.to_ascii_lowercase();
         for a in TABLE {
             // the action, or a sub-action / workflow of the advisory's path
-            if !(path == a.action || path.starts_with(&format!("{}/", a.action))) {
+            if !is_or_under(&path, a.action, '/') {
                 continue;
             }
             let (hit, how) = if is_sha(r) {

@@ -10,6 +10,7 @@
 
 use crate::api::{Confidence, Cx, Finding, Rule, Severity};
 use crate::rule;
+use crate::rules::gha::common::is_or_under;
 use crate::source::shell::Command;
 use crate::source::workflow::{Job, Step, Workflow};
 use crate::source::yaml::Yaml;
@@ -69,11 +70,8 @@ fn publishes(c: &Command) -> Option<Publish> {
         .copied()
         .unwrap_or("");
     let custom = |flags: &[&str]| {
-        args.iter().any(|a| {
-            flags
-                .iter()
-                .any(|f| *a == *f || a.starts_with(&format!("{f}=")))
-        })
+        args.iter()
+            .any(|a| flags.iter().any(|f| is_or_under(a, f, '=')))
     };
     let twine = (prog == "twine" && first == "upload")
         || (matches!(prog, "python" | "python3")
@@ -160,7 +158,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 }) || c.words.iter().any(|w| {
                     flags.iter().any(|f| {
                         f.starts_with("--")
-                            && w.value.starts_with(&format!("{f}="))
+                            && w.value.strip_prefix(f).is_some_and(|r| r.starts_with('='))
                             && w.value.contains("secrets.")
                     })
                 });

@@ -4,6 +4,7 @@
 //!
 //! Used by `gha/template-injection`, `gha/github-env-injection` and the trigger rules.
 
+use crate::rules::gha::common::is_or_under;
 use crate::source::expr::path_matches;
 
 /// When [`FIELDS`] was last reviewed against its sources.
@@ -297,7 +298,7 @@ pub fn carriers(path: &str) -> Option<&'static [&'static str]> {
     ];
     table
         .iter()
-        .find(|(p, _)| path == *p || path.starts_with(&format!("{p}.")))
+        .find(|(p, _)| is_or_under(path, p, '.'))
         .map(|(_, events)| *events)
 }
 
@@ -519,7 +520,7 @@ fn exec_in(
     let under = |s: &str| {
         path.is_none_or(|p| {
             let s = s.trim().trim_start_matches("./");
-            s == p || s.starts_with(&format!("{p}/"))
+            is_or_under(s, p, '/')
         })
     };
     if let Some(u) = step.uses() {
@@ -587,7 +588,7 @@ fn exec_in(
 fn names_dir(c: &crate::source::shell::Command, p: &str) -> bool {
     let inside = |v: &str| {
         let v = v.trim_start_matches("./");
-        v == p || v.starts_with(&format!("{p}/"))
+        is_or_under(v, p, '/')
     };
     let Some((w, i)) = c.program() else {
         return false;
