@@ -54,6 +54,33 @@ fn merge_keys_and_aliases() {
 }
 
 #[test]
+fn entries_keep_the_first_of_a_repeated_key_with_or_without_merges() {
+    // the small mapping without `<<` takes a path of its own: both agree
+    for text in [
+        "m:\n  a: 1\n  b: 2\n  a: 3\n",
+        "m:\n  <<: {z: 0}\n  a: 1\n  b: 2\n  a: 3\n",
+    ] {
+        let f = load(text);
+        let m = f.documents().next().unwrap().get("m").unwrap();
+        let got: Vec<(String, i64)> = m
+            .entries()
+            .iter()
+            .map(|(k, v)| (k.scalar().unwrap().to_string(), v.as_i64().unwrap()))
+            .filter(|(k, _)| k != "z")
+            .collect();
+        assert_eq!(
+            got,
+            vec![("a".to_string(), 1), ("b".to_string(), 2)],
+            "{text}"
+        );
+    }
+    // a quoted `<<` is an ordinary key to the parser, and still left out of entries
+    let f = load("m:\n  \"<<\": 1\n  a: 2\n");
+    let m = f.documents().next().unwrap().get("m").unwrap();
+    assert_eq!(m.entries().len(), 1);
+}
+
+#[test]
 fn duplicate_keys_are_reported() {
     let f = load("a: 1\na: 2\n");
     assert_eq!(f.errors.len(), 1);

@@ -162,6 +162,28 @@ impl<'a> Yaml<'a> {
     /// Mapping entries as written, merge keys (`<<`) expanded after the node's own keys
     /// (own keys win). Bounded: a merge graph larger than the budget is cut short.
     pub fn entries(&self) -> Vec<(Yaml<'a>, Yaml<'a>)> {
+        // the usual mapping, small and without `<<`: its keys as written, a repeated name
+        // kept once (the first, as below), with no set to build
+        if let NodeKind::Map(entries) = self.kind() {
+            let file = self.file;
+            let plain = entries.len() <= 32
+                && entries
+                    .iter()
+                    .all(|&(k, _)| Yaml { file, id: k }.scalar() != Some("<<"));
+            if plain {
+                let mut out: Vec<(Yaml<'a>, Yaml<'a>)> = Vec::with_capacity(entries.len());
+                for &(k, v) in entries {
+                    let key = Yaml { file, id: k };
+                    if let Some(name) = key.scalar() {
+                        if out.iter().any(|(o, _)| o.scalar() == Some(name)) {
+                            continue;
+                        }
+                    }
+                    out.push((key, Yaml { file, id: v }));
+                }
+                return out;
+            }
+        }
         let mut out = Vec::new();
         let mut budget = MERGE_BUDGET;
         let mut seen = HashSet::new();
