@@ -249,13 +249,10 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     out.write_all(&doc.as_bytes()[..open])?;
     let mut first = true;
     for batch in report.findings.chunks(2048) {
-        let texts: Vec<String> = batch
+        let texts = batch
             .par_iter()
-            .map(|f| {
-                let one = serde_json::to_string_pretty(&finding(f)).unwrap_or_default();
-                one.replace('\n', "\n    ")
-            })
-            .collect();
+            .map(|f| serde_json::to_string_pretty(&finding(f)).map(|t| t.replace('\n', "\n    ")))
+            .collect::<Result<Vec<String>, _>>()?;
         for t in texts {
             out.write_all(if first { b"\n    " } else { b",\n    " })?;
             out.write_all(t.as_bytes())?;

@@ -176,11 +176,15 @@ impl<'f> Steps<'f> {
 /// creates a throwaway cluster: what it applies, it applies to a test.
 pub fn job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Deploy> {
     // five rules ask this of every job: the answer is kept per check
-    let key = format!("{}\0{}", cx.path().display(), job.node.span().start);
-    let found = cx
-        .project()
-        .derived::<JobDeploys>(&key, || JobDeploys(find_job_deploys(cx, wf, job)));
+    let found = cx.project().derived::<JobDeploys>(&job_key(cx, job), || {
+        JobDeploys(find_job_deploys(cx, wf, job))
+    });
     found.0.clone()
+}
+
+/// A job of the checked file, for answers kept per check: its file and where it starts.
+fn job_key(cx: &Cx<'_>, job: &Job<'_>) -> String {
+    format!("{}\0{}", cx.path().display(), job.node.span().start)
 }
 
 struct JobDeploys(Option<Deploy>);
@@ -207,9 +211,8 @@ fn find_job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Dep
 /// command, directly, in a script or in a local action): what it tests, it tests against a
 /// deployment.
 pub fn job_makes_cluster(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> bool {
-    let key = format!("{}\0{}", cx.path().display(), job.node.span().start);
     cx.project()
-        .derived::<MakesCluster>(&key, || {
+        .derived::<MakesCluster>(&job_key(cx, job), || {
             let reader = Reader::of(cx);
             MakesCluster(makes_cluster(
                 &reader,

@@ -123,6 +123,14 @@ const GKE_INPUTS: &[Input] = &[
     ),
 ];
 
+/// The security-group module's inputs, the same in the module and its submodules (a
+/// submodule's own named rules come from the generated table).
+const SECURITY_GROUP_INPUTS: &[Input] = &[
+    input("ingress_rules", &[]),
+    input("ingress_cidr_blocks", &[]),
+    input("ingress_ipv6_cidr_blocks", &[]),
+];
+
 /// The modules judged. Sources: each module's main.tf (which resource attribute an input
 /// is passed to) at its newest tag, read 2026-12-01.
 pub const MODULES: &[Stands] = &[
@@ -163,21 +171,13 @@ pub const MODULES: &[Stands] = &[
     Stands::new(
         "terraform-aws-modules/security-group/aws",
         "aws_security_group",
-        &[
-            input("ingress_rules", &[]),
-            input("ingress_cidr_blocks", &[]),
-            input("ingress_ipv6_cidr_blocks", &[]),
-        ],
+        SECURITY_GROUP_INPUTS,
     )
     .build(Build::SecurityGroup),
     Stands::new(
         "terraform-aws-modules/security-group/aws//*",
         "aws_security_group",
-        &[
-            input("ingress_rules", &[]),
-            input("ingress_cidr_blocks", &[]),
-            input("ingress_ipv6_cidr_blocks", &[]),
-        ],
+        SECURITY_GROUP_INPUTS,
     )
     .build(Build::SecurityGroup),
     // main.tf: `aws_eks_cluster.this` vpc_config; the inputs lost their `cluster_` prefix in v21
