@@ -50,9 +50,21 @@ pub struct CheckOptions {
 pub fn check(opts: &CheckOptions) -> Report {
     let (report, project) = check_files(opts);
     // freeing every file's model is serial work (~3% of a 10,000-file check): let it
-    // overlap with writing the report (a process that exits first skips it)
-    std::thread::spawn(move || drop(project));
+    // overlap with writing the report (a process that exits first skips it); a few files
+    // are freed here, cheaper than starting a thread
+    if project.files.len() > FEW_FILES {
+        std::thread::spawn(move || drop(project));
+    }
     report
+}
+
+/// Up to this many files are checked on the calling thread: starting the thread pool costs
+/// more than it buys there (the pre-commit and editor case, one file: ~1 ms of a 4 ms run).
+pub const FEW_FILES: usize = 4;
+
+/// `paths` are a few files named one by one (no directory to walk).
+fn few_files(paths: &[PathBuf]) -> bool {
+    !paths.is_empty() && paths.len() <= FEW_FILES && paths.iter().all(|p| p.is_file())
 }
 
 /// Texts held in memory, by path: what an editor has open, saved or not.
@@ -146,23 +158,9 @@ pub fn check_buffers(opts: &CheckOptions, targets: &[PathBuf], buffers: &Buffers
 
 /// Discover, load and check; the report and the project it was checked over.
 fn check_files(opts: &CheckOptions) -> (Report, Project) {
-    // parse once, in parallel, each file as soon as the walk meets it: the walk is serial
-    // (about a sixth of a 10,000-file check's time) and the parsing overlaps it
-    let (tx, rx) = std::sync::mpsc::channel::<Candidate>();
-    let (discovery, mut early) = std::thread::scope(|s| {
-        let parsing = s.spawn(move || {
-            rx.into_iter()
-                .par_bridge()
-                .map(|c| {
-                    let loaded = load_candidate(&c);
-                    ((c.rel, c.canonical), loaded)
-                })
-                .collect::<Vec<_>>()
-        });
-        let mut send = |c: &Candidate| {
-            // the receiver ends only when this function returns
-            let _ = tx.send(c.clone());
-        };
+    // parse once, each file as soon as the walk meets it
+    let (discovery, mut early) = if few_files(&opts.paths) {
+        // nothing to overlap: each file is loaded below, in the walk's order
         let discovery = discover::discover_with(
             &opts.paths,
             &opts.root,
@@ -171,14 +169,12 @@ fn check_files(opts: &CheckOptions) -> (Report, Project) {
             opts.no_ignore,
             opts.max_file_size,
             opts.config_file.as_deref(),
-            &mut send,
+            &mut |_| {},
         );
-        drop(tx);
-        let early = parsing
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (discovery, early.into_iter().collect::<HashMap<_, _>>())
-    });
+        (discovery, HashMap::new())
+    } else {
+        parse_while_walking(opts)
+    };
     let Discovery {
         candidates,
         notices,
@@ -241,7 +237,47 @@ fn check_files(opts: &CheckOptions) -> (Report, Project) {
             Loaded::Failed(e) => report.errors.push(e),
         }
     }
-    finish(opts, files, report, Overlay::new(), true)
+    let parallel = files.len() > FEW_FILES;
+    finish(opts, files, report, Overlay::new(), parallel)
+}
+
+type Early = HashMap<(String, PathBuf), Loaded>;
+
+/// Walk `opts.paths` and parse each candidate on the thread pool as soon as the walk meets
+/// it: the walk is serial (about a sixth of a 10,000-file check's time) and the parsing
+/// overlaps it.
+fn parse_while_walking(opts: &CheckOptions) -> (Discovery, Early) {
+    let (tx, rx) = std::sync::mpsc::channel::<Candidate>();
+    std::thread::scope(|s| {
+        let parsing = s.spawn(move || {
+            rx.into_iter()
+                .par_bridge()
+                .map(|c| {
+                    let loaded = load_candidate(&c);
+                    ((c.rel, c.canonical), loaded)
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut send = |c: &Candidate| {
+            // the receiver ends only when this function returns
+            let _ = tx.send(c.clone());
+        };
+        let discovery = discover::discover_with(
+            &opts.paths,
+            &opts.root,
+            &opts.config,
+            &opts.exclude,
+            opts.no_ignore,
+            opts.max_file_size,
+            opts.config_file.as_deref(),
+            &mut send,
+        );
+        drop(tx);
+        let early = parsing
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (discovery, early.into_iter().collect::<HashMap<_, _>>())
+    })
 }
 
 /// Check loaded files (in parallel or not) and resolve the report.

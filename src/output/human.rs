@@ -388,13 +388,19 @@ pub fn write<'r>(
         .chunk_by(|a, b| a.location.file == b.location.file)
         .collect();
     for batch in files.chunks(256) {
-        let texts: Vec<String> = batch
-            .par_iter()
-            .map(|findings| {
-                let mut prepared = HashMap::new();
-                findings.iter().map(|f| render(f, &mut prepared)).collect()
-            })
-            .collect();
+        let one = |findings: &&[Reported]| {
+            let mut prepared = HashMap::new();
+            findings
+                .iter()
+                .map(|f| render(f, &mut prepared))
+                .collect::<String>()
+        };
+        // a few files are rendered here: the thread pool costs more to start
+        let texts: Vec<String> = if batch.len() > 4 {
+            batch.par_iter().map(one).collect()
+        } else {
+            batch.iter().map(one).collect()
+        };
         for t in texts {
             out.write_all(t.as_bytes())?;
         }

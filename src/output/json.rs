@@ -249,10 +249,18 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     out.write_all(&doc.as_bytes()[..open])?;
     let mut first = true;
     for batch in report.findings.chunks(2048) {
-        let texts = batch
-            .par_iter()
-            .map(|f| serde_json::to_string_pretty(&finding(f)).map(|t| t.replace('\n', "\n    ")))
-            .collect::<Result<Vec<String>, _>>()?;
+        let one = |f: &Reported| {
+            serde_json::to_string_pretty(&finding(f)).map(|t| t.replace('\n', "\n    "))
+        };
+        // a few findings are rendered here: the thread pool costs more to start
+        let texts = if batch.len() > 64 {
+            batch
+                .par_iter()
+                .map(one)
+                .collect::<Result<Vec<String>, _>>()?
+        } else {
+            batch.iter().map(one).collect::<Result<Vec<String>, _>>()?
+        };
         for t in texts {
             out.write_all(if first { b"\n    " } else { b",\n    " })?;
             out.write_all(t.as_bytes())?;
