@@ -652,6 +652,9 @@ pub fn url_password(value: &str) -> Option<(usize, usize)> {
 pub struct TokenRule {
     pub provider: &'static str,
     pub pattern: &'static str,
+    /// Literals one of which every match contains: a text holding none of them is not
+    /// searched with the patterns (most YAML scalars and lines hold none).
+    pub needles: &'static [&'static str],
     /// High: the format alone is proof. Medium: JWTs and the like.
     pub high: bool,
 }
@@ -661,81 +664,97 @@ pub const TOKENS: &[TokenRule] = &[
     TokenRule {
         provider: "AWS access key id",
         pattern: r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+        needles: &["AKIA", "ASIA", "ABIA", "ACCA"],
         high: true,
     },
     TokenRule {
         provider: "GitHub token",
         pattern: r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b",
+        needles: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
         high: true,
     },
     TokenRule {
         provider: "GitHub fine-grained token",
         pattern: r"\bgithub_pat_[A-Za-z0-9_]{82}\b",
+        needles: &["github_pat_"],
         high: true,
     },
     TokenRule {
         provider: "GitLab token",
         pattern: r"\bglpat-[A-Za-z0-9_\-]{20,}\b",
+        needles: &["glpat-"],
         high: true,
     },
     TokenRule {
         provider: "Slack token",
         pattern: r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b",
+        needles: &["xox"],
         high: true,
     },
     TokenRule {
         provider: "Slack webhook",
         pattern: r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+",
+        needles: &["hooks.slack.com/services/"],
         high: true,
     },
     TokenRule {
         provider: "Stripe live key",
         pattern: r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}\b",
+        needles: &["_live_"],
         high: true,
     },
     TokenRule {
         provider: "Google API key",
         pattern: r"\bAIza[0-9A-Za-z_\-]{35}\b",
+        needles: &["AIza"],
         high: true,
     },
     TokenRule {
         provider: "private key",
         pattern: r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----",
+        needles: &["PRIVATE KEY"],
         high: true,
     },
     TokenRule {
         provider: "npm token",
         pattern: r"\bnpm_[A-Za-z0-9]{36}\b",
+        needles: &["npm_"],
         high: true,
     },
     TokenRule {
         provider: "PyPI token",
         pattern: r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}",
+        needles: &["pypi-AgEIcHlwaS5vcmc"],
         high: true,
     },
     TokenRule {
         provider: "SendGrid key",
         pattern: r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b",
+        needles: &["SG."],
         high: true,
     },
     TokenRule {
         provider: "Twilio key",
         pattern: r"\bSK[0-9a-f]{32}\b",
+        needles: &["SK"],
         high: true,
     },
     TokenRule {
         provider: "OpenAI key",
         pattern: r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}\b",
+        needles: &["T3BlbkFJ"],
         high: true,
     },
     TokenRule {
         provider: "Anthropic key",
         pattern: r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_\-]{80,}\b",
+        needles: &["sk-ant-"],
         high: true,
     },
     TokenRule {
         provider: "Azure storage key",
         pattern: r"AccountKey=[A-Za-z0-9+/=]{60,}",
+        needles: &["AccountKey="],
         high: true,
     },
     // Formats added 2026-12-01, each with a prefix no ordinary word or identifier has; shapes
@@ -743,81 +762,99 @@ pub const TOKENS: &[TokenRule] = &[
     TokenRule {
         provider: "PuTTY private key",
         pattern: r"PuTTY-User-Key-File-[0-9]+: *[A-Za-z0-9\-@.]+",
+        needles: &["PuTTY-User-Key-File-"],
         high: true,
     },
     TokenRule {
         provider: "age secret key",
         pattern: r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b",
+        needles: &["AGE-SECRET-KEY-1"],
         high: true,
     },
     TokenRule {
         provider: "Terraform Cloud token",
         pattern: r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,70}",
+        needles: &[".atlasv1."],
         high: true,
     },
     TokenRule {
         provider: "HashiCorp Vault token",
         pattern: r"\bhv[sb]\.[A-Za-z0-9_\-]{90,}",
+        needles: &["hvs.", "hvb."],
         high: true,
     },
     TokenRule {
         provider: "DigitalOcean token",
         pattern: r"\bdo[por]_v1_[a-f0-9]{64}\b",
+        needles: &["_v1_"],
         high: true,
     },
     TokenRule {
         provider: "Shopify token",
         pattern: r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",
+        needles: &["shpat_", "shpca_", "shppa_", "shpss_"],
         high: true,
     },
     TokenRule {
         provider: "Doppler token",
         pattern: r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}\b",
+        needles: &["dp."],
         high: true,
     },
     TokenRule {
         provider: "Grafana service account token",
         pattern: r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b",
+        needles: &["glsa_"],
         high: true,
     },
     TokenRule {
         provider: "GitLab runner or deploy token",
         pattern: r"\bgl(?:rt|dt|ptt|cbt|imt|agent|oas|ft)-[A-Za-z0-9_\-]{20,}\b",
+        needles: &[
+            "glrt-", "gldt-", "glptt-", "glcbt-", "glimt-", "glagent-", "gloas-", "glft-",
+        ],
         high: true,
     },
     TokenRule {
         provider: "Linear API key",
         pattern: r"\blin_api_[A-Za-z0-9]{40}\b",
+        needles: &["lin_api_"],
         high: true,
     },
     TokenRule {
         provider: "Postman API key",
         pattern: r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b",
+        needles: &["PMAK-"],
         high: true,
     },
     TokenRule {
         provider: "New Relic user key",
         pattern: r"\bNRAK-[A-Z0-9]{27}\b",
+        needles: &["NRAK-"],
         high: true,
     },
     TokenRule {
         provider: "Pulumi token",
         pattern: r"\bpul-[a-f0-9]{40}\b",
+        needles: &["pul-"],
         high: true,
     },
     TokenRule {
         provider: "Slack app token",
         pattern: r"\bxapp-[0-9]-[A-Z0-9]+-[0-9]+-[a-f0-9]{32,}\b",
+        needles: &["xapp-"],
         high: true,
     },
     TokenRule {
         provider: "Square token",
         pattern: r"\bsq0(?:atp|csp)-[A-Za-z0-9_\-]{22,43}\b",
+        needles: &["sq0atp-", "sq0csp-"],
         high: true,
     },
     TokenRule {
         provider: "JSON Web Token",
         pattern: r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",
+        needles: &["eyJ"],
         high: false,
     },
 ];
@@ -832,6 +869,16 @@ fn ascii_bounds(pattern: &str) -> String {
 
 static TOKEN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(TOKENS.iter().map(|t| ascii_bounds(t.pattern))).expect("token set")
+});
+/// Every token's needles as one literal alternation: the regex crate answers it with a
+/// multi-literal search (no automaton to build or run), where the overlapping search of the
+/// token set ran a lazy DFA over every scalar (3% of a check of real-world workflows).
+static TOKEN_NEEDLES: LazyLock<Regex> = LazyLock::new(|| {
+    let alternation: Vec<String> = TOKENS
+        .iter()
+        .flat_map(|t| t.needles.iter().map(|n| regex::escape(n)))
+        .collect();
+    Regex::new(&alternation.join("|")).expect("token needles")
 });
 static TOKEN_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     TOKENS
@@ -850,6 +897,10 @@ pub struct TokenHit {
 
 /// Every known-format token in `text`, in order of position.
 pub fn find_tokens(text: &str) -> Vec<TokenHit> {
+    // the shortest token is 15 bytes (`xoxb-` and ten more)
+    if text.len() < 15 || !TOKEN_NEEDLES.is_match(text) {
+        return Vec::new();
+    }
     let matched = TOKEN_SET.matches(text);
     if !matched.matched_any() {
         return Vec::new();
@@ -1406,6 +1457,102 @@ mod tests {
         assert_eq!(&text[hits[0].range.0..hits[0].range.1], aws);
         assert_eq!(hits[1].provider, "GitHub token");
         assert!(find_tokens("nothing here AKIA123").is_empty());
+    }
+
+    /// Every token format has a sample here, and each is found: find_tokens searches only
+    /// texts holding one of the formats' needles, so a row whose needles miss its own
+    /// matches fails here (a row added without a sample fails the count).
+    #[test]
+    fn every_token_format_is_found_past_the_needle_filter() {
+        let hex = |n: usize| "0123456789abcdef".repeat(n / 16 + 1)[..n].to_string();
+        let alnum = |n: usize| "aB3dE5gH7jK9mN1pQ2".repeat(n / 18 + 1)[..n].to_string();
+        let samples = [
+            ("AWS access key id", format!("ASIA{}", "Q7".repeat(8))),
+            ("GitHub token", format!("ghs_{}", alnum(36))),
+            (
+                "GitHub fine-grained token",
+                format!("github_pat_{}", alnum(82)),
+            ),
+            ("GitLab token", format!("glpat-{}", alnum(20))),
+            ("Slack token", format!("xoxb-{}", hex(10))),
+            (
+                "Slack webhook",
+                format!("https://hooks.slack.com/services/T0ABC/B0DEF/{}", alnum(24)),
+            ),
+            ("Stripe live key", format!("rk_live_{}", alnum(24))),
+            ("Google API key", format!("AIza{}", alnum(35))),
+            (
+                "private key",
+                "-----BEGIN OPENSSH PRIVATE KEY-----".to_string(),
+            ),
+            ("npm token", format!("npm_{}", alnum(36))),
+            ("PyPI token", format!("pypi-AgEIcHlwaS5vcmc{}", alnum(50))),
+            ("SendGrid key", format!("SG.{}.{}", alnum(22), alnum(43))),
+            ("Twilio key", format!("SK{}", hex(32))),
+            (
+                "OpenAI key",
+                format!("sk-proj-{}T3BlbkFJ{}", alnum(20), alnum(20)),
+            ),
+            ("Anthropic key", format!("sk-ant-api03-{}", alnum(80))),
+            ("Azure storage key", format!("AccountKey={}", alnum(64))),
+            (
+                "PuTTY private key",
+                "PuTTY-User-Key-File-2: ssh-rsa".to_string(),
+            ),
+            (
+                "age secret key",
+                format!("AGE-SECRET-KEY-1{}", &"QPZRY9X8GF".repeat(6)[..58]),
+            ),
+            (
+                "Terraform Cloud token",
+                format!("{}.atlasv1.{}", alnum(14), alnum(64)),
+            ),
+            ("HashiCorp Vault token", format!("hvb.{}", alnum(95))),
+            ("DigitalOcean token", format!("dor_v1_{}", hex(64))),
+            ("Shopify token", format!("shpss_{}", hex(32))),
+            ("Doppler token", format!("dp.scim.{}", alnum(40))),
+            (
+                "Grafana service account token",
+                format!("glsa_{}_{}", alnum(32), hex(8)),
+            ),
+            (
+                "GitLab runner or deploy token",
+                format!("glagent-{}", alnum(20)),
+            ),
+            ("Linear API key", format!("lin_api_{}", alnum(40))),
+            ("Postman API key", format!("PMAK-{}-{}", hex(24), hex(34))),
+            (
+                "New Relic user key",
+                format!("NRAK-{}", "ABC123XYZ".repeat(3)),
+            ),
+            ("Pulumi token", format!("pul-{}", hex(40))),
+            (
+                "Slack app token",
+                format!("xapp-1-A0123ABCDEF-1234567890-{}", hex(64)),
+            ),
+            ("Square token", format!("sq0csp-{}", alnum(43))),
+            (
+                "JSON Web Token",
+                format!("eyJ{}.eyJ{}.{}", alnum(12), alnum(12), alnum(12)),
+            ),
+        ];
+        assert_eq!(
+            samples.len(),
+            TOKENS.len(),
+            "a token format without a sample"
+        );
+        for (rule, (provider, token)) in TOKENS.iter().zip(&samples) {
+            assert_eq!(rule.provider, *provider, "samples follow TOKENS' order");
+            let text = format!("value: {token} # x");
+            let hits = find_tokens(&text);
+            assert!(
+                hits.iter()
+                    .any(|h| h.provider == *provider
+                        && &text[h.range.0..h.range.1] == token.as_str()),
+                "{provider}: {hits:?}"
+            );
+        }
+        assert!(find_tokens("actions/checkout@v4 with a long-ish tail").is_empty());
     }
 
     /// Every format added 2026-12-01: a synthetic sample is found under its provider, masked
