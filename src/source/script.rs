@@ -106,6 +106,7 @@ pub fn argv(words: Vec<ArgWord>) -> Script {
             op_after: None,
             pipeline: 0,
             in_subshell: false,
+            ..Default::default()
         }],
         comments: Vec::new(),
     }

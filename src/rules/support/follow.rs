@@ -17,6 +17,7 @@
 //! stops where it closes), only files inside the repository, each read once per check
 //! through the project's cache.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, OnceLock};
@@ -128,7 +129,7 @@ impl<'p> Follow<'p> {
     fn go(&mut self, cmd: &Command, file: Option<&Path>, via: Span, dir: &Path, depth: usize) {
         let cmd = unwrap(cmd);
         self.ran.push(Ran {
-            cmd: cmd.clone(),
+            cmd: cmd.as_ref().clone(),
             file: file.map(Path::to_path_buf),
             via,
             depth,
@@ -568,6 +569,7 @@ impl<'p> Follow<'p> {
                     op_after: None,
                     pipeline: 0,
                     in_subshell: false,
+                    ..Default::default()
                 };
                 self.go(&c, Some(&p), via, dir, depth + 1);
             }
@@ -606,10 +608,11 @@ fn after_cd(c: &Command, start: &Path, here: &Path) -> PathBuf {
     }
 }
 
-/// `uv run pytest` -> `pytest`, `bundle exec rspec` -> `rspec`.
-fn unwrap(cmd: &Command) -> Command {
+/// `uv run pytest` -> `pytest`, `bundle exec rspec` -> `rspec`; any other command as it is
+/// (borrowed: most are, and a followed check clones each command once, into its `Ran`).
+fn unwrap(cmd: &Command) -> Cow<'_, Command> {
     let Some((w, i)) = cmd.program() else {
-        return cmd.clone();
+        return Cow::Borrowed(cmd);
     };
     let prog = basename(&w.value);
     let args = cmd.args_after(i);
@@ -637,14 +640,12 @@ fn unwrap(cmd: &Command) -> Command {
             i + 2 + k
         }
         ("bundle", Some("exec")) => i + 2,
-        _ => return cmd.clone(),
+        _ => return Cow::Borrowed(cmd),
     };
     if skip >= cmd.words.len() {
-        return cmd.clone();
+        return Cow::Borrowed(cmd);
     }
-    let mut c = cmd.clone();
-    c.words = cmd.words[skip..].to_vec();
-    c
+    Cow::Owned(cmd.with_words(cmd.words[skip..].to_vec()))
 }
 
 /// The script file a command runs: `./x.sh`, `scripts/x.sh`, `bash x.sh`, `sh -e x.sh`,

@@ -301,6 +301,7 @@ impl Lexer<'_> {
             op_after: op,
             pipeline: 0,
             in_subshell: self.depth > 0,
+            ..Default::default()
         });
         self.pending_op = op;
         self.closed = false;

@@ -57,7 +57,7 @@ impl Word {
 }
 
 /// One simple command: its words, with redirections left out.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Command {
     /// The words of the command, redirections and their targets excluded.
     pub words: Vec<Word>,
@@ -71,7 +71,23 @@ pub struct Command {
     pub pipeline: usize,
     /// Whether the command sits inside a `( ... )` or `{ ...; }` group.
     pub in_subshell: bool,
+    /// [`Command::program`]'s answer, found on first use: rules and the follower ask it of
+    /// each command many times. Build commands with `..Default::default()`; a command whose
+    /// `words` change gets a fresh one ([`Command::with_words`]).
+    pub program_at: ProgramAt,
 }
+
+/// The memo of [`Command::program`]: the index of the program in `words` (or none).
+/// Commands compare equal whatever it holds.
+#[derive(Clone, Debug, Default)]
+pub struct ProgramAt(std::sync::OnceLock<Option<usize>>);
+
+impl PartialEq for ProgramAt {
+    fn eq(&self, _: &ProgramAt) -> bool {
+        true
+    }
+}
+impl Eq for ProgramAt {}
 
 /// The simple commands of a script, in source order, and its comments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -98,6 +114,25 @@ impl Command {
     /// `command` (with their options) are skipped. `command -v x` is a lookup, so its
     /// program is `command` itself. A wrapper with nothing after it is the program.
     pub fn program(&self) -> Option<(&Word, usize)> {
+        let at = *self.program_at.0.get_or_init(|| self.find_program());
+        debug_assert_eq!(at, self.find_program(), "a stale program_at: words changed");
+        at.map(|i| (&self.words[i], i))
+    }
+
+    /// This command with other words (the memo of its program starts afresh).
+    pub fn with_words(&self, words: Vec<Word>) -> Command {
+        Command {
+            words,
+            span: self.span,
+            op_before: self.op_before,
+            op_after: self.op_after,
+            pipeline: self.pipeline,
+            in_subshell: self.in_subshell,
+            program_at: ProgramAt::default(),
+        }
+    }
+
+    fn find_program(&self) -> Option<usize> {
         let w = &self.words;
         let mut i = 0;
         let mut last_wrapper: Option<usize> = None;
@@ -106,11 +141,11 @@ impl Command {
                 i += 1;
             }
             let Some(word) = w.get(i) else {
-                return last_wrapper.and_then(|k| w.get(k).map(|x| (x, k)));
+                return last_wrapper.filter(|k| *k < w.len());
             };
             let base = basename(&word.value);
             if !WRAPPERS.contains(&base) {
-                return Some((word, i));
+                return Some(i);
             }
             let at = i;
             last_wrapper = Some(at);
@@ -144,7 +179,7 @@ impl Command {
                         .iter()
                         .any(|x| x.value.starts_with('-') && x.value.contains(['v', 'V']));
                     if lookup {
-                        return Some((word, at));
+                        return Some(at);
                     }
                     j
                 }
