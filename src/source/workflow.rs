@@ -226,8 +226,19 @@ impl<'a> Step<'a> {
     }
     /// Whether the step uses `owner/repo` (any path and ref).
     pub fn uses_action(&self, repo: &str) -> bool {
-        self.action()
-            .is_some_and(|a| a == repo || a.strip_prefix(repo).is_some_and(|r| r.starts_with('/')))
+        // as `action()` compared with `repo`, without building the lowercased string (rules
+        // ask this of every step for every row of their tables)
+        let Some(u) = self.uses().and_then(|n| n.as_str()) else {
+            return false;
+        };
+        let a = u.split('@').next().unwrap_or(u).trim().as_bytes();
+        let r = repo.as_bytes();
+        a.len() >= r.len()
+            && a[..r.len()]
+                .iter()
+                .zip(r)
+                .all(|(x, y)| x.to_ascii_lowercase() == *y)
+            && (a.len() == r.len() || a[r.len()] == b'/')
     }
     /// `name:`, else `uses:`, else the step's index, for messages.
     pub fn display(&self) -> String {
@@ -255,4 +266,35 @@ pub fn scripts(file: &YamlFile, text: &str) -> super::script::Scripts {
         })
         .collect();
     super::script::Scripts::new(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_action_matches_the_repository_and_its_paths_in_any_case() {
+        let file = YamlFile::parse(
+            "runs:\n  using: composite\n  steps:\n    - uses: Actions/Checkout@v4\n    - uses: actions/checkout/sub@v1\n    - uses: actions/checkout-x@v1\n    - uses: actions/check\n    - run: echo\n",
+        );
+        let wf = Workflow::of(&file).expect("workflow");
+        let got: Vec<bool> = wf
+            .action_steps()
+            .iter()
+            .map(|s| s.uses_action("actions/checkout"))
+            .collect();
+        assert_eq!(got, [true, true, false, false, false]);
+        let lowered: Vec<bool> = wf
+            .action_steps()
+            .iter()
+            .map(|s| {
+                s.action().is_some_and(|a| {
+                    a == "actions/checkout"
+                        || a.strip_prefix("actions/checkout")
+                            .is_some_and(|r| r.starts_with('/'))
+                })
+            })
+            .collect();
+        assert_eq!(got, lowered, "the same answer as comparing action()");
+    }
 }

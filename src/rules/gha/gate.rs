@@ -979,10 +979,13 @@ const SCAN_ACTIONS: &[&str] = &[
 const BUILD_ACTIONS: &[&str] = &["docker/build-push-action", "gradle/gradle-build-action"];
 
 fn action_in(action: &str, list: &[&str]) -> bool {
-    let a = action.to_ascii_lowercase();
+    // `is_or_under` in any case, without lowercasing a string per row
+    let a = action.as_bytes();
     list.iter().any(|d| {
-        let d = d.to_ascii_lowercase();
-        is_or_under(&a, &d, '/')
+        let d = d.as_bytes();
+        a.len() >= d.len()
+            && a[..d.len()].eq_ignore_ascii_case(d)
+            && (a.len() == d.len() || a[d.len()] == b'/')
     })
 }
 
@@ -1204,4 +1207,23 @@ fn steps_do(reader: &Reader<'_>, steps: &Steps<'_>, cat: Category, depth: usize)
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_in_matches_a_listed_action_or_its_paths_in_any_case() {
+        assert!(action_in("embarkstudios/cargo-deny-action", SCAN_ACTIONS));
+        assert!(action_in(
+            "EmbarkStudios/Cargo-Deny-Action/sub",
+            SCAN_ACTIONS
+        ));
+        assert!(!action_in("embarkstudios/cargo-deny-action", LINT_ACTIONS));
+        assert!(action_in("docker/build-push-action", BUILD_ACTIONS));
+        assert!(!action_in("docker/build-push-action-x", BUILD_ACTIONS));
+        assert!(!action_in("docker/build", BUILD_ACTIONS));
+        assert!(!action_in("actions/checkout", BUILD_ACTIONS));
+    }
 }
