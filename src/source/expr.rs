@@ -31,8 +31,11 @@ impl ContextRef {
 
 /// Whether a dotted `path` matches `pattern` (`*` = one segment, trailing `**` = any rest).
 pub fn path_matches(path: &str, pattern: &str) -> bool {
-    let mut p = path.split('.');
-    let mut q = pattern.split('.');
+    // segments found by a byte loop: `split('.')` set up a char searcher per call, and rules
+    // ask this of every context path for every row of their tables (1% of a check of
+    // real-world workflows)
+    let mut p = Segments(Some(path));
+    let mut q = Segments(Some(pattern));
     loop {
         match (p.next(), q.next()) {
             (_, Some("**")) => return true,
@@ -43,6 +46,26 @@ pub fn path_matches(path: &str, pattern: &str) -> bool {
                 }
             }
             _ => return false,
+        }
+    }
+}
+
+/// The `.`-separated segments of a path, as `str::split('.')` yields them.
+struct Segments<'s>(Option<&'s str>);
+
+impl<'s> Iterator for Segments<'s> {
+    type Item = &'s str;
+    fn next(&mut self) -> Option<&'s str> {
+        let rest = self.0?;
+        match rest.bytes().position(|b| b == b'.') {
+            Some(i) => {
+                self.0 = Some(&rest[i + 1..]);
+                Some(&rest[..i])
+            }
+            None => {
+                self.0 = None;
+                Some(rest)
+            }
         }
     }
 }
@@ -970,6 +993,30 @@ mod tests {
             "github.event.commits.0.message",
             "github.event.commits.*.message"
         ));
+    }
+
+    #[test]
+    fn segments_are_those_of_split() {
+        for s in [
+            "",
+            ".",
+            "a",
+            "a.b",
+            "a..b",
+            ".a",
+            "a.",
+            "github.event.*.x",
+            "é.ü",
+        ] {
+            assert_eq!(
+                Segments(Some(s)).collect::<Vec<_>>(),
+                s.split('.').collect::<Vec<_>>(),
+                "{s:?}"
+            );
+        }
+        assert!(path_matches("inputs.x.y", "inputs.**"));
+        assert!(!path_matches("inputs", "inputs.*"));
+        assert!(path_matches("GitHub.Event.x", "github.event.*"));
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct Job<'a> {
 pub struct Step<'a> {
     pub node: Yaml<'a>,
     pub index: usize,
+    /// `uses:` and `run:`, looked up once when the steps are listed: rules ask them of
+    /// every step, often once per row of a table.
+    uses: Option<Yaml<'a>>,
+    run: Option<Yaml<'a>>,
 }
 
 impl<'a> Workflow<'a> {
@@ -121,7 +125,12 @@ fn steps_of(node: Option<Yaml<'_>>) -> Vec<Step<'_>> {
         s.items()
             .enumerate()
             .filter(|(_, n)| n.is_map())
-            .map(|(index, node)| Step { node, index })
+            .map(|(index, node)| Step {
+                node,
+                index,
+                uses: node.get("uses"),
+                run: node.get("run"),
+            })
             .collect()
     })
     .unwrap_or_default()
@@ -190,10 +199,10 @@ impl<'a> Job<'a> {
 
 impl<'a> Step<'a> {
     pub fn uses(&self) -> Option<Yaml<'a>> {
-        self.node.get("uses")
+        self.uses
     }
     pub fn run(&self) -> Option<Yaml<'a>> {
-        self.node.get("run")
+        self.run
     }
     pub fn with(&self, key: &str) -> Option<Yaml<'a>> {
         self.node.path(&["with", key])
@@ -231,7 +240,9 @@ impl<'a> Step<'a> {
         let Some(u) = self.uses().and_then(|n| n.as_str()) else {
             return false;
         };
-        let a = u.split('@').next().unwrap_or(u).trim().as_bytes();
+        let a = u[..u.bytes().position(|b| b == b'@').unwrap_or(u.len())]
+            .trim()
+            .as_bytes();
         let r = repo.as_bytes();
         a.len() >= r.len()
             && a[..r.len()]
