@@ -2,10 +2,11 @@
 //! reference, a template placeholder or a literal, and known token formats in raw text.
 //! Every `*/plaintext-secret` rule and `secrets/hardcoded-token` decide through here.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use regex::{Regex, RegexSet};
 
+use crate::project::{ParsedFile, Project};
 use crate::source::Span;
 
 /// Words that make a name look secret, matched on the name's lowercase words (split on `_`,
@@ -1121,8 +1122,29 @@ pub fn pem_blocks(text: &str) -> Vec<(usize, usize)> {
 /// every known-format token (a private key's whole block), password in a URL and password
 /// on a command line.
 pub fn mask_spans(text: &str) -> Vec<Span> {
-    let mut out: Vec<Span> = find_tokens(text)
-        .into_iter()
+    mask_spans_with(text, &find_tokens(text))
+}
+
+/// The tokens of a checked file's text, searched once per check: secrets/hardcoded-token
+/// reports them and the engine masks them (each searched the whole text before).
+pub struct FileTokens(pub Vec<TokenHit>);
+
+pub fn file_tokens(file: &ParsedFile, project: &Project) -> Arc<FileTokens> {
+    let text = &file.src.text;
+    // the path names the file; the text's address and length tell its texts apart
+    let key = format!(
+        "{}\0{:p}\0{}",
+        file.src.path.display(),
+        text.as_ptr(),
+        text.len()
+    );
+    project.derived::<FileTokens>(&key, || FileTokens(find_tokens(text)))
+}
+
+/// [`mask_spans`] with the text's tokens already found.
+pub fn mask_spans_with(text: &str, tokens: &[TokenHit]) -> Vec<Span> {
+    let mut out: Vec<Span> = tokens
+        .iter()
         .map(|h| Span::new(h.range.0, h.range.1))
         .collect();
     out.extend(pem_blocks(text).into_iter().map(|(a, b)| Span::new(a, b)));

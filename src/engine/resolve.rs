@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::api::Finding;
-use crate::detect::secrets::{mask_secrets, mask_spans, scrub};
+use crate::detect::secrets::{file_tokens, mask_secrets, mask_spans_with, scrub};
 use crate::project::{ParsedFile, Project};
 use crate::report::{
     self, RelatedLocation, Report, Reported, ReportedEdit, ReportedFix, SuppressedFinding,
@@ -61,7 +61,10 @@ pub(super) fn resolve(
         .flat_map(|f| f.secrets.iter().copied())
         .collect();
     secrets.extend_from_slice(marked);
-    secrets.extend(mask_spans(&file.src.text));
+    secrets.extend(mask_spans_with(
+        &file.src.text,
+        &file_tokens(file, project).0,
+    ));
     let masked: Arc<str> = Arc::from(mask_secrets(&file.src.text, &secrets));
     // rendered chart or kustomize output: findings point at the templates it names
     let rendered = match file.src.kind {

@@ -24,7 +24,7 @@ pub static RULE: Rule = rule!("secrets/hardcoded-token")
 fn check(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let text = cx.text();
     let allow = cx.opt(&ALLOW);
-    for hit in secrets::find_tokens(text) {
+    for hit in &secrets::file_tokens(cx.file(), cx.project()).0 {
         let value = &text[hit.range.0..hit.range.1];
         if allow.is_some_and(|a| a.is_match(value)) {
             continue;
