@@ -1481,14 +1481,11 @@ mod tests {
         assert!(find_tokens("nothing here AKIA123").is_empty());
     }
 
-    /// Every token format has a sample here, and each is found: find_tokens searches only
-    /// texts holding one of the formats' needles, so a row whose needles miss its own
-    /// matches fails here (a row added without a sample fails the count).
-    #[test]
-    fn every_token_format_is_found_past_the_needle_filter() {
+    /// A synthetic sample of every token format, in `TOKENS`' order.
+    fn token_samples() -> Vec<(&'static str, String)> {
         let hex = |n: usize| "0123456789abcdef".repeat(n / 16 + 1)[..n].to_string();
         let alnum = |n: usize| "aB3dE5gH7jK9mN1pQ2".repeat(n / 18 + 1)[..n].to_string();
-        let samples = [
+        vec![
             ("AWS access key id", format!("ASIA{}", "Q7".repeat(8))),
             ("GitHub token", format!("ghs_{}", alnum(36))),
             (
@@ -1557,7 +1554,15 @@ mod tests {
                 "JSON Web Token",
                 format!("eyJ{}.eyJ{}.{}", alnum(12), alnum(12), alnum(12)),
             ),
-        ];
+        ]
+    }
+
+    /// Every token format has a sample here, and each is found: find_tokens searches only
+    /// texts holding one of the formats' needles, so a row whose needles miss its own
+    /// matches fails here (a row added without a sample fails the count).
+    #[test]
+    fn every_token_format_is_found_past_the_needle_filter() {
+        let samples = token_samples();
         assert_eq!(
             samples.len(),
             TOKENS.len(),
@@ -1577,50 +1582,11 @@ mod tests {
         assert!(find_tokens("actions/checkout@v4 with a long-ish tail").is_empty());
     }
 
-    /// Every format added 2026-12-01: a synthetic sample is found under its provider, masked
-    /// whole, and look-alikes are not found.
+    /// Every format: a synthetic sample is found alone under its provider and masked whole;
+    /// look-alikes of the formats added 2026-12-01 are not found.
     #[test]
     fn more_token_formats() {
-        let hex = |n: usize| "0123456789abcdef".repeat(n / 16 + 1)[..n].to_string();
-        let alnum = |n: usize| "aB3dE5gH7jK9mN1pQ2".repeat(n / 18 + 1)[..n].to_string();
-        let samples = [
-            (
-                "PuTTY private key",
-                "PuTTY-User-Key-File-3: ssh-ed25519".to_string(),
-            ),
-            (
-                "age secret key",
-                format!("AGE-SECRET-KEY-1{}", &"QPZRY9X8GF".repeat(6)[..58]),
-            ),
-            (
-                "Terraform Cloud token",
-                format!("{}.atlasv1.{}", alnum(14), alnum(64)),
-            ),
-            ("HashiCorp Vault token", format!("hvs.{}", alnum(95))),
-            ("DigitalOcean token", format!("dop_v1_{}", hex(64))),
-            ("Shopify token", format!("shpat_{}", hex(32))),
-            ("Doppler token", format!("dp.pt.{}", alnum(43))),
-            (
-                "Grafana service account token",
-                format!("glsa_{}_{}", alnum(32), hex(8)),
-            ),
-            (
-                "GitLab runner or deploy token",
-                format!("glrt-{}", alnum(20)),
-            ),
-            ("Linear API key", format!("lin_api_{}", alnum(40))),
-            ("Postman API key", format!("PMAK-{}-{}", hex(24), hex(34))),
-            (
-                "New Relic user key",
-                format!("NRAK-{}", "ABC123XYZ".repeat(3)),
-            ),
-            ("Pulumi token", format!("pul-{}", hex(40))),
-            (
-                "Slack app token",
-                format!("xapp-1-A0123ABCDEF-1234567890-{}", hex(64)),
-            ),
-            ("Square token", format!("sq0atp-{}", alnum(22))),
-        ];
+        let samples = token_samples();
         for (provider, token) in &samples {
             let text = format!("value = \"{token}\"\n");
             let hits = find_tokens(&text);

@@ -161,17 +161,7 @@ fn check_files(opts: &CheckOptions) -> (Report, Project) {
     // parse once, each file as soon as the walk meets it
     let (discovery, mut early) = if few_files(&opts.paths) {
         // nothing to overlap: each file is loaded below, in the walk's order
-        let discovery = discover::discover_with(
-            &opts.paths,
-            &opts.root,
-            &opts.config,
-            &opts.exclude,
-            opts.no_ignore,
-            opts.max_file_size,
-            opts.config_file.as_deref(),
-            &mut |_| {},
-        );
-        (discovery, HashMap::new())
+        (walk(opts, &mut |_| {}), HashMap::new())
     } else {
         parse_while_walking(opts)
     };
@@ -241,6 +231,20 @@ fn check_files(opts: &CheckOptions) -> (Report, Project) {
     finish(opts, files, report, Overlay::new(), parallel)
 }
 
+/// The walk over `opts.paths`, telling `found` of each candidate as it meets it.
+fn walk(opts: &CheckOptions, found: &mut dyn FnMut(&Candidate)) -> Discovery {
+    discover::discover_with(
+        &opts.paths,
+        &opts.root,
+        &opts.config,
+        &opts.exclude,
+        opts.no_ignore,
+        opts.max_file_size,
+        opts.config_file.as_deref(),
+        found,
+    )
+}
+
 type Early = HashMap<(String, PathBuf), Loaded>;
 
 /// Walk `opts.paths` and parse each candidate on the thread pool as soon as the walk meets
@@ -262,16 +266,7 @@ fn parse_while_walking(opts: &CheckOptions) -> (Discovery, Early) {
             // the receiver ends only when this function returns
             let _ = tx.send(c.clone());
         };
-        let discovery = discover::discover_with(
-            &opts.paths,
-            &opts.root,
-            &opts.config,
-            &opts.exclude,
-            opts.no_ignore,
-            opts.max_file_size,
-            opts.config_file.as_deref(),
-            &mut send,
-        );
+        let discovery = walk(opts, &mut send);
         drop(tx);
         let early = parsing
             .join()
