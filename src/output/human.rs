@@ -403,7 +403,7 @@ pub fn write<'r>(
                 .collect::<String>()
         };
         // a few files are rendered here: the thread pool costs more to start
-        let texts: Vec<String> = if batch.len() > 4 {
+        let texts: Vec<String> = if batch.len() > crate::engine::FEW_FILES {
             batch.par_iter().map(one).collect()
         } else {
             batch.iter().map(one).collect()

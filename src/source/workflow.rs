@@ -240,16 +240,8 @@ impl<'a> Step<'a> {
         let Some(u) = self.uses().and_then(|n| n.as_str()) else {
             return false;
         };
-        let a = u[..u.bytes().position(|b| b == b'@').unwrap_or(u.len())]
-            .trim()
-            .as_bytes();
-        let r = repo.as_bytes();
-        a.len() >= r.len()
-            && a[..r.len()]
-                .iter()
-                .zip(r)
-                .all(|(x, y)| x.to_ascii_lowercase() == *y)
-            && (a.len() == r.len() || a[r.len()] == b'/')
+        let a = u[..u.bytes().position(|b| b == b'@').unwrap_or(u.len())].trim();
+        action_is_or_under(a, repo)
     }
     /// `name:`, else `uses:`, else the step's index, for messages.
     pub fn display(&self) -> String {
@@ -261,6 +253,16 @@ impl<'a> Step<'a> {
         }
         format!("step {}", self.index + 1)
     }
+}
+
+/// Whether `action` (an action reference without its ref, any case) is `repo` or one of its
+/// paths (`repo/sub`), compared in ASCII case without building a lowercased copy: rules
+/// ask this of every step for every row of their tables.
+pub fn action_is_or_under(action: &str, repo: &str) -> bool {
+    let (a, r) = (action.as_bytes(), repo.as_bytes());
+    a.len() >= r.len()
+        && a[..r.len()].eq_ignore_ascii_case(r)
+        && (a.len() == r.len() || a[r.len()] == b'/')
 }
 
 /// Every `run:` script of a workflow or composite action, lexed once, by the `run` node.

@@ -22,7 +22,7 @@ use crate::project::{ParsedFile, Project};
 use crate::rules::gha::common::is_or_under;
 use crate::rules::support::follow::Follow;
 use crate::source::shell::{Command, parse_script};
-use crate::source::workflow::{Job, Step, Workflow, local_uses};
+use crate::source::workflow::{Job, Step, Workflow, action_is_or_under, local_uses};
 use crate::source::{Kind, Span};
 
 /// How deep local actions and reusable workflows are followed (each may use another).
@@ -979,14 +979,7 @@ const SCAN_ACTIONS: &[&str] = &[
 const BUILD_ACTIONS: &[&str] = &["docker/build-push-action", "gradle/gradle-build-action"];
 
 fn action_in(action: &str, list: &[&str]) -> bool {
-    // `is_or_under` in any case, without lowercasing a string per row
-    let a = action.as_bytes();
-    list.iter().any(|d| {
-        let d = d.as_bytes();
-        a.len() >= d.len()
-            && a[..d.len()].eq_ignore_ascii_case(d)
-            && (a.len() == d.len() || a[d.len()] == b'/')
-    })
+    list.iter().any(|d| action_is_or_under(action, d))
 }
 
 /// Whether a command does the work of `cat`.
