@@ -171,15 +171,15 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         let mut blocks = Vec::with_capacity(text.len() / COLUMN_BLOCK + 1);
         starts.push(0);
+        // a block at a time: the line breaks found with memchr, the characters counted by a
+        // loop the compiler vectorises (the byte-at-a-time loop doing both was 1.4% of a
+        // check of real-world workflows)
         let mut chars = 0;
-        for (i, b) in text.bytes().enumerate() {
-            if i % COLUMN_BLOCK == 0 {
-                blocks.push(chars);
-            }
-            if b == b'\n' {
-                starts.push(i + 1);
-            }
-            chars += usize::from(b & 0xC0 != 0x80);
+        for (n, block) in text.as_bytes().chunks(COLUMN_BLOCK).enumerate() {
+            blocks.push(chars);
+            let from = n * COLUMN_BLOCK;
+            starts.extend(memchr::memchr_iter(b'\n', block).map(|i| from + i + 1));
+            chars += block.iter().filter(|&&b| b & 0xC0 != 0x80).count();
         }
         if text.len() % COLUMN_BLOCK == 0 {
             blocks.push(chars); // the end of the text starts a block too
@@ -356,6 +356,33 @@ mod tests {
         }
         let text = "a".repeat(2048);
         assert_eq!(LineIndex::new(&text).position(&text, 2048), (1, 2049));
+    }
+
+    #[test]
+    fn line_index_matches_the_byte_at_a_time_count() {
+        // the loop LineIndex::new replaced, kept as the oracle
+        fn oracle(text: &str) -> (Vec<usize>, Vec<usize>) {
+            let (mut starts, mut blocks, mut chars) = (vec![0], Vec::new(), 0);
+            for (i, b) in text.bytes().enumerate() {
+                if i % COLUMN_BLOCK == 0 {
+                    blocks.push(chars);
+                }
+                if b == b'\n' {
+                    starts.push(i + 1);
+                }
+                chars += usize::from(b & 0xC0 != 0x80);
+            }
+            if text.len() % COLUMN_BLOCK == 0 {
+                blocks.push(chars);
+            }
+            (starts, blocks)
+        }
+        let unit = "é\nab\n\n€x";
+        for n in [0, 1, 255, 256, 257, 511, 512, 513, 1500] {
+            let text: String = unit.chars().cycle().take(n).collect();
+            let idx = LineIndex::new(&text);
+            assert_eq!((idx.starts, idx.blocks), oracle(&text), "{n} characters");
+        }
     }
 
     #[test]
