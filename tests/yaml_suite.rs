@@ -296,3 +296,71 @@ fn yaml_test_suite() {
         failures.join("\n\n")
     );
 }
+
+/// Every event, as its debug text, that saphyr reports for `text` through `parser`, up to the
+/// first error (which is reported as an event too).
+fn events<'i, T: saphyr_parser::Input>(parser: saphyr_parser::Parser<'i, T>) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in parser.take(200_000) {
+        let stop = item.is_err();
+        out.push(format!("{item:?}"));
+        if stop {
+            break;
+        }
+    }
+    out
+}
+
+/// The patched scanner reads plain words from a `&str` with a byte loop
+/// (`StrInput::fetch_plain_word`, vendor/saphyr-parser/PLUMB.md); saphyr's character input
+/// still runs the character-at-a-time loop it replaced. Both must give the same events, spans
+/// and errors on every suite case, every YAML fixture and the edge cases below.
+#[test]
+fn str_input_reads_as_the_character_input_does() {
+    let mut texts: Vec<(String, String)> = [
+        "a: b\nc:d: e\nurl: http://x.y/z?q=1#f\n",
+        "k: v # comment\nk2: v#not\n",
+        "[a, b:c, {d: e}, f:]\n{x: y,z: [1,2]}\n",
+        "- ü: é€\n- 😀x:😀 y\n- a\u{FEFF}b\n",
+        "a: b:\n",
+        "key:",
+        "a\0b: c\n",
+        "multi\n  line\n  words: no\n",
+        "? complex\n: value\n",
+        "{a:1, b: [c:d, e: f]}\n",
+        "plain\t tab: x\n",
+        "- a\r\n- b\r\n",
+    ]
+    .iter()
+    .map(|t| (format!("{t:?}"), (*t).to_string()))
+    .collect();
+    if let Some(dir) = suite_dir() {
+        let cases = if dir.join("data").join("index.js").is_file() {
+            load_npm(&dir)
+        } else {
+            load_data(&dir)
+        };
+        texts.extend(cases.into_iter().map(|c| (c.id, c.yaml)));
+    }
+    let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read fixtures") {
+            let p = entry.expect("fixture entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(t) = std::fs::read_to_string(&p) {
+                if p.extension().is_some_and(|e| e == "yml" || e == "yaml") {
+                    texts.push((p.display().to_string(), t));
+                }
+            }
+        }
+    }
+    assert!(texts.len() > 100, "only {} texts found", texts.len());
+    for (name, text) in &texts {
+        let by_str = events(saphyr_parser::Parser::new_from_str(text));
+        let by_char = events(saphyr_parser::Parser::new(
+            saphyr_parser::BufferedInput::new(text.chars()),
+        ));
+        assert_eq!(by_str, by_char, "{name}");
+    }
+}

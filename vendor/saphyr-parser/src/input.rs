@@ -263,6 +263,32 @@ pub trait Input {
         }
     }
 
+    /// Move the characters that continue a plain scalar's word to `out`: up to the next blank,
+    /// break, end of input, `: `, or flow indicator in a flow context (the characters
+    /// [`next_can_be_plain_scalar`] accepts). Returns how many characters were moved.
+    ///
+    /// (plumb's patch: [`StrInput`] overrides this with a byte loop; this is the
+    /// character-at-a-time loop the scanner ran before.)
+    ///
+    /// [`next_can_be_plain_scalar`]: Input::next_can_be_plain_scalar
+    /// [`StrInput`]: crate::StrInput
+    fn fetch_plain_word(&mut self, in_flow: bool, out: &mut String) -> usize {
+        let mut count = 0;
+        loop {
+            // `next_can_be_plain_scalar` needs 2 lookahead characters, hence the
+            // `bufmaxlen() - 1` characters taken per fill
+            self.lookahead(self.bufmaxlen());
+            for _ in 0..self.bufmaxlen() - 1 {
+                if self.next_is_blank_or_breakz() || !self.next_can_be_plain_scalar(in_flow) {
+                    return count;
+                }
+                out.push(self.peek());
+                self.skip();
+                count += 1;
+            }
+        }
+    }
+
     /// Check whether the next character is [a blank] or [a break].
     ///
     /// The character must have previously been fetched through [`lookahead`]
