@@ -1,6 +1,6 @@
 //! A typed view of GitHub Actions workflows and composite actions over the YAML layer.
 
-use super::yaml::{Yaml, YamlFile};
+use super::yaml::{NodeId, Yaml, YamlFile};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Workflow<'a> {
@@ -35,16 +35,22 @@ impl<'a> Workflow<'a> {
         let Some(jobs) = self.root.get("jobs") else {
             return Vec::new();
         };
-        jobs.entries()
-            .into_iter()
-            .filter_map(|(k, v)| {
-                v.is_map().then_some(Job {
-                    id: k.as_str()?,
-                    key: k,
-                    node: v,
+        let file = jobs.file;
+        let index = Lists::of(file);
+        match index.jobs.as_ref().filter(|(id, _)| *id == jobs.id) {
+            Some((_, list)) => list
+                .iter()
+                .map(|&(k, v)| {
+                    let key = Yaml { file, id: k };
+                    Job {
+                        id: key.as_str().unwrap_or_default(),
+                        key,
+                        node: Yaml { file, id: v },
+                    }
                 })
-            })
-            .collect()
+                .collect(),
+            None => jobs_of(jobs),
+        }
     }
 
     /// A composite action's steps (`runs.steps`), for `action.yml`.
@@ -120,7 +126,99 @@ pub fn write_scopes<'a>(perms: Yaml<'a>) -> Vec<(Yaml<'a>, Yaml<'a>)> {
         .collect()
 }
 
+/// The jobs of a `jobs:` mapping: its entries whose value is a mapping under a string key.
+fn jobs_of(jobs: Yaml<'_>) -> Vec<Job<'_>> {
+    jobs.entries()
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.is_map().then_some(Job {
+                id: k.as_str()?,
+                key: k,
+                node: v,
+            })
+        })
+        .collect()
+}
+
+/// A file's job list and step lists as node ids, found once per file the first time they are
+/// asked for: rules list a workflow's jobs and steps about twenty times per file, and
+/// listing them again (a lookup of `uses:` and `run:` per step) was 4% of a check of
+/// real-world workflows. Lists reached another way (a `steps:` that is not a job's or an
+/// action's) are listed as before.
+#[derive(Debug, Default)]
+pub struct Lists {
+    /// The `jobs:` node and its jobs' (key, value).
+    jobs: Option<(NodeId, Vec<(NodeId, NodeId)>)>,
+    /// Each `steps:` node (a job's, or a composite action's `runs.steps`), sorted, with its
+    /// steps.
+    steps: Vec<(NodeId, Vec<StepIds>)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct StepIds {
+    node: NodeId,
+    index: usize,
+    uses: Option<NodeId>,
+    run: Option<NodeId>,
+}
+
+impl Lists {
+    fn of(file: &YamlFile) -> &Lists {
+        file.lists.get_or_init(|| {
+            let mut lists = Lists::default();
+            let Some(wf) = Workflow::of(file) else {
+                return lists;
+            };
+            let mut seqs: Vec<Yaml<'_>> = Vec::new();
+            if let Some(jobs) = wf.root.get("jobs") {
+                let list = jobs_of(jobs);
+                seqs.extend(list.iter().filter_map(|j| j.node.get("steps")));
+                let ids = list.iter().map(|j| (j.key.id, j.node.id)).collect();
+                lists.jobs = Some((jobs.id, ids));
+            }
+            seqs.extend(wf.root.path(&["runs", "steps"]));
+            for seq in seqs {
+                let ids = list_steps(Some(seq))
+                    .iter()
+                    .map(|s| StepIds {
+                        node: s.node.id,
+                        index: s.index,
+                        uses: s.uses.map(|n| n.id),
+                        run: s.run.map(|n| n.id),
+                    })
+                    .collect();
+                lists.steps.push((seq.id, ids));
+            }
+            lists.steps.sort_by_key(|(id, _)| *id);
+            lists.steps.dedup_by_key(|(id, _)| *id);
+            lists
+        })
+    }
+}
+
 fn steps_of(node: Option<Yaml<'_>>) -> Vec<Step<'_>> {
+    let Some(seq) = node else {
+        return Vec::new();
+    };
+    let file = seq.file;
+    let index = Lists::of(file);
+    match index.steps.binary_search_by_key(&seq.id, |(id, _)| *id) {
+        Ok(i) => index.steps[i]
+            .1
+            .iter()
+            .map(|s| Step {
+                node: Yaml { file, id: s.node },
+                index: s.index,
+                uses: s.uses.map(|id| Yaml { file, id }),
+                run: s.run.map(|id| Yaml { file, id }),
+            })
+            .collect(),
+        Err(_) => list_steps(node),
+    }
+}
+
+/// A `steps:` sequence's steps, looked up in the YAML.
+fn list_steps(node: Option<Yaml<'_>>) -> Vec<Step<'_>> {
     node.map(|s| {
         s.items()
             .enumerate()
@@ -284,6 +382,57 @@ pub fn scripts(file: &YamlFile, text: &str) -> super::script::Scripts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A job or step list as the rules see it: ids and the looked-up keys.
+    fn shape(steps: &[Step<'_>]) -> Vec<(usize, usize, Option<usize>, Option<usize>)> {
+        steps
+            .iter()
+            .map(|s| {
+                (
+                    s.node.id,
+                    s.index,
+                    s.uses.map(|n| n.id),
+                    s.run.map(|n| n.id),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn listed_jobs_and_steps_are_the_ones_looked_up() {
+        let texts = [
+            "jobs:\n  a:\n    steps: &s\n      - uses: x/y@v1\n      - run: echo\n      - not a step\n  b:\n    steps: *s\n  c: 3\n  d:\n    uses: ./.github/workflows/r.yml\n  a:\n    steps: [{run: again}]\n",
+            "on: push\njobs: {a: {steps: [{uses: a/b@v1, run: x}, {name: n}]}, b: {runs-on: x}}\n",
+            "runs:\n  using: composite\n  steps:\n    - run: echo\n      shell: bash\n    - uses: actions/checkout@v4\n",
+            "- not\n- a workflow\n",
+            "jobs: []\n",
+        ];
+        for text in texts {
+            let file = YamlFile::parse(text);
+            let Some(wf) = Workflow::of(&file) else {
+                continue;
+            };
+            let jobs = wf.jobs();
+            let looked_up = wf.root.get("jobs").map(jobs_of).unwrap_or_default();
+            fn ids(j: &[Job<'_>]) -> Vec<(String, usize, usize)> {
+                j.iter()
+                    .map(|j| (j.id.to_string(), j.key.id, j.node.id))
+                    .collect()
+            }
+            assert_eq!(ids(&jobs), ids(&looked_up), "{text}");
+            for job in &jobs {
+                let seq = job.node.get("steps");
+                assert_eq!(shape(&job.steps()), shape(&list_steps(seq)), "{text}");
+            }
+            let seq = wf.root.path(&["runs", "steps"]);
+            assert_eq!(shape(&wf.action_steps()), shape(&list_steps(seq)), "{text}");
+        }
+        // the lists were taken from the index, not looked up again
+        let file = YamlFile::parse(texts[0]);
+        let wf = Workflow::of(&file).expect("workflow");
+        assert_eq!(wf.jobs().len(), 3); // `a` once (the first, as entries() keeps), `b`, `d`
+        assert_eq!(Lists::of(&file).steps.len(), 2);
+    }
 
     #[test]
     fn uses_action_matches_the_repository_and_its_paths_in_any_case() {

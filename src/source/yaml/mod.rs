@@ -79,6 +79,9 @@ pub struct YamlFile {
     nodes: Vec<Node>,
     pub docs: Vec<NodeId>,
     pub errors: Vec<YamlError>,
+    /// A workflow's or action's job and step lists, found on first use
+    /// ([`crate::source::workflow`]).
+    pub(crate) lists: std::sync::OnceLock<crate::source::workflow::Lists>,
 }
 
 /// Char index -> byte offset. saphyr's marks count characters; spans are bytes.
