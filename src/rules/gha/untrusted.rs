@@ -4,6 +4,8 @@
 //!
 //! Used by `gha/template-injection`, `gha/github-env-injection` and the trigger rules.
 
+use std::sync::LazyLock;
+
 use crate::rules::gha::common::is_or_under;
 use crate::source::expr::path_matches;
 
@@ -185,12 +187,33 @@ pub fn attacker_value(path: &str) -> bool {
     under_github(path) && FIELDS.iter().any(|f| path_matches(path, f.path))
 }
 
-/// Every path of [`FIELDS`] is under `github`: the test that spares the table's walk for
-/// every other context.
+/// Every path of [`FIELDS`] is under `github`, and under one of a few properties of it
+/// (`event`, `head_ref`): the test that spares the table's walk for every other path
+/// (`github.sha`, `github.ref`, `env.X`). A path's own `*` segment matches any property.
 fn under_github(path: &str) -> bool {
-    path.split('.')
+    static SECOND: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut s: Vec<&str> = FIELDS
+            .iter()
+            .filter_map(|f| f.path.split('.').nth(1))
+            .collect();
+        s.sort_unstable();
+        s.dedup();
+        s
+    });
+    let mut segs = path.splitn(3, '.');
+    if !segs
         .next()
         .is_some_and(|h| h.eq_ignore_ascii_case("github"))
+    {
+        return false;
+    }
+    let Some(second) = segs.next() else {
+        return false; // `github` alone: every field is deeper
+    };
+    second == "*"
+        || SECOND
+            .iter()
+            .any(|s| *s == "*" || s.eq_ignore_ascii_case(second))
 }
 
 /// Whether a path is attacker-controlled, or an object holding such a path
@@ -639,6 +662,75 @@ fn names_dir(c: &crate::source::shell::Command, p: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_property_filter_changes_no_answer() {
+        // attacker() and attacker_value() before the filter on `github`'s property
+        fn old_attacker(path: &str) -> bool {
+            if !path
+                .split('.')
+                .next()
+                .is_some_and(|h| h.eq_ignore_ascii_case("github"))
+            {
+                return false;
+            }
+            let depth = path.split('.').count();
+            let below_event = depth >= 2 && path.starts_with("github.event");
+            FIELDS.iter().any(|f| {
+                path_matches(path, f.path) || (below_event && proper_prefix(path, f.path, depth))
+            })
+        }
+        fn old_value(path: &str) -> bool {
+            path.split('.')
+                .next()
+                .is_some_and(|h| h.eq_ignore_ascii_case("github"))
+                && FIELDS.iter().any(|f| path_matches(path, f.path))
+        }
+        let mut paths: Vec<String> = [
+            "github",
+            "github.",
+            "github.sha",
+            "github.*",
+            "github.*.title",
+            "GITHUB.EVENT",
+            "github.Head_Ref",
+            "github.eventx.issue.title",
+            "env.github",
+            "github.event",
+            "github.event.*",
+            "github.event.**",
+            "github.ref_name",
+            "",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        for f in FIELDS {
+            let segs: Vec<&str> = f.path.split('.').collect();
+            for n in 1..=segs.len() {
+                let p = segs[..n].join(".");
+                paths.push(p.to_uppercase());
+                for i in 0..n {
+                    let mut w = segs[..n].to_vec();
+                    w[i] = "*";
+                    paths.push(w.join("."));
+                }
+                paths.push(format!("{p}.extra"));
+                paths.push(p);
+            }
+        }
+        let mut hits = 0;
+        for p in &paths {
+            assert_eq!(attacker(p), old_attacker(p), "attacker({p:?})");
+            assert_eq!(attacker_value(p), old_value(p), "attacker_value({p:?})");
+            hits += usize::from(attacker(p));
+        }
+        assert!(
+            hits > FIELDS.len(),
+            "{hits} of {} paths matched",
+            paths.len()
+        );
+    }
 
     #[test]
     fn classification() {
