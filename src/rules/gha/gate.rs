@@ -20,7 +20,7 @@ use crate::api::Cx;
 use crate::paths::absolute;
 use crate::project::{ParsedFile, Project};
 use crate::rules::gha::common::is_or_under;
-use crate::rules::support::follow::Follow;
+use crate::rules::support::follow::{Follow, path_key};
 use crate::source::shell::{Command, parse_script};
 use crate::source::workflow::{Job, Step, Workflow, action_is_or_under, local_uses};
 use crate::source::{Kind, Span};
@@ -184,7 +184,7 @@ pub fn job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Depl
 
 /// A job of the checked file, for answers kept per check: its file and where it starts.
 fn job_key(cx: &Cx<'_>, job: &Job<'_>) -> String {
-    format!("{}\0{}", cx.path().display(), job.node.span().start)
+    format!("{}\0{}", path_key(cx.path()), job.node.span().start)
 }
 
 struct JobDeploys(Option<Deploy>);
@@ -324,7 +324,7 @@ fn makes_cluster(reader: &Reader<'_>, steps: &Steps<'_>, depth: usize) -> bool {
                 return true;
             }
             if let Some(path) = script_file(c) {
-                let key = format!("{}\0{}\0{path}", reader.root.display(), dir.display());
+                let key = format!("{}\0{}\0{path}", path_key(&reader.root), path_key(&dir));
                 let script = reader.project.derived::<ScriptMakesCluster>(&key, || {
                     ScriptMakesCluster(
                         reader

