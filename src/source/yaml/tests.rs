@@ -89,6 +89,55 @@ fn duplicate_keys_are_reported() {
 }
 
 #[test]
+fn duplicates_point_at_the_key_before_them_in_small_and_large_mappings() {
+    for filler in [0, 40] {
+        let mut text = String::from("a: 1\nb: 2\na: 3\n<<: {}\n<<: {}\na: 4\n");
+        for i in 0..filler {
+            text.push_str(&format!("k{i}: v\n"));
+        }
+        text.push_str("b: 5\n");
+        let f = load(&text);
+        let at = |n: usize| {
+            text.match_indices(['a', 'b'])
+                .filter(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+                .nth(n)
+                .unwrap()
+                .0
+        };
+        // keys in order: a(0) b(1) a(2) a(3) b(4)
+        let got: Vec<(String, usize, usize)> = f
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.message.clone(),
+                    e.span.start,
+                    e.duplicate_of.map_or(0, |d| d.start),
+                )
+            })
+            .collect();
+        let want = vec![
+            (
+                "duplicate key \"a\": only the last value is used".to_string(),
+                at(2),
+                at(0),
+            ),
+            (
+                "duplicate key \"a\": only the last value is used".to_string(),
+                at(3),
+                at(2),
+            ),
+            (
+                "duplicate key \"b\": only the last value is used".to_string(),
+                at(4),
+                at(1),
+            ),
+        ];
+        assert_eq!(got, want, "{filler} more keys");
+    }
+}
+
+#[test]
 fn syntax_error_has_position() {
     let text = "a: 1\nb: [unclosed\n";
     let f = load(text);
