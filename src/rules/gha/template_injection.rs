@@ -143,6 +143,26 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     // the workflow's triggers (an action's callers are unknown: `None`)
     let triggers = (cx.kind() == crate::source::Kind::Workflow).then(|| wf.triggers());
     for (job, step) in wf.all_steps() {
+        let mut scripts: Vec<(Yaml<'_>, &str)> = Vec::new();
+        if let Some(run) = step.run() {
+            scripts.push((run, "run:"));
+        }
+        for (action, inputs) in ACTION_SINKS {
+            if !step.uses_action(action) {
+                continue;
+            }
+            for input in *inputs {
+                if let Some(s) = step.with(input) {
+                    scripts.push((s, action_place(action)));
+                }
+            }
+        }
+        // only a script holding `${{` can carry an expression: the others skip the work
+        // below (most run: scripts hold none)
+        scripts.retain(|(node, _)| node.as_str().is_some_and(|v| v.contains("${{")));
+        if scripts.is_empty() {
+            continue;
+        }
         // env names fed from attacker-controlled data, step over job over workflow
         let mut tainted: Vec<String> = Vec::new();
         let envs = [
@@ -159,20 +179,6 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 .any(|e| e.expanded().iter().any(|c| attacker(&c.path)))
             {
                 tainted.push(name.to_ascii_lowercase());
-            }
-        }
-        let mut scripts: Vec<(Yaml<'_>, &str)> = Vec::new();
-        if let Some(run) = step.run() {
-            scripts.push((run, "run:"));
-        }
-        for (action, inputs) in ACTION_SINKS {
-            if !step.uses_action(action) {
-                continue;
-            }
-            for input in *inputs {
-                if let Some(s) = step.with(input) {
-                    scripts.push((s, action_place(action)));
-                }
             }
         }
         for (node, place) in scripts {
