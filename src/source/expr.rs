@@ -10,6 +10,8 @@
 //!
 //! The lexer and parser are total: bad input yields an expression without a tree.
 
+use std::sync::LazyLock;
+
 use super::Span;
 
 /// A context path and where it is written, relative to the scanned string.
@@ -438,7 +440,11 @@ pub fn locate(s: &str) -> Vec<(Span, Span, bool)> {
     let mut out = Vec::new();
     let b = s.as_bytes();
     let mut i = 0;
-    while let Some(k) = s.get(i..).and_then(|r| r.find("${{")) {
+    // one searcher for every call (`str::find` built a two-way searcher each time: 0.7% of
+    // a check of real-world workflows)
+    static OPEN: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("${{"));
+    while let Some(k) = b.get(i..).and_then(|r| OPEN.find(r)) {
         let start = i + k;
         let body_start = start + 3;
         let mut j = body_start;

@@ -203,6 +203,11 @@ fn heredoc_body(text: &str, c: &Command) -> Option<Span> {
 
 /// Whether a word reads a file: `$(cat f)`, `$(<f)`, `` `cat f` ``, `$(jq ...)`.
 fn reads_file(word: &str) -> bool {
+    // every form holds `$(` or a backtick: most words have neither, and the forms below are
+    // built per reader
+    if !word.bytes().any(|b| b == b'$' || b == b'`') {
+        return false;
+    }
     word.contains("$(<")
         || READERS.iter().any(|r| {
             word.contains(&format!("$({r} "))
