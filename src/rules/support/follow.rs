@@ -577,9 +577,6 @@ impl<'p> Follow<'p> {
     }
 }
 
-/// The directory after `c` runs: `cd x` / `pushd x` with a literal relative `x` moves there,
-/// any other `cd` (home, `-`, a variable, an absolute path) goes back to where the script
-/// started, as the only place plumb can name.
 /// A path as a key of the project's derived values: the path's own text when it is UTF-8
 /// (no copy, where `Path::display` and `to_string_lossy` ran the lossy decoder, 1.3% of a
 /// check of real-world workflows), else its lossy form.
@@ -590,6 +587,9 @@ pub fn path_key(p: &Path) -> Cow<'_, str> {
     }
 }
 
+/// The directory after `c` runs: `cd x` / `pushd x` with a literal relative `x` moves there,
+/// any other `cd` (home, `-`, a variable, an absolute path) goes back to where the script
+/// started, as the only place plumb can name.
 fn after_cd(c: &Command, start: &Path, here: &Path) -> PathBuf {
     let Some((prog, args)) = prog_args(c) else {
         return here.to_path_buf();
