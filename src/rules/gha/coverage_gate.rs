@@ -230,7 +230,7 @@ fn check_group(
         if let Some((value, what, span)) = command_gate(&r.cmd) {
             let (here, file) = match &r.file {
                 None => (Some(span), None),
-                Some(p) => (None, Some((p.clone(), span))),
+                Some(p) => (None, Some((p.to_path_buf(), span))),
             };
             s.gates.push(Gate {
                 value,

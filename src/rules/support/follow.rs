@@ -35,25 +35,56 @@ use crate::source::workflow::Workflow;
 /// How many files deep a command is followed.
 pub const MAX_DEPTH: usize = 4;
 
-/// A command that runs, directly or through the files a command runs.
+/// A command that runs, directly or through the files a command runs. Its parts are shared
+/// (a clone counts references): a followed file's commands are handed to every search that
+/// reaches them.
 #[derive(Debug, Clone)]
 pub struct Ran {
     /// Spans are into `file`'s text (the checked file's when `file` is `None`).
-    pub cmd: Command,
-    pub file: Option<PathBuf>,
+    pub cmd: Arc<Command>,
+    pub file: Option<Arc<Path>>,
     /// The command in the checked file this one was reached from.
     pub via: Span,
     /// 0 for a command of the checked file, 1 for one in a file it runs, ...
     pub depth: usize,
     /// The directory it runs in, relative to the repository root.
-    pub dir: PathBuf,
+    pub dir: Arc<Path>,
 }
 
 impl Ran {
     /// Where this command is, for a related location: `None` in the checked file.
     pub fn place(&self) -> Option<(PathBuf, Span)> {
-        self.file.clone().map(|f| (f, self.cmd.span))
+        self.file.as_ref().map(|f| (f.to_path_buf(), self.cmd.span))
     }
+}
+
+/// What following a script reached, recorded once per check for each (root, script,
+/// directory, depth) and replayed into every search that follows the script again: the same
+/// script run from many jobs and workflows was followed anew each time (7% of a check of
+/// 1,080 real-world workflows).
+///
+/// A replay gives what following would have: an entry (a script, a Makefile target, a
+/// package script) already followed in the search is skipped with everything under it, and
+/// the depth and length bounds are applied to the search's own list. Where the recording
+/// skipped an entry it had followed before and the search has not followed it (the search
+/// skipped the earlier place), following would go into it: the replay is undone and the
+/// script followed anew.
+struct Trace {
+    events: Vec<Event>,
+    /// The recording met the length bound: its list is cut where a search's might not be, so
+    /// the script is followed anew instead.
+    cut: bool,
+}
+
+type EntryKey = (PathBuf, String);
+
+enum Event {
+    /// A command reached; the events up to `end` are what following it reached.
+    Ran { ran: Ran, end: usize },
+    /// An entry followed for the first time in the recording; its events run up to `end`.
+    Entry { key: EntryKey, end: usize },
+    /// An entry skipped: the recording had followed it before.
+    Seen { key: EntryKey },
 }
 
 /// Where a relative name leads ([`Follow::find`]), kept per check.
@@ -66,12 +97,26 @@ struct ScriptFile(Option<Vec<Command>>);
 pub struct Follow<'p> {
     project: &'p Project,
     root: PathBuf,
-    seen: HashSet<(PathBuf, String)>,
+    seen: HashSet<EntryKey>,
     pub ran: Vec<Ran>,
     /// The `uses:` spans of the local actions followed (their files are checked on their
     /// own too).
     pub actions: Vec<Span>,
+    /// While a [`Trace`] is recorded: its events, the open ones' indexes, and whether a
+    /// replay could differ from following ([`Trace::cut`]).
+    events: Option<Vec<Event>>,
+    open: Vec<usize>,
+    cut: bool,
+    /// Scripts replayed from their [`Trace`] (off only in the test that compares both ways),
+    /// and how many were.
+    memo: bool,
+    replays: usize,
 }
+
+/// Replays undone, in every search (recordings' included), for the test that compares
+/// replaying with following.
+#[cfg(test)]
+static UNDONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 impl<'p> Follow<'p> {
     pub fn new(project: &'p Project, root: &Path) -> Follow<'p> {
@@ -81,6 +126,11 @@ impl<'p> Follow<'p> {
             seen: HashSet::new(),
             ran: Vec::new(),
             actions: Vec::new(),
+            events: None,
+            open: Vec::new(),
+            cut: false,
+            memo: true,
+            replays: 0,
         }
     }
 
@@ -128,17 +178,58 @@ impl<'p> Follow<'p> {
 
     fn go(&mut self, cmd: &Command, file: Option<&Path>, via: Span, dir: &Path, depth: usize) {
         let cmd = unwrap(cmd);
-        self.ran.push(Ran {
-            cmd: cmd.as_ref().clone(),
-            file: file.map(Path::to_path_buf),
+        let ran = Ran {
+            cmd: Arc::new(cmd.as_ref().clone()),
+            file: file.map(Arc::from),
             via,
             depth,
-            dir: dir.to_path_buf(),
-        });
-        if depth >= MAX_DEPTH || self.ran.len() > 2000 {
-            return;
+            dir: Arc::from(dir),
+        };
+        if self.push(ran) {
+            self.dispatch(&cmd, file, via, dir, depth);
         }
-        let Some((prog, args)) = prog_args(&cmd) else {
+        self.close();
+    }
+
+    /// Add a reached command to the list (and to the recording); whether to follow it.
+    fn push(&mut self, ran: Ran) -> bool {
+        let depth = ran.depth;
+        if let Some(events) = &mut self.events {
+            self.open.push(events.len());
+            events.push(Event::Ran {
+                ran: ran.clone(),
+                end: 0,
+            });
+        }
+        self.ran.push(ran);
+        if self.ran.len() > 2000 {
+            self.cut = true;
+        }
+        depth < MAX_DEPTH && self.ran.len() <= 2000
+    }
+
+    /// Close the recording's innermost open command or entry.
+    fn close(&mut self) {
+        if let Some(events) = &mut self.events {
+            let end = events.len();
+            if let Some(i) = self.open.pop() {
+                match &mut events[i] {
+                    Event::Ran { end: e, .. } | Event::Entry { end: e, .. } => *e = end,
+                    Event::Seen { .. } => {}
+                }
+            }
+        }
+    }
+
+    fn dispatch(
+        &mut self,
+        cmd: &Command,
+        file: Option<&Path>,
+        via: Span,
+        dir: &Path,
+        depth: usize,
+    ) {
+        let Some((prog, args)) = prog_args(cmd) else {
             return;
         };
         let here = file.and_then(Path::parent).map(Path::to_path_buf);
@@ -151,7 +242,7 @@ impl<'p> Follow<'p> {
             "tox" => self.tox(&args, via, dir, depth),
             "nox" => self.nox(&args, via, dir, depth),
             _ => {
-                if let Some(rel) = script_file(&cmd) {
+                if let Some(rel) = script_file(cmd) {
                     self.script(rel, here.as_deref(), via, dir, depth);
                 }
             }
@@ -196,8 +287,92 @@ impl<'p> Follow<'p> {
         found.0.clone()
     }
 
+    /// Whether an entry of a file is followed for the first time in this search; when it is,
+    /// the caller follows its body and then calls [`Follow::close`].
     fn first_time(&mut self, p: &Path, entry: &str) -> bool {
-        self.seen.insert((p.to_path_buf(), entry.to_string()))
+        let key = (p.to_path_buf(), entry.to_string());
+        if !self.seen.insert(key.clone()) {
+            if let Some(events) = &mut self.events {
+                events.push(Event::Seen { key });
+            }
+            return false;
+        }
+        if let Some(events) = &mut self.events {
+            self.open.push(events.len());
+            events.push(Event::Entry { key, end: 0 });
+        }
+        true
+    }
+
+    /// Replay a trace reached from `via`; false, with the search as it was, where the replay
+    /// would differ from following (see [`Trace`]).
+    fn replay(&mut self, trace: &Trace, via: Span) -> bool {
+        let (ran, events, open, cut) = (
+            self.ran.len(),
+            self.events.as_ref().map_or(0, Vec::len),
+            self.open.len(),
+            self.cut,
+        );
+        let mut entered = Vec::new();
+        if self.replay_events(&trace.events, 0, trace.events.len(), via, &mut entered) {
+            return true;
+        }
+        self.ran.truncate(ran);
+        if let Some(e) = &mut self.events {
+            e.truncate(events);
+        }
+        self.open.truncate(open);
+        self.cut = cut;
+        for key in entered {
+            self.seen.remove(&key);
+        }
+        #[cfg(test)]
+        UNDONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        false
+    }
+
+    fn replay_events(
+        &mut self,
+        events: &[Event],
+        from: usize,
+        to: usize,
+        via: Span,
+        entered: &mut Vec<EntryKey>,
+    ) -> bool {
+        let mut i = from;
+        while i < to {
+            match &events[i] {
+                Event::Ran { ran, end } => {
+                    let mut ran = ran.clone();
+                    ran.via = via;
+                    if self.push(ran) && !self.replay_events(events, i + 1, *end, via, entered) {
+                        return false;
+                    }
+                    self.close();
+                    i = *end;
+                }
+                Event::Entry { key, end } => {
+                    if self.first_time(&key.0, &key.1) {
+                        entered.push(key.clone());
+                        if !self.replay_events(events, i + 1, *end, via, entered) {
+                            return false;
+                        }
+                        self.close();
+                    }
+                    i = *end;
+                }
+                Event::Seen { key } => {
+                    if !self.seen.contains(key) {
+                        return false;
+                    }
+                    if let Some(e) = &mut self.events {
+                        e.push(Event::Seen { key: key.clone() });
+                    }
+                    i += 1;
+                }
+            }
+        }
+        true
     }
 
     fn script(&mut self, rel: &str, from: Option<&Path>, via: Span, dir: &Path, depth: usize) {
@@ -208,14 +383,46 @@ impl<'p> Follow<'p> {
             ScriptFile(shell_text(&text).then(|| parse_script(&text).commands))
         });
         let Some(commands) = &parsed.0 else { return };
-        if !self.first_time(&p, "") {
+        if !self.memo {
+            return self.script_body(&p, commands, via, dir, depth);
+        }
+        if self.seen.contains(&(p.clone(), String::new())) {
+            self.first_time(&p, ""); // skipped, as a recording notes
+            return;
+        }
+        let mut key = String::with_capacity(128);
+        for part in [path_key(&self.root), path_key(&p), path_key(dir)] {
+            key.push_str(&part);
+            key.push('\0');
+        }
+        key.push_str(&depth.to_string());
+        let trace = self.project.derived::<Trace>(&key, || {
+            let mut rec = Follow::new(self.project, &self.root);
+            rec.events = Some(Vec::new());
+            rec.script_body(&p, commands, Span::default(), dir, depth);
+            Trace {
+                events: rec.events.unwrap_or_default(),
+                cut: rec.cut,
+            }
+        });
+        if !trace.cut && self.replay(&trace, via) {
+            self.replays += 1;
+        } else {
+            self.script_body(&p, commands, via, dir, depth);
+        }
+    }
+
+    /// Follow a script's commands, as the entry `(p, "")`.
+    fn script_body(&mut self, p: &Path, commands: &[Command], via: Span, dir: &Path, depth: usize) {
+        if !self.first_time(p, "") {
             return;
         }
         let mut here = dir.to_path_buf();
         for c in commands {
-            self.go(c, Some(&p), via, &here, depth + 1);
+            self.go(c, Some(p), via, &here, depth + 1);
             here = after_cd(c, dir, &here);
         }
+        self.close();
     }
 
     fn make(&mut self, args: &[&str], file: Option<&Path>, via: Span, dir: &Path, depth: usize) {
@@ -303,6 +510,7 @@ impl<'p> Follow<'p> {
                 self.go(c, Some(p), via, dir, depth);
             }
         }
+        self.close();
     }
 
     fn just(&mut self, args: &[&str], via: Span, dir: &Path, depth: usize) {
@@ -361,15 +569,15 @@ impl<'p> Follow<'p> {
         if nest > 16 || !self.first_time(p, &format!("just:{name}")) {
             return;
         }
-        let Some(r) = jf.recipes.iter().find(|r| r.name == name) else {
-            return;
-        };
-        for d in &r.deps {
-            self.just_recipe(jf, p, d, via, dir, depth, nest + 1);
+        if let Some(r) = jf.recipes.iter().find(|r| r.name == name) {
+            for d in &r.deps {
+                self.just_recipe(jf, p, d, via, dir, depth, nest + 1);
+            }
+            for c in &r.commands {
+                self.go(c, Some(p), via, dir, depth);
+            }
         }
-        for c in &r.commands {
-            self.go(c, Some(p), via, dir, depth);
-        }
+        self.close();
     }
 
     fn node(&mut self, prog: &str, args: &[&str], via: Span, dir: &Path, depth: usize) {
@@ -439,20 +647,20 @@ impl<'p> Follow<'p> {
             if !self.first_time(&p, &format!("npm:{n}")) {
                 continue;
             }
-            let Some(body) = json
+            let body = json
                 .get("scripts")
                 .and_then(|s| s.get(&n))
-                .and_then(|v| v.as_str())
-            else {
-                continue;
-            };
-            let (exact, lit) = json_string_span(&text, &n, body);
-            let script = parse_script(body);
-            for c in &script.commands {
-                let mut c = c.clone();
-                shift(&mut c, exact, lit);
-                self.go(&c, Some(&p), via, dir, depth + 1);
+                .and_then(|v| v.as_str());
+            if let Some(body) = body {
+                let (exact, lit) = json_string_span(&text, &n, body);
+                let script = parse_script(body);
+                for c in &script.commands {
+                    let mut c = c.clone();
+                    shift(&mut c, exact, lit);
+                    self.go(&c, Some(&p), via, dir, depth + 1);
+                }
             }
+            self.close();
         }
     }
 
@@ -497,6 +705,7 @@ impl<'p> Follow<'p> {
                     self.go(&c, Some(&p), via, dir, depth + 1);
                 }
             }
+            self.close();
         }
     }
 
@@ -573,6 +782,7 @@ impl<'p> Follow<'p> {
                 };
                 self.go(&c, Some(&p), via, dir, depth + 1);
             }
+            self.close();
         }
     }
 }
@@ -1037,6 +1247,86 @@ impl Justfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replayed_script_reaches_what_following_it_reaches() {
+        let root = std::env::temp_dir().join(format!("plumb-follow-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let files = [
+            (
+                "scripts/ci.sh",
+                "set -e\n./scripts/lint.sh\nmake test\ncd sub\n./run.sh\nbash ../scripts/ci.sh\ncd ..\nnpm test\njust check\n",
+            ),
+            (
+                "scripts/lint.sh",
+                "ruff check .\n./scripts/ci.sh\nsh ./scripts/leaf.sh\n",
+            ),
+            ("scripts/leaf.sh", "echo leaf\ngo vet ./...\n"),
+            ("sub/run.sh", "pytest -q\nmake -C .. build\n"),
+            (
+                "Makefile",
+                "all: test\ntest: build\n\tgo test ./...\n\t./scripts/lint.sh\nbuild:\n\tgo build\n\t$(MAKE) lint\nlint:\n\t./scripts/leaf.sh\n",
+            ),
+            (
+                "package.json",
+                "{\"scripts\": {\"pretest\": \"./scripts/leaf.sh\", \"test\": \"jest && ./scripts/ci.sh\"}}\n",
+            ),
+            (
+                "justfile",
+                "check: lint\n    ./scripts/leaf.sh\nlint:\n    ./scripts/lint.sh\n",
+            ),
+        ];
+        for (rel, text) in files {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+        }
+        // jobs as a workflow runs them: each one search, in one check (one project)
+        let jobs = [
+            "./scripts/ci.sh\n",
+            "./scripts/lint.sh\n./scripts/ci.sh\nmake all\n",
+            "sh scripts/leaf.sh && ./scripts/ci.sh\nbash scripts/ci.sh\n",
+            "cd sub && ./run.sh\n./scripts/ci.sh\n",
+        ];
+        let shape = |f: &Follow<'_>| -> Vec<String> {
+            f.ran
+                .iter()
+                .map(|r| {
+                    let words: Vec<&str> = r.cmd.words.iter().map(|w| w.value.as_str()).collect();
+                    format!(
+                        "{words:?} {:?} {:?} {:?} {} {:?}",
+                        r.cmd.span,
+                        r.file.as_deref(),
+                        r.via,
+                        r.depth,
+                        r.dir
+                    )
+                })
+                .collect()
+        };
+        let project = Project::new(root.clone(), Vec::new(), 1 << 20);
+        let fresh = Project::new(root.clone(), Vec::new(), 1 << 20);
+        let mut replays = 0;
+        for round in 0..2 {
+            for text in jobs {
+                let script = parse_script(text);
+                let mut memo = Follow::new(&project, &root);
+                memo.commands(&script.commands, Path::new(""));
+                let mut live = Follow::new(&fresh, &root);
+                live.memo = false;
+                live.commands(&script.commands, Path::new(""));
+                assert_eq!(shape(&memo), shape(&live), "round {round}: {text}");
+                assert!(live.ran.len() > script.commands.len(), "{text}");
+                replays += memo.replays;
+            }
+        }
+        assert!(replays > jobs.len(), "{replays} replays");
+        assert!(
+            UNDONE.load(std::sync::atomic::Ordering::Relaxed) > 0,
+            "no replay was undone"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
 
     #[test]
     fn makefile_rules_and_variables() {
