@@ -15,7 +15,8 @@
 //!
 //! Bounds: [`MAX_DEPTH`] files deep, each (file, entry) followed once per search (a cycle
 //! stops where it closes), only files inside the repository, each read once per check
-//! through the project's cache.
+//! through the project's cache. A script is followed once per check for each place and
+//! depth it is reached at; later searches replay what that reached ([`Trace`]).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
