@@ -384,23 +384,26 @@ impl<'p> Follow<'p> {
             ScriptFile(shell_text(&text).then(|| parse_script(&text).commands))
         });
         let Some(commands) = &parsed.0 else { return };
-        if !self.memo {
-            return self.script_body(&p, commands, via, dir, depth);
-        }
         if self.seen.contains(&(p.clone(), String::new())) {
             self.first_time(&p, ""); // skipped, as a recording notes
             return;
         }
-        let mut key = String::with_capacity(128);
-        for part in [path_key(&self.root), path_key(&p), path_key(dir)] {
-            key.push_str(&part);
-            key.push('\0');
+        let key = trace_key("script", &self.root, &p, dir, depth, "");
+        self.traced(&key, via, &|f: &mut Follow<'p>, via| {
+            f.script_body(&p, commands, via, dir, depth);
+        });
+    }
+
+    /// Follow what `body` follows, through the check's trace for `key` (see [`Trace`]):
+    /// recorded the first time, replayed after that.
+    fn traced(&mut self, key: &str, via: Span, body: &dyn Fn(&mut Follow<'p>, Span)) {
+        if !self.memo {
+            return body(self, via);
         }
-        key.push_str(&depth.to_string());
-        let trace = self.project.derived::<Trace>(&key, || {
+        let trace = self.project.derived::<Trace>(key, || {
             let mut rec = Follow::new(self.project, &self.root);
             rec.events = Some(Vec::new());
-            rec.script_body(&p, commands, Span::default(), dir, depth);
+            body(&mut rec, Span::default());
             Trace {
                 events: rec.events.unwrap_or_default(),
                 cut: rec.cut,
@@ -409,7 +412,7 @@ impl<'p> Follow<'p> {
         if !trace.cut && self.replay(&trace, via) {
             self.replays += 1;
         } else {
-            self.script_body(&p, commands, via, dir, depth);
+            body(self, via);
         }
     }
 
@@ -483,6 +486,8 @@ impl<'p> Follow<'p> {
                 None => return,
             }
         }
+        // not traced: a Makefile target is rarely followed twice from the same place and
+        // depth in a check, and recording one costs more than following it (measured)
         for t in targets {
             self.make_target(&mk, &p, &t, via, &dir, depth + 1, 0);
         }
@@ -786,6 +791,25 @@ impl<'p> Follow<'p> {
             self.close();
         }
     }
+}
+
+/// The key of a [`Trace`]: what is followed (`kind`, `p`, `rest`), from where (`root`,
+/// `dir`) and how deep.
+fn trace_key(kind: &str, root: &Path, p: &Path, dir: &Path, depth: usize, rest: &str) -> String {
+    let mut key = String::with_capacity(160);
+    for part in [
+        Cow::Borrowed(kind),
+        path_key(root),
+        path_key(p),
+        path_key(dir),
+    ] {
+        key.push_str(&part);
+        key.push('\0');
+    }
+    key.push_str(&depth.to_string());
+    key.push('\0');
+    key.push_str(rest);
+    key
 }
 
 /// A path as a key of the project's derived values: the path's own text when it is UTF-8
@@ -1288,6 +1312,7 @@ mod tests {
             "./scripts/lint.sh\n./scripts/ci.sh\nmake all\n",
             "sh scripts/leaf.sh && ./scripts/ci.sh\nbash scripts/ci.sh\n",
             "cd sub && ./run.sh\n./scripts/ci.sh\n",
+            "npm test\njust check\nmake -C sub -f ../Makefile lint\n",
         ];
         let shape = |f: &Follow<'_>| -> Vec<String> {
             f.ran
