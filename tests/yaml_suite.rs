@@ -311,9 +311,9 @@ fn events<'i, T: saphyr_parser::Input>(parser: saphyr_parser::Parser<'i, T>) -> 
     out
 }
 
-/// The patched scanner reads plain words from a `&str` with a byte loop
-/// (`StrInput::fetch_plain_word`, vendor/saphyr-parser/PLUMB.md); saphyr's character input
-/// still runs the character-at-a-time loop it replaced. Both must give the same events, spans
+/// The patched scanner reads plain words and block scalar lines from a `&str` with byte
+/// loops (`StrInput::fetch_plain_word` and `fetch_line`, vendor/saphyr-parser/PLUMB.md);
+/// saphyr's character input still runs the character-at-a-time loops they replaced. Both must give the same events, spans
 /// and errors on every suite case, every YAML fixture and the edge cases below.
 #[test]
 fn str_input_reads_as_the_character_input_does() {
@@ -330,6 +330,10 @@ fn str_input_reads_as_the_character_input_does() {
         "{a:1, b: [c:d, e: f]}\n",
         "plain\t tab: x\n",
         "- a\r\n- b\r\n",
+        "run: |\n  echo é € 😀\n  a\u{FEFF}b\n  c\0d\n",
+        "x: >\n  folded é\n\n  more\r\n  lines\n",
+        "- |+\n  keep\n\n- |-\n  strip\n",
+        "k: |2\n    indented\n   less\n",
     ]
     .iter()
     .map(|t| (format!("{t:?}"), (*t).to_string()))

@@ -263,6 +263,19 @@ pub trait Input {
         }
     }
 
+    /// Move the rest of the line (up to a break, the end of input or a byte order mark) to
+    /// `out` and return how many characters were moved, or `None` to let the scanner read the
+    /// line itself.
+    ///
+    /// (plumb's patch: [`StrInput`] moves the line with a byte loop; the default leaves the
+    /// scanner's character loop as it was.)
+    ///
+    /// [`StrInput`]: crate::StrInput
+    fn fetch_line(&mut self, out: &mut String) -> Option<usize> {
+        let _ = out;
+        None
+    }
+
     /// Move the characters that continue a plain scalar's word to `out`: up to the next blank,
     /// break, end of input, `: `, or flow indicator in a flow context (the characters
     /// [`next_can_be_plain_scalar`] accepts). Returns how many characters were moved.

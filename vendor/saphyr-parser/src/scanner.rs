@@ -1886,6 +1886,12 @@ impl<'input, T: Input> Scanner<'input, T> {
     /// This function assumed the first character to read is the first content character in the
     /// line. This function does not consume the line break character(s) after the line.
     fn scan_block_scalar_content_line(&mut self, string: &mut String, line_buffer: &mut String) {
+        // plumb's patch: the input moves the whole line at once when it can
+        if let Some(count) = self.input.fetch_line(string) {
+            self.mark.col += count;
+            self.mark.index += count;
+            return;
+        }
         // Start by evaluating characters in the buffer.
         while !self.input.buf_is_empty() && is_yaml_non_break(self.input.peek()) {
             string.push(self.input.peek());

@@ -261,6 +261,33 @@ impl Input for StrInput<'_> {
         }
     }
 
+    /// (plumb's patch) A byte loop, as `fetch_plain_word`: the scanner moved a block scalar's
+    /// lines one character at a time.
+    fn fetch_line(&mut self, out: &mut String) -> Option<usize> {
+        let bytes = self.buffer.as_bytes();
+        let (mut i, mut count) = (0, 0);
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii() {
+                if matches!(b, b'\n' | b'\r' | 0) {
+                    break;
+                }
+                i += 1;
+            } else {
+                let Some(c) = self.buffer[i..].chars().next() else {
+                    break;
+                };
+                if c == '\u{FEFF}' {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+            count += 1;
+        }
+        out.push_str(&self.buffer[..i]);
+        self.buffer = &self.buffer[i..];
+        Some(count)
+    }
+
     /// (plumb's patch) A byte loop: ASCII bytes are judged as they are, any other character
     /// continues the word unless it is a byte order mark. Measured on 1,080 real-world
     /// workflows, the character-at-a-time loop decoded each character four times.
