@@ -311,8 +311,9 @@ fn events<'i, T: saphyr_parser::Input>(parser: saphyr_parser::Parser<'i, T>) -> 
     out
 }
 
-/// The patched scanner reads plain words and block scalar lines from a `&str` with byte
-/// loops (`StrInput::fetch_plain_word` and `fetch_line`, vendor/saphyr-parser/PLUMB.md);
+/// The patched scanner reads plain words, block scalar lines and quoted runs from a `&str`
+/// with byte loops (`StrInput::fetch_plain_word`, `fetch_line`, `fetch_quoted_run`,
+/// vendor/saphyr-parser/PLUMB.md);
 /// saphyr's character input still runs the character-at-a-time loops they replaced. Both must give the same events, spans
 /// and errors on every suite case, every YAML fixture and the edge cases below.
 #[test]
@@ -334,6 +335,8 @@ fn str_input_reads_as_the_character_input_does() {
         "x: >\n  folded é\n\n  more\r\n  lines\n",
         "- |+\n  keep\n\n- |-\n  strip\n",
         "k: |2\n    indented\n   less\n",
+        "a: 'it''s é'\nb: \"q\\\"uo\\u00e9te\\n\"\nc: \"line\\\n  continued\"\nd: '\u{FEFF}x\ty'\n",
+        "e: \"multi\n  line 😀\n\n  para\"\nf: ''\ng: \"\"\n",
     ]
     .iter()
     .map(|t| (format!("{t:?}"), (*t).to_string()))

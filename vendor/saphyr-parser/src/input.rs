@@ -263,6 +263,19 @@ pub trait Input {
         }
     }
 
+    /// Move the characters of a quoted scalar that need no care to `out`: up to a blank, a
+    /// break, the end of input, the closing quote, or (double-quoted) a backslash. Returns
+    /// how many characters were moved.
+    ///
+    /// (plumb's patch: [`StrInput`] moves them with a byte loop; the default moves none and
+    /// leaves the scanner's character loop as it was.)
+    ///
+    /// [`StrInput`]: crate::StrInput
+    fn fetch_quoted_run(&mut self, single: bool, out: &mut String) -> usize {
+        let _ = (single, out);
+        0
+    }
+
     /// Move the rest of the line (up to a break, the end of input or a byte order mark) to
     /// `out` and return how many characters were moved, or `None` to let the scanner read the
     /// line itself.

@@ -2177,6 +2177,15 @@ impl<'input, T: Input> Scanner<'input, T> {
     ) -> Result<(), ScanError> {
         self.input.lookahead(2);
         while !is_blank_or_breakz(self.input.peek()) {
+            // plumb's patch: the input moves a run of ordinary characters at once when it can
+            let count = self.input.fetch_quoted_run(single, string);
+            if count > 0 {
+                self.mark.index += count;
+                self.mark.col += count;
+                self.leading_whitespace = false;
+                self.input.lookahead(2);
+                continue;
+            }
             match self.input.peek() {
                 // Check for an escaped single quote.
                 '\'' if self.input.peek_nth(1) == '\'' && single => {

@@ -261,6 +261,28 @@ impl Input for StrInput<'_> {
         }
     }
 
+    /// (plumb's patch) A byte loop, as `fetch_plain_word`.
+    fn fetch_quoted_run(&mut self, single: bool, out: &mut String) -> usize {
+        let bytes = self.buffer.as_bytes();
+        let (mut i, mut count) = (0, 0);
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' | 0 => break,
+                b'\'' if single => break,
+                b'"' | b'\\' if !single => break,
+                _ if b.is_ascii() => i += 1,
+                _ => match self.buffer[i..].chars().next() {
+                    Some(c) => i += c.len_utf8(),
+                    None => break,
+                },
+            }
+            count += 1;
+        }
+        out.push_str(&self.buffer[..i]);
+        self.buffer = &self.buffer[i..];
+        count
+    }
+
     /// (plumb's patch) A byte loop, as `fetch_plain_word`: the scanner moved a block scalar's
     /// lines one character at a time.
     fn fetch_line(&mut self, out: &mut String) -> Option<usize> {
