@@ -519,6 +519,11 @@ impl Project {
             }
         }
         let mut extra = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (path, kind);
+        if let Some(f) = extra.get(&key) {
+            return f.clone(); // asked before: no key to copy
+        }
+        let (path, kind) = key;
         extra
             .entry((path.clone(), kind))
             .or_insert_with(|| {
