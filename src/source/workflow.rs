@@ -32,25 +32,24 @@ impl<'a> Workflow<'a> {
     }
 
     pub fn jobs(&self) -> Vec<Job<'a>> {
-        let Some(jobs) = self.root.get("jobs") else {
+        let file = self.root.file;
+        let index = Lists::of(file);
+        if index.root != Some(self.root.id) {
+            return self.root.get("jobs").map(jobs_of).unwrap_or_default();
+        }
+        let Some((_, list)) = &index.jobs else {
             return Vec::new();
         };
-        let file = jobs.file;
-        let index = Lists::of(file);
-        match index.jobs.as_ref().filter(|(id, _)| *id == jobs.id) {
-            Some((_, list)) => list
-                .iter()
-                .map(|&(k, v)| {
-                    let key = Yaml { file, id: k };
-                    Job {
-                        id: key.as_str().unwrap_or_default(),
-                        key,
-                        node: Yaml { file, id: v },
-                    }
-                })
-                .collect(),
-            None => jobs_of(jobs),
-        }
+        list.iter()
+            .map(|&(k, v)| {
+                let key = Yaml { file, id: k };
+                Job {
+                    id: key.as_str().unwrap_or_default(),
+                    key,
+                    node: Yaml { file, id: v },
+                }
+            })
+            .collect()
     }
 
     /// A composite action's steps (`runs.steps`), for `action.yml`.
@@ -147,6 +146,8 @@ fn jobs_of(jobs: Yaml<'_>) -> Vec<Job<'_>> {
 /// action's) are listed as before.
 #[derive(Debug, Default)]
 pub struct Lists {
+    /// The workflow's root mapping ([`Workflow::of`]), which the lists below belong to.
+    root: Option<NodeId>,
     /// The `jobs:` node and its jobs' (key, value).
     jobs: Option<(NodeId, Vec<(NodeId, NodeId)>)>,
     /// Each `steps:` node (a job's, or a composite action's `runs.steps`), sorted, with its
@@ -169,6 +170,7 @@ impl Lists {
             let Some(wf) = Workflow::of(file) else {
                 return lists;
             };
+            lists.root = Some(wf.root.id);
             let mut seqs: Vec<Yaml<'_>> = Vec::new();
             if let Some(jobs) = wf.root.get("jobs") {
                 let list = jobs_of(jobs);
