@@ -12,6 +12,8 @@
 //!   (`cat`, `$(<f)`, `jq`, `head`, ...), directly or through a shell variable, unless the
 //!   variable is checked against a pattern first (`[[ $PR =~ ^[0-9]+$ ]]`).
 
+use std::sync::LazyLock;
+
 use crate::api::{Confidence, Cx, Finding, Rule, Severity};
 use crate::rule;
 use crate::source::Span;
@@ -29,7 +31,8 @@ pub static RULE: Rule = rule!("gha/github-env-injection")
     .on_workflow(check)
     .on_action(check);
 
-/// The files a step writes to set what later steps see.
+/// The files a step writes to set what later steps see; each starts `GITHUB_` (`sink_of`
+/// searches that first).
 const SINKS: &[&str] = &["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT"];
 
 /// Programs that print a file's content.
@@ -139,6 +142,10 @@ fn downloads_foreign_artifact(step: &Step<'_>, run: Option<&Script>) -> bool {
 /// `tee` argument naming `$GITHUB_ENV` (`${GITHUB_ENV}`, `$env:GITHUB_ENV`).
 fn sink_of(text: &str, c: &Command) -> Option<(&'static str, Span)> {
     let raw = c.span.text(text);
+    // every sink starts `GITHUB_`: one search spares most commands the three below
+    static PREFIX: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("GITHUB_"));
+    PREFIX.find(raw.as_bytes())?;
     for sink in SINKS {
         let mut from = 0;
         while let Some(i) = raw[from..].find(sink) {
