@@ -138,6 +138,23 @@ fn duplicates_point_at_the_key_before_them_in_small_and_large_mappings() {
 }
 
 #[test]
+fn a_repeated_key_reads_its_last_value_whether_or_not_the_file_repeats_keys() {
+    let cases = [
+        ("a: 1\nb: 2\n", "1"),
+        ("a: 1\nb: 2\na: 3\n", "3"),
+        ("x: {a: 1}\na: 1\na: 2\n", "2"), // another mapping repeats none
+        ("&k a: 1\n*k : 2\n", "2"),       // an alias key repeats it
+        ("base: &b {a: 0}\nm:\n  <<: *b\n  a: 5\n", "5"),
+    ];
+    for (text, want) in cases {
+        let f = load(text);
+        let root = f.documents().next().expect("document");
+        let m = root.get("m").unwrap_or(root);
+        assert_eq!(m.get("a").and_then(|v| v.as_str()), Some(want), "{text}");
+    }
+}
+
+#[test]
 fn syntax_error_has_position() {
     let text = "a: 1\nb: [unclosed\n";
     let f = load(text);
