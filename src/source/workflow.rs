@@ -37,10 +37,9 @@ impl<'a> Workflow<'a> {
         if index.root != Some(self.root.id) {
             return self.root.get("jobs").map(jobs_of).unwrap_or_default();
         }
-        let Some((_, list)) = &index.jobs else {
-            return Vec::new();
-        };
-        list.iter()
+        index
+            .jobs
+            .iter()
             .map(|&(k, v)| {
                 let key = Yaml { file, id: k };
                 Job {
@@ -148,8 +147,8 @@ fn jobs_of(jobs: Yaml<'_>) -> Vec<Job<'_>> {
 pub struct Lists {
     /// The workflow's root mapping ([`Workflow::of`]), which the lists below belong to.
     root: Option<NodeId>,
-    /// The `jobs:` node and its jobs' (key, value).
-    jobs: Option<(NodeId, Vec<(NodeId, NodeId)>)>,
+    /// The jobs' (key, value), in the order of `jobs:`.
+    jobs: Vec<(NodeId, NodeId)>,
     /// Each `steps:` node (a job's, or a composite action's `runs.steps`), sorted, with its
     /// steps.
     steps: Vec<(NodeId, Vec<StepIds>)>,
@@ -175,8 +174,7 @@ impl Lists {
             if let Some(jobs) = wf.root.get("jobs") {
                 let list = jobs_of(jobs);
                 seqs.extend(list.iter().filter_map(|j| j.node.get("steps")));
-                let ids = list.iter().map(|j| (j.key.id, j.node.id)).collect();
-                lists.jobs = Some((jobs.id, ids));
+                lists.jobs = list.iter().map(|j| (j.key.id, j.node.id)).collect();
             }
             seqs.extend(wf.root.path(&["runs", "steps"]));
             for seq in seqs {
