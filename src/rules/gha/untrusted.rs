@@ -184,7 +184,12 @@ pub const FIELDS: &[Field] = &[
 
 /// Whether a path is a whole attacker-controlled value.
 pub fn attacker_value(path: &str) -> bool {
-    under_github(path) && FIELDS.iter().any(|f| path_matches(path, f.path))
+    under_github(path) && is_field(path)
+}
+
+/// The table's walk for [`attacker_value`].
+fn is_field(path: &str) -> bool {
+    FIELDS.iter().any(|f| path_matches(path, f.path))
 }
 
 /// Every path of [`FIELDS`] is under `github`, and under one of a few properties of it
@@ -219,9 +224,11 @@ fn under_github(path: &str) -> bool {
 /// Whether a path is attacker-controlled, or an object holding such a path
 /// (`toJSON(github.event.issue)`).
 pub fn attacker(path: &str) -> bool {
-    if !under_github(path) {
-        return false;
-    }
+    under_github(path) && holds_field(path)
+}
+
+/// The table's walk for [`attacker`].
+fn holds_field(path: &str) -> bool {
     let depth = path.split('.').count();
     let below_event = depth >= 2 && path.starts_with("github.event");
     FIELDS.iter().any(|f| {
@@ -665,27 +672,12 @@ mod tests {
 
     #[test]
     fn the_property_filter_changes_no_answer() {
-        // attacker() and attacker_value() before the filter on `github`'s property
-        fn old_attacker(path: &str) -> bool {
-            if !path
-                .split('.')
+        // the filter before it had the property test: the first segment only
+        let github = |p: &str| {
+            p.split('.')
                 .next()
                 .is_some_and(|h| h.eq_ignore_ascii_case("github"))
-            {
-                return false;
-            }
-            let depth = path.split('.').count();
-            let below_event = depth >= 2 && path.starts_with("github.event");
-            FIELDS.iter().any(|f| {
-                path_matches(path, f.path) || (below_event && proper_prefix(path, f.path, depth))
-            })
-        }
-        fn old_value(path: &str) -> bool {
-            path.split('.')
-                .next()
-                .is_some_and(|h| h.eq_ignore_ascii_case("github"))
-                && FIELDS.iter().any(|f| path_matches(path, f.path))
-        }
+        };
         let mut paths: Vec<String> = [
             "github",
             "github.",
@@ -721,8 +713,9 @@ mod tests {
         }
         let mut hits = 0;
         for p in &paths {
-            assert_eq!(attacker(p), old_attacker(p), "attacker({p:?})");
-            assert_eq!(attacker_value(p), old_value(p), "attacker_value({p:?})");
+            assert_eq!(attacker(p), github(p) && holds_field(p), "attacker({p:?})");
+            let value = github(p) && is_field(p);
+            assert_eq!(attacker_value(p), value, "attacker_value({p:?})");
             hits += usize::from(attacker(p));
         }
         assert!(
