@@ -5,7 +5,7 @@
 //!
 //! | layer | modules | what |
 //! |---|---|---|
-//! | 0 | [`paths`], [`git`] | path helpers; the hardened `git` command |
+//! | 0 | [`paths`], [`git`], [`hash`] | path helpers; the hardened `git` command; the maps' hasher |
 //! | 1 | [`source`] | one parser per file kind, typed views, embedded scripts, comments |
 //! | 2 | [`project`] | a check's files: text, model, comments, scripts; cross-file reads |
 //! | 3 | [`detect`] | detectors rules share: secrets, TLS |
@@ -28,6 +28,7 @@ pub(crate) mod discover;
 pub mod engine;
 pub(crate) mod gate;
 pub(crate) mod git;
+pub(crate) mod hash;
 pub mod output;
 pub(crate) mod paths;
 pub mod project;

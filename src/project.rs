@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::hash::FxMap;
 use crate::paths::{normalize, parent, rel_path};
 use crate::source::dockerfile::{self, Dockerfile};
 use crate::source::script::Scripts;
@@ -352,7 +353,7 @@ pub fn image_name(image: &str) -> String {
 }
 
 /// Files read on demand, by path and the kind they were read as.
-type LoadedFiles = HashMap<(PathBuf, Kind), Option<Arc<ParsedFile>>>;
+type LoadedFiles = FxMap<(PathBuf, Kind), Option<Arc<ParsedFile>>>;
 
 /// Texts held in memory for some paths (an editor's unsaved buffers), by normalised path:
 /// project reads take them before the disk.
@@ -363,9 +364,9 @@ pub struct Project {
     /// The repository root: output paths are relative to it.
     pub root: PathBuf,
     pub files: Vec<Arc<ParsedFile>>,
-    index: HashMap<PathBuf, usize>,
+    index: FxMap<PathBuf, usize>,
     extra: Mutex<LoadedFiles>,
-    texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
+    texts: Mutex<FxMap<PathBuf, Option<Arc<str>>>>,
     max_file_size: u64,
     overlay: Overlay,
     /// The manifests of the check summarised for cross-object rules, built on first use.
@@ -381,7 +382,7 @@ pub struct Project {
     derived: Mutex<Derived>,
 }
 
-type Derived = HashMap<TypeId, HashMap<String, Arc<dyn Any + Send + Sync>>>;
+type Derived = FxMap<TypeId, FxMap<String, Arc<dyn Any + Send + Sync>>>;
 
 impl Project {
     pub fn new(root: PathBuf, files: Vec<Arc<ParsedFile>>, max_file_size: u64) -> Project {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Top-level modules, bottom first. Modules on one line share a layer and may not import
 /// each other.
 const LAYERS: &[&[&str]] = &[
-    &["paths", "git"],
+    &["paths", "git", "hash"],
     &["source"],
     &["project"],
     &["detect"],

@@ -67,12 +67,13 @@ pub struct Config {
 }
 
 /// Every rule's declared option defaults, built once.
-static DEFAULT_OPTIONS: LazyLock<HashMap<&'static str, RuleOptions>> = LazyLock::new(|| {
-    REGISTRY
-        .iter()
-        .map(|r| (r.id, RuleOptions::defaults(r.options)))
-        .collect()
-});
+static DEFAULT_OPTIONS: LazyLock<crate::hash::FxMap<&'static str, RuleOptions>> =
+    LazyLock::new(|| {
+        REGISTRY
+            .iter()
+            .map(|r| (r.id, RuleOptions::defaults(r.options)))
+            .collect()
+    });
 
 impl Config {
     /// Enabled rules for a file, each with its severity override.

@@ -23,6 +23,9 @@ pub struct Step<'a> {
     /// every step, often once per row of a table.
     uses: Option<Yaml<'a>>,
     run: Option<Yaml<'a>>,
+    /// The `uses:` reference without its `@ref`, trimmed (what [`Step::uses_action`]
+    /// compares: rules ask it of every step for every row of their tables).
+    action_ref: Option<&'a str>,
 }
 
 impl<'a> Workflow<'a> {
@@ -40,7 +43,7 @@ impl<'a> Workflow<'a> {
         index
             .jobs
             .iter()
-            .map(|&(k, v)| {
+            .map(|&(k, v, _)| {
                 let key = Yaml { file, id: k };
                 Job {
                     id: key.as_str().unwrap_or_default(),
@@ -58,6 +61,27 @@ impl<'a> Workflow<'a> {
 
     /// Every step of the file: all jobs' steps, or an action's steps.
     pub fn all_steps(&self) -> Vec<(Option<Job<'a>>, Step<'a>)> {
+        let file = self.root.file;
+        let index = Lists::of(file);
+        if index.root == Some(self.root.id) {
+            // from the lists, without a lookup of `steps:` per job
+            let mut out = Vec::new();
+            for &(k, v, seq) in &index.jobs {
+                let key = Yaml { file, id: k };
+                let job = Job {
+                    id: key.as_str().unwrap_or_default(),
+                    key,
+                    node: Yaml { file, id: v },
+                };
+                if let Some(steps) = seq.and_then(|seq| index.steps(seq)) {
+                    out.extend(steps.iter().map(|s| (Some(job), s.step(file))));
+                }
+            }
+            if let Some(steps) = index.action_steps.and_then(|seq| index.steps(seq)) {
+                out.extend(steps.iter().map(|s| (None, s.step(file))));
+            }
+            return out;
+        }
         let mut out: Vec<_> = self
             .jobs()
             .into_iter()
@@ -147,8 +171,10 @@ fn jobs_of(jobs: Yaml<'_>) -> Vec<Job<'_>> {
 pub struct Lists {
     /// The workflow's root mapping ([`Workflow::of`]), which the lists below belong to.
     root: Option<NodeId>,
-    /// The jobs' (key, value), in the order of `jobs:`.
-    jobs: Vec<(NodeId, NodeId)>,
+    /// The jobs' (key, value, `steps:` node), in the order of `jobs:`.
+    jobs: Vec<(NodeId, NodeId, Option<NodeId>)>,
+    /// A composite action's `runs.steps` node.
+    action_steps: Option<NodeId>,
     /// Each `steps:` node (a job's, or a composite action's `runs.steps`), sorted, with its
     /// steps.
     steps: Vec<(NodeId, Vec<StepIds>)>,
@@ -160,6 +186,8 @@ struct StepIds {
     index: usize,
     uses: Option<NodeId>,
     run: Option<NodeId>,
+    /// [`Step::action_ref`] as a byte range of the `uses:` value.
+    action: Option<(usize, usize)>,
 }
 
 impl Lists {
@@ -172,11 +200,15 @@ impl Lists {
             lists.root = Some(wf.root.id);
             let mut seqs: Vec<Yaml<'_>> = Vec::new();
             if let Some(jobs) = wf.root.get("jobs") {
-                let list = jobs_of(jobs);
-                seqs.extend(list.iter().filter_map(|j| j.node.get("steps")));
-                lists.jobs = list.iter().map(|j| (j.key.id, j.node.id)).collect();
+                for j in jobs_of(jobs) {
+                    let steps = j.node.get("steps");
+                    seqs.extend(steps);
+                    lists.jobs.push((j.key.id, j.node.id, steps.map(|n| n.id)));
+                }
             }
-            seqs.extend(wf.root.path(&["runs", "steps"]));
+            let action_steps = wf.root.path(&["runs", "steps"]);
+            lists.action_steps = action_steps.map(|n| n.id);
+            seqs.extend(action_steps);
             for seq in seqs {
                 let ids = list_steps(Some(seq))
                     .iter()
@@ -185,6 +217,13 @@ impl Lists {
                         index: s.index,
                         uses: s.uses.map(|n| n.id),
                         run: s.run.map(|n| n.id),
+                        action: s
+                            .action_ref
+                            .zip(s.uses.and_then(|n| n.scalar()))
+                            .map(|(a, u)| {
+                                let start = a.as_ptr() as usize - u.as_ptr() as usize;
+                                (start, start + a.len())
+                            }),
                     })
                     .collect();
                 lists.steps.push((seq.id, ids));
@@ -194,6 +233,31 @@ impl Lists {
             lists
         })
     }
+
+    /// The listed steps of the `steps:` node `seq` (`None`: not a listed node).
+    fn steps(&self, seq: NodeId) -> Option<&[StepIds]> {
+        let i = self.steps.binary_search_by_key(&seq, |(id, _)| *id).ok()?;
+        Some(&self.steps[i].1)
+    }
+}
+
+impl StepIds {
+    fn step(self, file: &YamlFile) -> Step<'_> {
+        let uses = self.uses.map(|id| Yaml { file, id });
+        Step {
+            node: Yaml {
+                file,
+                id: self.node,
+            },
+            index: self.index,
+            uses,
+            run: self.run.map(|id| Yaml { file, id }),
+            action_ref: self
+                .action
+                .zip(uses.and_then(|n| n.scalar()))
+                .and_then(|((a, b), u)| u.get(a..b)),
+        }
+    }
 }
 
 fn steps_of(node: Option<Yaml<'_>>) -> Vec<Step<'_>> {
@@ -201,19 +265,9 @@ fn steps_of(node: Option<Yaml<'_>>) -> Vec<Step<'_>> {
         return Vec::new();
     };
     let file = seq.file;
-    let index = Lists::of(file);
-    match index.steps.binary_search_by_key(&seq.id, |(id, _)| *id) {
-        Ok(i) => index.steps[i]
-            .1
-            .iter()
-            .map(|s| Step {
-                node: Yaml { file, id: s.node },
-                index: s.index,
-                uses: s.uses.map(|id| Yaml { file, id }),
-                run: s.run.map(|id| Yaml { file, id }),
-            })
-            .collect(),
-        Err(_) => list_steps(node),
+    match Lists::of(file).steps(seq.id) {
+        Some(steps) => steps.iter().map(|s| s.step(file)).collect(),
+        None => list_steps(node),
     }
 }
 
@@ -223,12 +277,7 @@ fn list_steps(node: Option<Yaml<'_>>) -> Vec<Step<'_>> {
         s.items()
             .enumerate()
             .filter(|(_, n)| n.is_map())
-            .map(|(index, node)| Step {
-                node,
-                index,
-                uses: node.get("uses"),
-                run: node.get("run"),
-            })
+            .map(|(index, node)| Step::new(node, index, node.get("uses"), node.get("run")))
             .collect()
     })
     .unwrap_or_default()
@@ -296,6 +345,18 @@ impl<'a> Job<'a> {
 }
 
 impl<'a> Step<'a> {
+    fn new(node: Yaml<'a>, index: usize, uses: Option<Yaml<'a>>, run: Option<Yaml<'a>>) -> Self {
+        let action_ref = uses
+            .and_then(|n| n.as_str())
+            .map(|u| u[..u.bytes().position(|b| b == b'@').unwrap_or(u.len())].trim());
+        Step {
+            node,
+            index,
+            uses,
+            run,
+            action_ref,
+        }
+    }
     pub fn uses(&self) -> Option<Yaml<'a>> {
         self.uses
     }
@@ -333,13 +394,8 @@ impl<'a> Step<'a> {
     }
     /// Whether the step uses `owner/repo` (any path and ref).
     pub fn uses_action(&self, repo: &str) -> bool {
-        // as `action()` compared with `repo`, without building the lowercased string (rules
-        // ask this of every step for every row of their tables)
-        let Some(u) = self.uses().and_then(|n| n.as_str()) else {
-            return false;
-        };
-        let a = u[..u.bytes().position(|b| b == b'@').unwrap_or(u.len())].trim();
-        action_is_or_under(a, repo)
+        // as `action()` compared with `repo`, without building the lowercased string
+        self.action_ref.is_some_and(|a| action_is_or_under(a, repo))
     }
     /// `name:`, else `uses:`, else the step's index, for messages.
     pub fn display(&self) -> String {

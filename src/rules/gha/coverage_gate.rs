@@ -151,10 +151,6 @@ fn check_group(
     out: &mut Vec<Finding>,
 ) {
     let root = root_for(cx);
-    // a job that makes a throwaway cluster tests against a deployment: coverage is not its
-    if job.is_some_and(|j| job_makes_cluster(cx, wf, j)) {
-        return;
-    }
     // every command the job runs, followed into scripts, Makefiles, package.json, ...
     let mut follow = Follow::new(cx.project(), &root);
     let mut run_texts: Vec<(&str, Span)> = Vec::new();
@@ -209,6 +205,11 @@ fn check_group(
     let Some((tool, tool_ran)) = first else {
         return;
     };
+    // a job that makes a throwaway cluster tests against a deployment: coverage is not its
+    // (asked only of jobs that run a test runner: most do not)
+    if job.is_some_and(|j| job_makes_cluster(cx, wf, j)) {
+        return;
+    }
     let at = tool_ran.via;
     // the reported runner's config first, so a missing file is named for it
     tools.retain(|t| t != tool);

@@ -201,10 +201,10 @@ fn find_job_deploys(cx: &Cx<'_>, wf: &Workflow<'_>, job: &Job<'_>) -> Option<Dep
             span: u.span(),
         });
     }
-    if job_makes_cluster(cx, wf, job) {
-        return None;
-    }
-    steps_deploy(&reader, &Steps::of_job(cx.file(), wf, job), 0)
+    // most jobs deploy nothing: whether one makes a throwaway cluster is asked only of those
+    // that do
+    let deploy = steps_deploy(&reader, &Steps::of_job(cx.file(), wf, job), 0)?;
+    (!job_makes_cluster(cx, wf, job)).then_some(deploy)
 }
 
 /// Whether a job creates a throwaway cluster on the runner (a kind, k3d or minikube action or

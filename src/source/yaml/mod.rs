@@ -46,7 +46,9 @@ pub enum NodeKind {
         style: Style,
     },
     Seq(Vec<NodeId>),
-    Map(Vec<(NodeId, NodeId)>),
+    /// Entries as written, and whether the mapping is plain: every key a scalar, none
+    /// repeated, no merge key (`<<`). A plain mapping's lookups stop at the first match.
+    Map(Vec<(NodeId, NodeId)>, bool),
     /// An alias, resolved to its anchored node (None when the anchor is unknown).
     Alias(Option<NodeId>),
 }
@@ -282,8 +284,8 @@ impl YamlFile {
                 ..
             } => {
                 self.close(id, end, text);
-                self.check_duplicates(&entries);
-                self.nodes[id].kind = NodeKind::Map(entries);
+                let plain = self.check_duplicates(&entries);
+                self.nodes[id].kind = NodeKind::Map(entries, plain);
                 (id, anchor)
             }
         }
@@ -300,14 +302,16 @@ impl YamlFile {
         self.nodes[id].span = Span::new(start, stop);
     }
 
-    fn check_duplicates(&mut self, entries: &[(NodeId, NodeId)]) {
-        if entries.len() < 2 {
-            return;
-        }
+    /// Report repeated keys; whether the mapping is plain (see [`NodeKind::Map`]).
+    fn check_duplicates(&mut self, entries: &[(NodeId, NodeId)]) -> bool {
         let key = |k: NodeId| match &self.nodes[k].kind {
             NodeKind::Scalar { value, .. } if value != "<<" => Some(value.as_str()),
             _ => None,
         };
+        let mut simple = entries.iter().all(|&(k, _)| key(k).is_some());
+        if entries.len() < 2 {
+            return simple;
+        }
         let mut dups = Vec::new();
         if entries.len() <= SMALL_MAP {
             // the usual mapping: a scan of the keys before each is cheaper than a hash set
@@ -332,6 +336,7 @@ impl YamlFile {
                 }
             }
         }
+        simple &= dups.is_empty();
         for (key, span, first) in dups {
             // a key is quoted only when it reads as a name: a duplicated token or
             // `NAME=value` key is shown redacted, and masked where it appears
@@ -347,6 +352,7 @@ impl YamlFile {
                 duplicate_of: Some(first),
             });
         }
+        simple
     }
 
     pub fn node(&self, id: NodeId) -> &Node {

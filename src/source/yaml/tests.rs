@@ -226,3 +226,30 @@ fn scalars_typed() {
     assert_eq!(r.get("d").unwrap().as_i64(), Some(16));
     assert_eq!(r.get("e").unwrap().as_bool(), Some(true));
 }
+
+#[test]
+fn plain_mappings_list_and_find_as_the_general_path_does() {
+    // a mapping of scalar keys without repeats or `<<` is marked plain and answered by a
+    // scan that stops at the first match; large ones as small ones
+    let mut text = String::new();
+    for i in 0..40 {
+        text.push_str(&format!("k{i}: {i}\n"));
+    }
+    let f = load(&text);
+    let root = f.documents().next().expect("document");
+    let keys: Vec<String> = root
+        .entries()
+        .iter()
+        .map(|(k, _)| k.scalar().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(keys, (0..40).map(|i| format!("k{i}")).collect::<Vec<_>>());
+    for i in 0..40 {
+        assert_eq!(root.get(&format!("k{i}")).and_then(|v| v.as_i64()), Some(i));
+    }
+    assert!(root.get("k40").is_none());
+    // an alias key naming an earlier key is not plain: listed once, read last
+    let f = load("&k a: 1\n*k : 2\nb: 3\n");
+    let root = f.documents().next().expect("document");
+    assert_eq!(root.entries().len(), 2);
+    assert_eq!(root.get("a").and_then(|v| v.as_i64()), Some(2));
+}

@@ -54,7 +54,7 @@ impl<'a> Yaml<'a> {
     }
 
     pub fn is_map(&self) -> bool {
-        matches!(self.kind(), NodeKind::Map(_))
+        matches!(self.kind(), NodeKind::Map(..))
     }
 
     pub fn is_seq(&self) -> bool {
@@ -150,7 +150,7 @@ impl<'a> Yaml<'a> {
     pub fn len(&self) -> usize {
         match self.kind() {
             NodeKind::Seq(items) => items.len(),
-            NodeKind::Map(entries) => entries.len(),
+            NodeKind::Map(entries, _) => entries.len(),
             _ => 0,
         }
     }
@@ -164,8 +164,15 @@ impl<'a> Yaml<'a> {
     pub fn entries(&self) -> Vec<(Yaml<'a>, Yaml<'a>)> {
         // the usual mapping, small and without `<<`: its keys as written, a repeated name
         // kept once (the first, as below), with no set to build
-        if let NodeKind::Map(entries) = self.kind() {
+        if let NodeKind::Map(entries, simple) = self.kind() {
             let file = self.file;
+            if *simple {
+                // scalar keys, none repeated, no merge key: the entries as written
+                return entries
+                    .iter()
+                    .map(|&(k, v)| (Yaml { file, id: k }, Yaml { file, id: v }))
+                    .collect();
+            }
             let plain = entries.len() <= 32
                 && entries
                     .iter()
@@ -204,7 +211,7 @@ impl<'a> Yaml<'a> {
         budget: &mut usize,
         depth: usize,
     ) {
-        let NodeKind::Map(entries) = self.kind() else {
+        let NodeKind::Map(entries, _) = self.kind() else {
             return;
         };
         let file = self.file;
@@ -249,10 +256,21 @@ impl<'a> Yaml<'a> {
 
     /// The entry for `key` in a mapping (merge keys honoured): (key node, value node).
     pub fn entry(&self, key: &str) -> Option<(Yaml<'a>, Yaml<'a>)> {
-        let NodeKind::Map(entries) = self.kind() else {
+        let NodeKind::Map(entries, simple) = self.kind() else {
             return None;
         };
         let file = self.file;
+        if *simple {
+            // scalar keys, none repeated, no merge key: the one match, if any
+            return entries
+                .iter()
+                .find_map(|&(k, v)| match &file.nodes[k].kind {
+                    NodeKind::Scalar { value, .. } if value == key => {
+                        Some((Yaml { file, id: k }, Yaml { file, id: v }))
+                    }
+                    _ => None,
+                });
+        }
         // own keys first, last duplicate wins (as YAML loaders do)
         let mut found = None;
         let mut has_merge = false;
