@@ -240,3 +240,44 @@ fn assignments() {
     assert!(!is_assignment("--a=b"));
     assert_eq!(cmds("arr=(a b) x"), ["arr=(a b) x"]);
 }
+
+/// Words are copied a run of ordinary bytes at a time: every special byte still ends the
+/// run and is read as before, at the start, middle and end of a word.
+#[test]
+fn words_read_across_every_special_byte() {
+    let s = parse_script(
+        "a\"b c\"d 'e f'g h\\ i $x${y}z $(p q)r `s t`u a=(1 2) x$'\\n'y \"q$w ${e}\\\"r\"t é/ü.ñ\nnext|pipe>out<in;x&",
+    );
+    let words: Vec<(&str, bool)> = s
+        .commands
+        .iter()
+        .flat_map(|c| c.words.iter().map(|w| (w.value.as_str(), w.quoted)))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            ("ab cd", true),
+            ("e fg", true),
+            ("h i", true),
+            ("$x${y}z", false),
+            ("$(p q)r", false),
+            ("`s t`u", false),
+            ("a=(1 2)", false),
+            ("x\ny", true),
+            ("q$w ${e}\"rt", true),
+            ("é/ü.ñ", false),
+            ("next", false),
+            ("pipe", false),
+            ("x", false),
+        ]
+    );
+    // spans cover each word as written
+    let text = "echo  ab\"c d\"ef   g";
+    let s = parse_script(text);
+    let spans: Vec<&str> = s.commands[0]
+        .words
+        .iter()
+        .map(|w| &text[w.span.start..w.span.end])
+        .collect();
+    assert_eq!(spans, ["echo", "ab\"c d\"ef", "g"]);
+}
