@@ -36,6 +36,12 @@ const SECRET_WORDS: &[&str] = &[
     "requirepass",
 ];
 
+/// Every secret word, suffix and pair holds one of these (a test keeps it so): a name
+/// holding none is not secret-like.
+const SECRET_NEEDLES: [&str; 9] = [
+    "pass", "pwd", "secret", "token", "key", "cred", "auth", "string", "dsn",
+];
+
 /// Pairs of words that together look secret (`api_key`, `private_key`, `access_key`).
 const SECRET_PAIRS: &[(&str, &str)] = &[
     ("api", "key"),
@@ -160,6 +166,17 @@ fn qualifier(x: &str) -> bool {
 /// `TOKEN_USAGE_SUMMARY_TITLE`). A secret word counts when it ends the name or only
 /// qualifiers follow it. `extra` are the config's `secret-names`.
 pub fn is_secret_name(name: &str, extra: &[String]) -> bool {
+    // a name holding no needle is no secret's, answered without splitting it into words
+    // (most env and `with:` names)
+    if extra.is_empty()
+        && !SECRET_NEEDLES.iter().any(|n| {
+            name.as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
+        })
+    {
+        return false;
+    }
     let w = words(name);
     if w.is_empty() {
         return false;
@@ -1476,6 +1493,44 @@ mod tests {
         assert!(!clean.contains(&gh[4..]), "{clean}");
         assert!(!clean.contains("pw12345"), "{clean}");
         assert!(clean.contains("gh…(40 chars)"), "{clean}");
+    }
+
+    #[test]
+    fn every_secret_word_holds_a_needle() {
+        let holds = |w: &str| SECRET_NEEDLES.iter().any(|n| w.contains(n));
+        for w in SECRET_WORDS {
+            assert!(holds(w), "{w}");
+        }
+        for w in [
+            "password", "passwd", "secret", "token", "apikey", "auth", "pass",
+        ] {
+            assert!(holds(w), "{w}");
+        }
+        for (a, b) in SECRET_PAIRS {
+            assert!(holds(a) || holds(b), "{a} {b}");
+        }
+        // and the prefilter answers as the word split does, either case
+        for name in [
+            "DB_PASSWORD",
+            "apiKey",
+            "client-secret",
+            "GH_TOKEN",
+            "NODE_VERSION",
+            "runs_on",
+        ] {
+            let lower = name.to_ascii_lowercase();
+            assert_eq!(
+                is_secret_name(name, &[]),
+                is_secret_name(&lower, &[]),
+                "{name}"
+            );
+        }
+        assert!(is_secret_name("DB_PASSWORD", &[]));
+        assert!(!is_secret_name("NODE_VERSION", &[]));
+        assert!(is_secret_name(
+            "NODE_VERSION",
+            &["node_version".to_string()]
+        ));
     }
 
     #[test]

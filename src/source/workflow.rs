@@ -59,6 +59,22 @@ impl<'a> Workflow<'a> {
         steps_of(self.root.path(&["runs", "steps"]))
     }
 
+    /// Every scalar value of the file, in document order (keys are never expressions GitHub
+    /// evaluates): listed once per file, for the rules that read every value.
+    pub fn scalars(&self) -> Vec<Yaml<'a>> {
+        let file = self.root.file;
+        let lists = Lists::of(file);
+        if lists.root != Some(self.root.id) {
+            return scalars_under(self.root);
+        }
+        lists
+            .scalars
+            .get_or_init(|| scalars_under(self.root).iter().map(|n| n.id).collect())
+            .iter()
+            .map(|&id| Yaml { file, id })
+            .collect()
+    }
+
     /// Every step of the file: all jobs' steps, or an action's steps.
     pub fn all_steps(&self) -> Vec<(Option<Job<'a>>, Step<'a>)> {
         let file = self.root.file;
@@ -133,6 +149,30 @@ pub fn local_uses(value: &str) -> Option<&str> {
     Some(rest.split('@').next().unwrap_or(rest))
 }
 
+/// Every scalar value of a YAML tree, in document order, merge keys expanded (at most 64
+/// levels deep).
+pub fn scalars_under(n: Yaml<'_>) -> Vec<Yaml<'_>> {
+    fn walk<'a>(n: Yaml<'a>, depth: usize, out: &mut Vec<Yaml<'a>>) {
+        if depth > 64 {
+            return;
+        }
+        if n.is_map() {
+            for (_, v) in n.entries() {
+                walk(v, depth + 1, out);
+            }
+        } else if n.is_seq() {
+            for v in n.items() {
+                walk(v, depth + 1, out);
+            }
+        } else if n.as_str().is_some() {
+            out.push(n);
+        }
+    }
+    let mut out = Vec::new();
+    walk(n, 0, &mut out);
+    out
+}
+
 fn env_of(node: Option<Yaml<'_>>) -> Vec<(Yaml<'_>, Yaml<'_>)> {
     node.filter(|n| n.is_map())
         .map(|n| n.entries())
@@ -175,6 +215,8 @@ pub struct Lists {
     jobs: Vec<(NodeId, NodeId, Option<NodeId>)>,
     /// A composite action's `runs.steps` node.
     action_steps: Option<NodeId>,
+    /// Every scalar value under the root ([`Workflow::scalars`]), found on first use.
+    scalars: std::sync::OnceLock<Vec<NodeId>>,
     /// Each `steps:` node (a job's, or a composite action's `runs.steps`), sorted, with its
     /// steps.
     steps: Vec<(NodeId, Vec<StepIds>)>,

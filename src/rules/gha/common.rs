@@ -278,34 +278,6 @@ pub fn job_tests(scripts: &[RunScript<'_>], job: &str) -> Option<Span> {
         })
 }
 
-/// Every scalar value of a YAML tree, in document order (keys are never expressions GitHub
-/// evaluates).
-pub fn scalars<'a>(n: crate::source::yaml::Yaml<'a>) -> Vec<crate::source::yaml::Yaml<'a>> {
-    fn walk<'a>(
-        n: crate::source::yaml::Yaml<'a>,
-        depth: usize,
-        out: &mut Vec<crate::source::yaml::Yaml<'a>>,
-    ) {
-        if depth > 64 {
-            return;
-        }
-        if n.is_map() {
-            for (_, v) in n.entries() {
-                walk(v, depth + 1, out);
-            }
-        } else if n.is_seq() {
-            for v in n.items() {
-                walk(v, depth + 1, out);
-            }
-        } else if n.as_str().is_some() {
-            out.push(n);
-        }
-    }
-    let mut out = Vec::new();
-    walk(n, 0, &mut out);
-    out
-}
-
 /// The `if:` conditions of a file: every job's and every step's, with what they guard and
 /// the span of their `if` key.
 pub fn conditions<'a>(wf: &Workflow<'a>) -> Vec<(String, Span, crate::source::yaml::Yaml<'a>)> {

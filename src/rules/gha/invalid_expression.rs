@@ -122,7 +122,7 @@ impl X<'_, '_> {
         scope: &Scope,
     ) {
         let text = body.text(s);
-        match expr::parse_spanned(text, body.start) {
+        match &*expr::parse_spanned_shared(text, body.start) {
             Err(e) => {
                 self.push(
                     map.span(e.span),
@@ -135,7 +135,7 @@ impl X<'_, '_> {
             }
             Ok(ex) => {
                 let mut c = Checker::new(scope, row);
-                c.check(&ex);
+                c.check(ex);
                 for d in c.diags {
                     self.push(map.span(d.span), d.message, d.error);
                 }

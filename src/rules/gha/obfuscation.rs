@@ -120,11 +120,12 @@ fn scalar(cx: &Cx<'_>, node: Yaml<'_>, s: &str, condition: bool, out: &mut Vec<F
         if !closed {
             continue;
         }
-        let Ok(tree) = expr::parse_spanned(body.text(s), body.start) else {
+        let parsed = expr::parse_spanned_shared(body.text(s), body.start);
+        let Ok(tree) = &*parsed else {
             continue;
         };
         // a constant `if:` is gha/constant-condition's
-        if constant(&tree) {
+        if constant(tree) {
             if condition {
                 continue;
             }
@@ -134,7 +135,7 @@ fn scalar(cx: &Cx<'_>, node: Yaml<'_>, s: &str, condition: bool, out: &mut Vec<F
                     continue;
                 }
             }
-            let call = call_name(&tree).is_some();
+            let call = call_name(tree).is_some();
             out.push(
                 cx.finding(
                     map.span(whole),
@@ -154,7 +155,7 @@ fn scalar(cx: &Cx<'_>, node: Yaml<'_>, s: &str, condition: bool, out: &mut Vec<F
             continue;
         }
         let mut found = Vec::new();
-        walk(&tree, &mut found);
+        walk(tree, &mut found);
         for (span, msg) in found {
             out.push(cx.finding(map.span(span), msg).confidence(Confidence::High));
         }

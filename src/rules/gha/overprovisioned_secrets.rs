@@ -7,8 +7,6 @@ use crate::source::Span;
 use crate::source::expr::{self, Node};
 use crate::source::workflow::Workflow;
 
-use super::common::scalars;
-
 pub static RULE: Rule = rule!("gha/overprovisioned-secrets")
     .summary("an expression exposes every secret at once (toJSON(secrets), secrets[<expression>])")
     .packs(&["secrets", "least-privilege"])
@@ -44,7 +42,7 @@ fn whole(n: &Node, out: &mut Vec<(Span, &'static str)>) {
 }
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    for node in scalars(wf.root) {
+    for node in wf.scalars() {
         let Some(value) = node.as_str() else { continue };
         if !value.contains("secrets") {
             continue;

@@ -120,6 +120,16 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if p.value.is_map() || p.value.is_seq() || p.service || not_secret_inputs.contains(&i) {
             continue;
         }
+        // what can be reported: a password in a URL or connection string, or a literal under
+        // a secret-like name; the placeholder and throwaway tests below are asked only then
+        let password =
+            secrets::url_password(value).or_else(|| secrets::connection_string_password(value));
+        if password.is_none()
+            && (!secrets::is_secret_name(name, names)
+                || secrets::judge_for(name, value) != ValueKind::Literal)
+        {
+            continue;
+        }
         if throwaway.contains(&value) || secrets::comment_says_placeholder(text, p.value.span()) {
             continue;
         }
@@ -130,9 +140,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        if let Some((a, b)) =
-            secrets::url_password(value).or_else(|| secrets::connection_string_password(value))
-        {
+        if let Some((a, b)) = password {
             let pw = value.get(a..b).unwrap_or("");
             if throwaway.contains(&pw) {
                 continue;
@@ -142,11 +150,6 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 cx.finding(span, format!("{name} holds a password in a connection URL ({}): take the password from ${{{{ secrets.X }}}}", redact(pw)))
                     .secret(span),
             );
-            continue;
-        }
-        if !secrets::is_secret_name(name, names)
-            || secrets::judge_for(name, value) != ValueKind::Literal
-        {
             continue;
         }
         let span = p.value.span();

@@ -7,7 +7,7 @@ use crate::source::Span;
 use crate::source::expr::{self, Node};
 use crate::source::workflow::Workflow;
 
-use super::common::{condition_trees, conditions, scalars};
+use super::common::{condition_trees, conditions};
 
 pub static RULE: Rule = rule!("gha/unsound-condition")
     .summary("an if: that is always true, a contains() on a string, or a ternary that never picks its true branch")
@@ -109,7 +109,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     }
     // ternaries anywhere
     let conds: Vec<Span> = conditions(wf).iter().map(|(_, _, c)| c.span()).collect();
-    for node in scalars(wf.root) {
+    for node in wf.scalars() {
         let Some(value) = node.as_str() else { continue };
         if !value.contains("&&") || !value.contains("||") {
             continue;

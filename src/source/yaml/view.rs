@@ -22,6 +22,9 @@ impl<'a> Yaml<'a> {
     /// This node with aliases followed (bounded: an alias chain cannot loop in an arena
     /// built front to back, but stay defensive).
     pub fn resolved(self) -> Yaml<'a> {
+        if !matches!(self.file.nodes[self.id].kind, NodeKind::Alias(_)) {
+            return self;
+        }
         let mut cur = self;
         for _ in 0..64 {
             match &cur.file.nodes[cur.id].kind {
@@ -82,10 +85,14 @@ impl<'a> Yaml<'a> {
 
     /// A string value: any scalar except null (`~`, `null`, empty plain).
     pub fn as_str(&self) -> Option<&'a str> {
-        if self.is_null() {
-            return None;
+        match self.kind() {
+            NodeKind::Scalar {
+                value,
+                style: Style::Plain,
+            } if is_null_word(value) => None,
+            NodeKind::Scalar { value, .. } => Some(value.as_str()),
+            _ => None,
         }
-        self.scalar()
     }
 
     /// YAML 1.2 core-schema null: plain `null`, `Null`, `NULL`, `~` or empty.
@@ -94,7 +101,7 @@ impl<'a> Yaml<'a> {
             NodeKind::Scalar {
                 value,
                 style: Style::Plain,
-            } => matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL"),
+            } => is_null_word(value),
             _ => false,
         }
     }
@@ -350,6 +357,11 @@ impl<'a> Yaml<'a> {
             Style::Literal | Style::Folded => block_map(text, span),
         }
     }
+}
+
+/// A plain scalar's text that YAML 1.2's core schema reads as null.
+fn is_null_word(value: &str) -> bool {
+    matches!(value, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// Map a flow scalar (possibly spread over lines, leading whitespace folded) to the file.
