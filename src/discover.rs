@@ -3,7 +3,7 @@
 //! is always walked; symlinks are not followed out of the walked directory; files named on
 //! the command line are always checked; a file reached by two names is checked once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -641,11 +641,22 @@ pub fn discover_with(
         ignores: Ignores::new(!no_ignore, root),
         config_file: config_file.and_then(|p| std::fs::canonicalize(p).ok()),
         configs_seen: Vec::new(),
+        config_dirs: HashSet::new(),
         out: &mut out,
         found,
     };
+    // the canonical form of each directory holding named files, found once (a canonical
+    // path per file was a readlink per path component: 4 system calls per file)
+    let mut canonical_dirs: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     for path in paths {
-        let meta = match std::fs::metadata(path) {
+        // one system call for a file that is not a link (a link's target is read after it)
+        let own = std::fs::symlink_metadata(path);
+        let is_link = own.as_ref().is_ok_and(|m| m.file_type().is_symlink());
+        let meta = match own {
+            Ok(m) if !is_link => Ok(m),
+            _ => std::fs::metadata(path),
+        };
+        let meta = match meta {
             Ok(m) => m,
             Err(e) => {
                 walk.out.errors.push(ToolError {
@@ -675,8 +686,25 @@ pub fn discover_with(
                 continue;
             }
             walk.nested_configs_above(path);
-            let canonical =
-                std::fs::canonicalize(path).unwrap_or_else(|_| crate::paths::absolute(path));
+            let in_dir = match (path.parent(), path.file_name()) {
+                // a link is resolved whole: its target may sit anywhere
+                (Some(dir), Some(name)) if !is_link => {
+                    let dir = if dir.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        dir
+                    };
+                    canonical_dirs
+                        .entry(dir.to_path_buf())
+                        .or_insert_with(|| std::fs::canonicalize(dir).ok())
+                        .as_ref()
+                        .map(|d| d.join(name))
+                }
+                _ => None,
+            };
+            let canonical = in_dir.unwrap_or_else(|| {
+                std::fs::canonicalize(path).unwrap_or_else(|_| crate::paths::absolute(path))
+            });
             walk.candidate(Candidate {
                 kind: kind_of(&rel, config),
                 path: path.clone(),
@@ -725,6 +753,8 @@ struct Walk<'a> {
     config_file: Option<PathBuf>,
     /// Other config files met (display paths).
     configs_seen: Vec<String>,
+    /// Directories already looked at for a config above a named file.
+    config_dirs: HashSet<PathBuf>,
     out: &'a mut Discovery,
     /// Told of each candidate as it is met.
     found: &'a mut dyn FnMut(&Candidate),
@@ -746,6 +776,10 @@ impl Walk<'_> {
         let root = crate::paths::absolute(self.root);
         for dir in abs.ancestors().skip(1) {
             if !dir.starts_with(&root) {
+                break;
+            }
+            // looked at for an earlier file, with every directory above it
+            if !self.config_dirs.insert(dir.to_path_buf()) {
                 break;
             }
             for name in CONFIG_NAMES {

@@ -352,6 +352,25 @@ fn one_file_under_two_names_is_checked_once() {
         ],
     );
     assert_eq!(json(&out)["summary"]["files_scanned"], 1);
+    // a link named beside its target, and two files of one directory named one by one
+    // (the directory's canonical form is found once, a link's whole)
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&abs, dir.path().join("link.yaml")).unwrap();
+        write(dir.path(), "x/other.yaml", POD);
+        let out = plumb(
+            &dir.path().join("work"),
+            &[
+                "check",
+                "--format",
+                "json",
+                "../link.yaml",
+                "../x/pod.yaml",
+                "../x/other.yaml",
+            ],
+        );
+        assert_eq!(json(&out)["summary"]["files_scanned"], 2);
+    }
 }
 
 // ---- 6: `{{` makes a template only inside a chart --------------------------------------------

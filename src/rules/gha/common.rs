@@ -120,6 +120,12 @@ pub fn is_or_under(s: &str, prefix: &str, sep: char) -> bool {
         .is_some_and(|r| r.is_empty() || r.starts_with(sep))
 }
 
+/// The program of a command, without its arguments (nothing to allocate: rules that care
+/// about a few programs ask this before [`prog_args`]).
+pub fn prog_of(cmd: &Command) -> Option<&str> {
+    cmd.program().map(|(w, _)| basename(&w.value))
+}
+
 /// The program of a command and its argument values.
 pub fn prog_args(cmd: &Command) -> Option<(&str, Vec<&str>)> {
     let (w, i) = cmd.program()?;

@@ -15,7 +15,7 @@ use regex::Regex;
 use crate::api::{Cx, Finding, Opt, Rule};
 use crate::rule;
 use crate::rules::gha::common::{
-    RunScript, TestTool, prog_args, repo_root, run_scripts, test_tool,
+    RunScript, TestTool, prog_args, prog_of, repo_root, run_scripts, test_tool,
 };
 use crate::rules::gha::gate::job_makes_cluster;
 use crate::rules::support::coverage::{
@@ -99,6 +99,10 @@ fn step_dir(wf: &Workflow<'_>, job: Option<&Job<'_>>, step: &Step<'_>) -> PathBu
 /// Test runners [`test_tool`] does not name, that only this rule needs: `ctest` (C/C++),
 /// `mix coveralls` (Elixir), `go-test-coverage` is a gate, not a runner.
 fn extra_tool(c: &Command) -> Option<TestTool> {
+    // asked of every command a job reaches: the program first, the arguments only for these
+    if !matches!(prog_of(c)?, "ctest" | "python" | "python3" | "py" | "mix") {
+        return None;
+    }
     let (prog, args) = prog_args(c)?;
     match (prog, args.first()) {
         ("ctest", _) => Some(TestTool::Other("ctest".into())),

@@ -169,11 +169,16 @@ impl<'p> Follow<'p> {
         };
         let at = file.src.path.clone();
         self.actions.push(via);
-        for r in run_scripts_of(&file, &wf) {
-            for c in &r.script.commands {
-                self.go(c, Some(&at), via, Path::new(""), 1);
+        // a local action is run by many jobs of many workflows: followed once, replayed
+        let scripts = run_scripts_of(&file, &wf);
+        let key = trace_key("action", &self.root, &at, Path::new(""), 1, "");
+        self.traced(&key, via, &|f: &mut Follow<'p>, via| {
+            for r in &scripts {
+                for c in &r.script.commands {
+                    f.go(c, Some(&at), via, Path::new(""), 1);
+                }
             }
-        }
+        });
     }
 
     fn go(&mut self, cmd: &Command, file: Option<&Path>, via: Span, dir: &Path, depth: usize) {
@@ -1300,6 +1305,10 @@ mod tests {
                 "justfile",
                 "check: lint\n    ./scripts/leaf.sh\nlint:\n    ./scripts/lint.sh\n",
             ),
+            (
+                ".github/actions/setup/action.yml",
+                "runs:\n  using: composite\n  steps:\n    - run: ./scripts/lint.sh\n      shell: bash\n    - run: make test && pytest\n      shell: bash\n",
+            ),
         ];
         for (rel, text) in files {
             let p = root.join(rel);
@@ -1342,6 +1351,30 @@ mod tests {
                 live.commands(&script.commands, Path::new(""));
                 assert_eq!(shape(&memo), shape(&live), "round {round}: {text}");
                 assert!(live.ran.len() > script.commands.len(), "{text}");
+                // a local action, followed before or after the job's commands (what the
+                // replay finds seen differs), as a live search follows it
+                for action_first in [true, false] {
+                    let mut memo = Follow::new(&project, &root);
+                    let mut live = Follow::new(&fresh, &root);
+                    live.memo = false;
+                    for f in [&mut memo, &mut live] {
+                        if action_first {
+                            f.action("./.github/actions/setup", Span::new(1, 2));
+                        }
+                        f.commands(&script.commands, Path::new(""));
+                        if !action_first {
+                            f.action("./.github/actions/setup", Span::new(1, 2));
+                        }
+                    }
+                    assert_eq!(shape(&memo), shape(&live), "round {round}: {text}");
+                    assert_eq!(memo.actions, live.actions);
+                    assert!(
+                        live.ran
+                            .iter()
+                            .any(|r| r.file.as_deref().is_some_and(|p| p.ends_with("action.yml"))),
+                        "the action was not followed"
+                    );
+                }
             }
         }
         let replays = REPLAYS.load(std::sync::atomic::Ordering::Relaxed);
