@@ -1,7 +1,7 @@
 //! Findings of one file -> reported findings: line/column positions, related places in this
 //! and other files, fingerprints, and the file's text with secrets masked for snippets.
 
-use std::collections::HashMap;
+use crate::hash::FxMap;
 use std::sync::Arc;
 
 use crate::api::Finding;
@@ -71,8 +71,8 @@ pub(super) fn resolve(
         Kind::K8s => Rendered::new(file, project, &masked),
         _ => None,
     };
-    let mut occurrences: HashMap<(&'static str, String, String), usize> = HashMap::new();
-    let mut of_object: HashMap<(&'static str, String, Arc<str>, String), usize> = HashMap::new();
+    let mut occurrences: FxMap<(&'static str, String, String), usize> = FxMap::default();
+    let mut of_object: FxMap<(&'static str, String, Arc<str>, String), usize> = FxMap::default();
     let mut fingerprinted = |f: Finding| -> Reported {
         let offending = normalize_ws(f.span.text(&masked));
         let key = rendered
@@ -399,9 +399,13 @@ fn reported(
 /// reorders or hides text (a name from a hostile file quoted in a message).
 fn clean(s: &str) -> String {
     let s = scrub(s);
-    if !s
-        .chars()
-        .any(|c| crate::paths::is_misleading(c) || (c.is_control() && c != '\n' && c != '\t'))
+    // printable ASCII, line breaks and tabs: nothing to escape (most messages; the
+    // character test below ran per character)
+    let plain = |b: u8| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t';
+    if s.bytes().all(plain)
+        || !s
+            .chars()
+            .any(|c| crate::paths::is_misleading(c) || (c.is_control() && c != '\n' && c != '\t'))
     {
         return s.into_owned();
     }

@@ -659,6 +659,20 @@ fn called_workflow_deploys(reader: &Reader<'_>, path: &str, depth: usize) -> Opt
     if depth >= MAX_DEPTH {
         return None;
     }
+    // every job calling a reusable workflow asks this of it: answered once per check
+    let key = format!("{}\0{path}\0{depth}", path_key(&reader.root));
+    reader
+        .project
+        .derived::<CalledDeploys>(&key, || {
+            CalledDeploys(find_called_workflow_deploys(reader, path, depth))
+        })
+        .0
+        .clone()
+}
+
+struct CalledDeploys(Option<String>);
+
+fn find_called_workflow_deploys(reader: &Reader<'_>, path: &str, depth: usize) -> Option<String> {
     let file = reader.workflow(path)?;
     let wf = file.yaml().and_then(Workflow::of)?;
     for j in wf.jobs() {
@@ -669,11 +683,11 @@ fn called_workflow_deploys(reader: &Reader<'_>, path: &str, depth: usize) -> Opt
             continue;
         }
         let steps = Steps::of_job(&file, &wf, &j);
-        if makes_cluster(reader, &steps, depth + 1) {
-            continue;
-        }
+        // a job that makes a throwaway cluster deploys to it: asked only of jobs that deploy
         if let Some(d) = steps_deploy(reader, &steps, depth + 1) {
-            return Some(format!("job \"{}\" runs {}", j.id, d.what));
+            if !makes_cluster(reader, &steps, depth + 1) {
+                return Some(format!("job \"{}\" runs {}", j.id, d.what));
+            }
         }
     }
     None
