@@ -42,6 +42,19 @@ const SECRET_NEEDLES: [&str; 9] = [
     "pass", "pwd", "secret", "token", "key", "cred", "auth", "string", "dsn",
 ];
 
+/// Whether `name` holds a [`SECRET_NEEDLES`] word, in any case: one pass, a needle tried
+/// only where its first letter stands.
+fn holds_secret_needle(name: &str) -> bool {
+    let b = name.as_bytes();
+    (0..b.len()).any(|i| {
+        let c = b[i].to_ascii_lowercase();
+        SECRET_NEEDLES.iter().any(|n| {
+            let n = n.as_bytes();
+            n[0] == c && b[i..].len() >= n.len() && b[i..i + n.len()].eq_ignore_ascii_case(n)
+        })
+    })
+}
+
 /// Pairs of words that together look secret (`api_key`, `private_key`, `access_key`).
 const SECRET_PAIRS: &[(&str, &str)] = &[
     ("api", "key"),
@@ -168,13 +181,7 @@ fn qualifier(x: &str) -> bool {
 pub fn is_secret_name(name: &str, extra: &[String]) -> bool {
     // a name holding no needle is no secret's, answered without splitting it into words
     // (most env and `with:` names)
-    if extra.is_empty()
-        && !SECRET_NEEDLES.iter().any(|n| {
-            name.as_bytes()
-                .windows(n.len())
-                .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
-        })
-    {
+    if extra.is_empty() && !holds_secret_needle(name) {
         return false;
     }
     let w = words(name);
@@ -1498,6 +1505,16 @@ mod tests {
     #[test]
     fn every_secret_word_holds_a_needle() {
         let holds = |w: &str| SECRET_NEEDLES.iter().any(|n| w.contains(n));
+        for (name, want) in [
+            ("DB_PassWord", true),
+            ("x_KEY", true),
+            ("Dsn", true),
+            ("runs_on", false),
+            ("pas", false),
+            ("", false),
+        ] {
+            assert_eq!(holds_secret_needle(name), want, "{name}");
+        }
         for w in SECRET_WORDS {
             assert!(holds(w), "{w}");
         }
