@@ -666,13 +666,13 @@ struct SParser {
 /// [`parse_spanned`], remembered per thread: several rules parse the same expressions of a
 /// file (the syntax check, the obfuscation and constant checks), and a second parse was 1.5%
 /// of a check of real-world workflows. Keyed by the text itself, so a hit is always the
-/// same parse; bounded, so a long-lived thread (the language server's) holds little.
+/// same parse; bounded (1,024 texts), so no thread holds much.
 pub fn parse_spanned_shared(s: &str, base: usize) -> Rc<Result<Ex, ExprError>> {
     type Memo = FxMap<Box<str>, Vec<(usize, Rc<Result<Ex, ExprError>>)>>;
     thread_local! {
         static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
     }
-    const MOST: usize = 4096;
+    const MOST: usize = 1024;
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         if let Some(hit) = memo.get(s).and_then(|v| v.iter().find(|(b, _)| *b == base)) {
