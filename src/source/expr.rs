@@ -664,7 +664,7 @@ struct SParser {
 }
 
 /// [`parse_spanned`], remembered per thread: several rules parse the same expressions of a
-/// file (the syntax check, the obfuscation and constant checks), and a second parse was 1.5%
+/// file (gha/invalid-expression and gha/obfuscation), and a second parse was 1.5%
 /// of a check of real-world workflows. Keyed by the text itself, so a hit is always the
 /// same parse; bounded (1,024 texts), so no thread holds much.
 pub fn parse_spanned_shared(s: &str, base: usize) -> Rc<Result<Ex, ExprError>> {

@@ -43,14 +43,7 @@ impl<'a> Workflow<'a> {
         index
             .jobs
             .iter()
-            .map(|&(k, v, _)| {
-                let key = Yaml { file, id: k };
-                Job {
-                    id: key.as_str().unwrap_or_default(),
-                    key,
-                    node: Yaml { file, id: v },
-                }
-            })
+            .map(|&(k, v, _)| Job::at(file, k, v))
             .collect()
     }
 
@@ -83,12 +76,7 @@ impl<'a> Workflow<'a> {
             // from the lists, without a lookup of `steps:` per job
             let mut out = Vec::new();
             for &(k, v, seq) in &index.jobs {
-                let key = Yaml { file, id: k };
-                let job = Job {
-                    id: key.as_str().unwrap_or_default(),
-                    key,
-                    node: Yaml { file, id: v },
-                };
+                let job = Job::at(file, k, v);
                 if let Some(steps) = seq.and_then(|seq| index.steps(seq)) {
                     out.extend(steps.iter().map(|s| (Some(job), s.step(file))));
                 }
@@ -147,6 +135,13 @@ pub fn local_uses(value: &str) -> Option<&str> {
         .or_else(|| v.strip_prefix(".\\"))
         .or_else(|| v.strip_prefix("$/"))?;
     Some(rest.split('@').next().unwrap_or(rest))
+}
+
+/// Where a `uses:` value's action reference sits: before its `@ref`, trimmed.
+fn action_range(uses: &str) -> (usize, usize) {
+    let before = &uses[..uses.bytes().position(|b| b == b'@').unwrap_or(uses.len())];
+    let start = before.len() - before.trim_start().len();
+    (start, start + before.trim().len())
 }
 
 /// Every scalar value of a YAML tree, in document order, merge keys expanded (at most 64
@@ -228,7 +223,7 @@ struct StepIds {
     index: usize,
     uses: Option<NodeId>,
     run: Option<NodeId>,
-    /// [`Step::action_ref`] as a byte range of the `uses:` value.
+    /// [`Step::action_ref`] as a byte range of the `uses:` value ([`action_range`]).
     action: Option<(usize, usize)>,
 }
 
@@ -259,13 +254,7 @@ impl Lists {
                         index: s.index,
                         uses: s.uses.map(|n| n.id),
                         run: s.run.map(|n| n.id),
-                        action: s
-                            .action_ref
-                            .zip(s.uses.and_then(|n| n.scalar()))
-                            .map(|(a, u)| {
-                                let start = a.as_ptr() as usize - u.as_ptr() as usize;
-                                (start, start + a.len())
-                            }),
+                        action: s.uses.and_then(|n| n.as_str()).map(action_range),
                     })
                     .collect();
                 lists.steps.push((seq.id, ids));
@@ -326,6 +315,15 @@ fn list_steps(node: Option<Yaml<'_>>) -> Vec<Step<'_>> {
 }
 
 impl<'a> Job<'a> {
+    /// The job whose key and value are these nodes of `file` (as the lists keep them).
+    fn at(file: &'a YamlFile, key: NodeId, value: NodeId) -> Job<'a> {
+        let key = Yaml { file, id: key };
+        Job {
+            id: key.as_str().unwrap_or_default(),
+            key,
+            node: Yaml { file, id: value },
+        }
+    }
     pub fn steps(&self) -> Vec<Step<'a>> {
         steps_of(self.node.get("steps"))
     }
@@ -388,9 +386,10 @@ impl<'a> Job<'a> {
 
 impl<'a> Step<'a> {
     fn new(node: Yaml<'a>, index: usize, uses: Option<Yaml<'a>>, run: Option<Yaml<'a>>) -> Self {
-        let action_ref = uses
-            .and_then(|n| n.as_str())
-            .map(|u| u[..u.bytes().position(|b| b == b'@').unwrap_or(u.len())].trim());
+        let action_ref = uses.and_then(|n| n.as_str()).map(|u| {
+            let (a, b) = action_range(u);
+            &u[a..b]
+        });
         Step {
             node,
             index,
@@ -494,6 +493,30 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn action_references_stop_at_the_ref_and_are_trimmed() {
+        for (uses, want) in [
+            ("actions/checkout@v4", "actions/checkout"),
+            ("  actions/cache/save @ v4 ", "actions/cache/save"),
+            ("./.github/actions/setup", "./.github/actions/setup"),
+            ("docker://alpine@sha256:0", "docker://alpine"),
+            ("@v1", ""),
+            ("", ""),
+        ] {
+            let (a, b) = action_range(uses);
+            assert_eq!(&uses[a..b], want, "{uses:?}");
+        }
+        // as listed and as looked up: the same reference either way
+        let file =
+            YamlFile::parse("jobs: {a: {steps: [{uses: ' Org/Repo/sub@main'}, {run: x}]}}\n");
+        let wf = Workflow::of(&file).expect("workflow");
+        let listed = wf.all_steps();
+        assert!(listed[0].1.uses_action("org/repo"));
+        assert!(!listed[1].1.uses_action("org/repo"));
+        let looked_up = list_steps(wf.root.path(&["jobs", "a", "steps"]));
+        assert!(looked_up[0].uses_action("org/repo/sub"));
     }
 
     #[test]

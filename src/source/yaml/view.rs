@@ -22,9 +22,6 @@ impl<'a> Yaml<'a> {
     /// This node with aliases followed (bounded: an alias chain cannot loop in an arena
     /// built front to back, but stay defensive).
     pub fn resolved(self) -> Yaml<'a> {
-        if !matches!(self.file.nodes[self.id].kind, NodeKind::Alias(_)) {
-            return self;
-        }
         let mut cur = self;
         for _ in 0..64 {
             match &cur.file.nodes[cur.id].kind {
