@@ -311,13 +311,9 @@ fn events<'i, T: saphyr_parser::Input>(parser: saphyr_parser::Parser<'i, T>) -> 
     out
 }
 
-/// The patched scanner reads plain words, block scalar lines and quoted runs from a `&str`
-/// with byte loops (`StrInput::fetch_plain_word`, `fetch_line`, `fetch_quoted_run`,
-/// vendor/saphyr-parser/PLUMB.md);
-/// saphyr's character input still runs the character-at-a-time loops they replaced. Both must give the same events, spans
-/// and errors on every suite case, every YAML fixture and the edge cases below.
-#[test]
-fn str_input_reads_as_the_character_input_does() {
+/// Texts that test both of saphyr's inputs and both of plumb's YAML loaders: the edge cases
+/// below, every suite case (when the suite is there) and every YAML fixture.
+fn texts() -> Vec<(String, String)> {
     let mut texts: Vec<(String, String)> = [
         "a: b\nc:d: e\nurl: http://x.y/z?q=1#f\n",
         "k: v # comment\nk2: v#not\n",
@@ -363,11 +359,283 @@ fn str_input_reads_as_the_character_input_does() {
         }
     }
     assert!(texts.len() > 100, "only {} texts found", texts.len());
-    for (name, text) in &texts {
+    texts
+}
+
+/// The patched scanner reads plain words, block scalar lines and quoted runs from a `&str`
+/// with byte loops (`StrInput::fetch_plain_word`, `fetch_line`, `fetch_quoted_run`,
+/// vendor/saphyr-parser/PLUMB.md);
+/// saphyr's character input still runs the character-at-a-time loops they replaced. Both must give the same events, spans
+/// and errors on every suite case, every YAML fixture and the edge cases below.
+#[test]
+fn str_input_reads_as_the_character_input_does() {
+    for (name, text) in &texts() {
         let by_str = events(saphyr_parser::Parser::new_from_str(text));
         let by_char = events(saphyr_parser::Parser::new(
             saphyr_parser::BufferedInput::new(text.chars()),
         ));
         assert_eq!(by_str, by_char, "{name}");
     }
+}
+
+/// The whole tree as text: every node's span, tag and kind, the documents and the errors.
+fn tree(file: &YamlFile) -> String {
+    let mut out = String::new();
+    for id in 0..file.node_count() {
+        let n = file.node(id);
+        out.push_str(&format!("{id}: {:?} {:?} {:?}\n", n.span, n.tag, n.kind));
+    }
+    out.push_str(&format!("docs {:?}\nerrors {:?}\n", file.docs, file.errors));
+    out
+}
+
+/// The direct loader (src/source/yaml/fast.rs) either declines a text or gives exactly the
+/// tree saphyr's path gives, and it never accepts what saphyr refuses.
+fn same_or_declined(name: &str, text: &str) -> bool {
+    let Some(direct) = YamlFile::parse_direct(text) else {
+        return false;
+    };
+    let events = YamlFile::parse_events(text);
+    assert!(
+        events.fatal_error().is_none(),
+        "{name}: the direct loader accepted a text saphyr refuses ({:?}):\n{}",
+        events.fatal_error(),
+        text.escape_debug()
+    );
+    let (a, b) = (tree(&direct), tree(&events));
+    if a != b {
+        let at = a.lines().zip(b.lines()).find(|(x, y)| x != y);
+        panic!(
+            "{name}: the direct loader's tree differs from saphyr's at {at:?}\n{}",
+            text.escape_debug()
+        );
+    }
+    true
+}
+
+#[test]
+fn direct_loader_gives_saphyrs_tree_or_declines() {
+    let texts = texts();
+    let mut accepted = 0;
+    let mut fixtures = (0, 0);
+    for (name, text) in &texts {
+        let took = same_or_declined(name, text);
+        accepted += usize::from(took);
+        if name.contains("fixtures") {
+            fixtures.0 += 1;
+            fixtures.1 += usize::from(took);
+        }
+    }
+    say(&format!(
+        "direct loader: {accepted} of {} texts read directly, {} of {} fixtures",
+        texts.len(),
+        fixtures.1,
+        fixtures.0
+    ));
+    // the fixtures are ordinary DevOps YAML: most must take the fast path, or it has
+    // stopped paying for itself
+    assert!(
+        fixtures.1 * 10 >= fixtures.0 * 8,
+        "the direct loader read only {} of {} fixtures",
+        fixtures.1,
+        fixtures.0
+    );
+}
+
+/// Generated documents: block mappings and sequences nested at random indentations, with
+/// scalars, block scalars, flow collections, comments and blank lines of every kind the
+/// direct loader reads, and look-alikes it must decline or read exactly as saphyr does.
+#[test]
+fn direct_loader_agrees_on_generated_documents() {
+    const SCALARS: &[&str] = &[
+        // read directly
+        "plain",
+        "with space",
+        "a:b",
+        "x#y",
+        "x #comment",
+        "-dash",
+        "--flag",
+        ":colon",
+        "?q",
+        "'single'",
+        "'it''s'",
+        "\"dq\"",
+        "\"esc \\n \\t \\\" \\u00e9 \\x41\"",
+        "\"\"",
+        "''",
+        "[a, b]",
+        "[]",
+        "['q', \"d\", p]",
+        "{}",
+        "{a: b}",
+        "{a: 'b', c: d}",
+        "é ü 😀",
+        "${{ github.ref }}",
+        "'x' # c",
+        "[x]   # c",
+        "{} # c",
+        "\"q\"  ",
+        "trailing   ",
+        "1",
+        "true",
+        "~",
+        "null",
+        "a,b",
+        "a]b",
+        "x]",
+        // declined, or refused by saphyr
+        "url: no",
+        "\"bad \\q\"",
+        "'open",
+        "[a, [b]]",
+        "{a: [b]}",
+        "&anchor v",
+        "*alias",
+        "!tag v",
+        "a: b: c",
+        "tab\there",
+        "- not a seq",
+        "`tick",
+        "@at",
+        "%pct",
+        "| not block",
+        "{x",
+        "[x",
+        "[a, b, ]",
+        "{a: b,}",
+    ];
+    /// The first scalars are those the direct loader reads.
+    const CLEAN_SCALARS: usize = 35;
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| -> usize {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    fn block(
+        out: &mut String,
+        indent: usize,
+        depth: usize,
+        clean: bool,
+        next: &mut dyn FnMut(usize) -> usize,
+    ) {
+        let pad = " ".repeat(indent);
+        let seq = next(3) == 0;
+        for i in 0..1 + next(4) {
+            match next(12) {
+                0 => out.push_str(&format!("{pad}# comment {i}\n")),
+                1 => out.push('\n'),
+                2 => out.push_str(&format!("{}\n", " ".repeat(next(8)))),
+                _ => {}
+            }
+            let lead = if seq {
+                format!("{pad}-{}", " ".repeat(1 + next(2)))
+            } else {
+                format!("{pad}key{}:", i + next(2) * 10)
+            };
+            out.push_str(&lead);
+            let kind = if depth > 4 { next(5) } else { next(9) };
+            match kind {
+                0..=2 => {
+                    let v = if clean {
+                        SCALARS[next(CLEAN_SCALARS)]
+                    } else {
+                        SCALARS[next(SCALARS.len())]
+                    };
+                    if seq {
+                        out.push_str(&format!("{v}\n"));
+                    } else {
+                        out.push_str(&format!(" {v}\n"));
+                    }
+                }
+                3 => {
+                    // a block scalar
+                    let ind = ["|", "|-", "|+", ">", ">-", ">+", "|2", "| # c"][next(8)];
+                    out.push_str(&format!("{}{ind}\n", if seq { "" } else { " " }));
+                    let inner = indent + 2 + next(3);
+                    for _ in 0..1 + next(5) {
+                        match next(7) {
+                            0 => out.push('\n'),
+                            1 => out.push_str(&format!("{}\n", " ".repeat(inner + next(3)))),
+                            2 => {
+                                out.push_str(&format!("{}  more {}\n", " ".repeat(inner), next(9)))
+                            }
+                            3 => out.push_str(&format!("{}\tx\n", " ".repeat(inner))),
+                            _ => out.push_str(&format!(
+                                "{}line {} # not a comment  \n",
+                                " ".repeat(inner),
+                                next(99)
+                            )),
+                        }
+                    }
+                }
+                4 => {
+                    // a plain scalar over lines
+                    out.push_str(if seq { "first\n" } else { " first\n" });
+                    for _ in 0..1 + next(2) {
+                        if next(3) == 0 {
+                            out.push('\n');
+                        }
+                        out.push_str(&format!(
+                            "{}next{}\n",
+                            " ".repeat(indent + 1 + next(3)),
+                            next(9)
+                        ));
+                    }
+                }
+                5 => out.push('\n'), // an empty value
+                _ => {
+                    // a nested collection: below, or on the dash's line
+                    if seq && next(2) == 0 {
+                        let mut inner = String::new();
+                        block(&mut inner, 0, depth + 1, clean, next);
+                        let col = lead.len(); // the column after the dash
+                        let mut lines = inner.lines();
+                        if let Some(first) = lines.next() {
+                            out.push_str(first.trim_start());
+                            out.push('\n');
+                        }
+                        for l in lines {
+                            out.push_str(&format!("{}{l}\n", " ".repeat(col)));
+                        }
+                    } else {
+                        out.push('\n');
+                        let inner = if !seq && next(4) == 0 {
+                            indent
+                        } else {
+                            indent + 1 + next(3)
+                        };
+                        block(out, inner, depth + 1, clean, next);
+                    }
+                }
+            }
+        }
+    }
+    let (mut accepted, total) = (0, 6000);
+    for n in 0..total {
+        // every other document draws only scalars the direct loader reads
+        let clean = n % 2 == 0;
+        let mut text = String::new();
+        if next(5) == 0 {
+            text.push_str("---\n");
+        }
+        block(&mut text, next(2), 0, clean, &mut next);
+        if next(6) == 0 {
+            text.push_str("---\n");
+            block(&mut text, 0, 0, clean, &mut next);
+        }
+        if next(8) == 0 {
+            text.pop(); // no final line break
+        }
+        accepted += usize::from(same_or_declined(&format!("generated #{n}"), &text));
+    }
+    say(&format!(
+        "direct loader: {accepted} of {total} generated documents read directly"
+    ));
+    assert!(
+        accepted * 5 >= total,
+        "only {accepted} of {total} generated documents read directly"
+    );
 }

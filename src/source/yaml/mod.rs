@@ -10,6 +10,7 @@
 //! The tree and its loader are here; the [`Yaml`] node handle and value offset maps are in
 //! `view.rs`.
 
+mod fast;
 mod view;
 
 #[cfg(test)]
@@ -137,7 +138,23 @@ enum Frame {
 
 impl YamlFile {
     /// Load every document of `text`. Never fails: problems land in `errors`.
+    ///
+    /// The common shapes of YAML are read by a direct loader (`fast.rs`); anything else,
+    /// and every error, by saphyr's event parser. Both give the same tree.
     pub fn parse(text: &str) -> YamlFile {
+        fast::parse(text).unwrap_or_else(|| Self::parse_events(text))
+    }
+
+    /// The direct loader alone: `None` where it leaves the text to saphyr. For tests that
+    /// compare the two paths.
+    #[doc(hidden)]
+    pub fn parse_direct(text: &str) -> Option<YamlFile> {
+        fast::parse(text)
+    }
+
+    /// saphyr's event parser alone, the path every text can take.
+    #[doc(hidden)]
+    pub fn parse_events(text: &str) -> YamlFile {
         let mut file = YamlFile::default();
         let conv = CharToByte::new(text);
         let mut parser = Parser::new_from_str(text);
