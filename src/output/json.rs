@@ -249,9 +249,8 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     out.write_all(&doc.as_bytes()[..open])?;
     let mut first = true;
     for batch in report.findings.chunks(2048) {
-        let one = |f: &Reported| {
-            serde_json::to_string_pretty(&finding(f)).map(|t| t.replace('\n', "\n    "))
-        };
+        let one =
+            |f: &Reported| serde_json::to_string_pretty(&finding(f)).map(|t| indent_lines(&t));
         // a few findings are rendered here: the thread pool costs more to start
         let texts = if batch.len() > 64 {
             batch
@@ -272,12 +271,34 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// `text` with four spaces after each line break (`str::replace` searched a character at a
+/// time: 1.5% of a check of real-world workflows with JSON output).
+fn indent_lines(text: &str) -> String {
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut out = String::with_capacity(text.len() + 4 * text.len() / 16);
+    let mut from = 0;
+    for at in breaks {
+        out.push_str(&text[from..=at]);
+        out.push_str("    ");
+        from = at + 1;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
 
     use super::*;
     use crate::output::testing;
+
+    #[test]
+    fn indent_lines_indents_after_every_break() {
+        for text in ["", "a", "a\nb", "\n", "{\n  \"x\": 1\n}", "\n\nx\n"] {
+            assert_eq!(indent_lines(text), text.replace('\n', "\n    "), "{text:?}");
+        }
+    }
 
     fn parse(report: &Report) -> (String, Value) {
         let text = testing::render(|b| write(report, b));
