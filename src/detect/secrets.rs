@@ -1192,8 +1192,26 @@ pub fn mask_spans_with(text: &str, tokens: &[TokenHit]) -> Vec<Span> {
 /// `text` (a message, a label) with every known-format token and password in a URL or on
 /// a command line replaced by its redacted form.
 pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
+    /// Texts found to hold nothing to mask, per thread: a rule's message and help come back
+    /// finding after finding (953 messages and 40 helps among 3,137 findings of real-world
+    /// workflows), and the search was 1.8% of a check. Only clean texts are kept.
+    const MOST: usize = 4096;
+    thread_local! {
+        static CLEAN: std::cell::RefCell<crate::hash::FxMap<Box<str>, ()>> =
+            std::cell::RefCell::new(crate::hash::FxMap::default());
+    }
+    if CLEAN.with(|c| c.borrow().contains_key(text)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut spans = mask_spans(text);
     if spans.is_empty() {
+        CLEAN.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= MOST {
+                c.clear();
+            }
+            c.insert(text.into(), ());
+        });
         return std::borrow::Cow::Borrowed(text);
     }
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
@@ -1214,6 +1232,22 @@ pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod redaction_tests {
     use super::*;
+
+    #[test]
+    fn scrub_masks_the_same_after_clean_texts_are_remembered() {
+        let token = format!("ghp_{}", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8");
+        let dirty = format!("token {token} here");
+        for round in 0..2 {
+            assert_eq!(scrub("nothing to hide"), "nothing to hide", "round {round}");
+            let out = scrub(&dirty);
+            assert!(!out.contains(&token), "round {round}: {out}");
+            assert!(out.starts_with("token gh"), "round {round}: {out}");
+            // past the memory's bound: it starts afresh and still answers the same
+            for n in 0..5000 {
+                assert_eq!(scrub(&format!("clean {n}")), format!("clean {n}"));
+            }
+        }
+    }
 
     #[test]
     fn redaction_keeps_two_chars_and_length() {

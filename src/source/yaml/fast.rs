@@ -38,6 +38,8 @@ struct Loader<'a> {
     b: &'a [u8],
     file: YamlFile,
     depth: usize,
+    /// A block scalar's lines, kept for the next one.
+    lines: Vec<(usize, usize)>,
 }
 
 /// Load `text`, or `None` when it holds anything this loader does not read.
@@ -45,11 +47,15 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
     if !plain_bytes(text.as_bytes()) {
         return None;
     }
+    let mut file = YamlFile::default();
+    // about one node per 20 bytes of workflow or manifest text
+    file.nodes.reserve(text.len() / 20);
     let mut l = Loader {
         text,
         b: text.as_bytes(),
-        file: YamlFile::default(),
+        file,
         depth: 0,
+        lines: Vec::new(),
     };
     l.stream()?;
     Some(l.file)
@@ -795,7 +801,8 @@ impl<'a> Loader<'a> {
         // indentation is the first non-empty line's
         let mut indent = 0usize;
         let mut leading_max = 0usize;
-        let mut lines: Vec<(usize, usize)> = Vec::new();
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.clear();
         let mut line = body;
         let stop_line;
         loop {
@@ -853,7 +860,7 @@ impl<'a> Loader<'a> {
         if chomp == Chomp::Keep && lines[last..].len() > 1 {
             return None;
         }
-        let mut value = String::new();
+        let mut value = String::with_capacity(lines[last].1 - lines[first].0);
         for _ in 0..first {
             value.push('\n');
         }
@@ -893,6 +900,7 @@ impl<'a> Loader<'a> {
         while end > start && matches!(b[end - 1], b' ' | b'\n') {
             end -= 1;
         }
+        self.lines = lines;
         let id = self.push(
             NodeKind::Scalar {
                 value,
