@@ -179,7 +179,11 @@ impl LineIndex {
             blocks.push(chars);
             let from = n * COLUMN_BLOCK;
             starts.extend(memchr::memchr_iter(b'\n', block).map(|i| from + i + 1));
-            chars += block.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+            chars += if block.is_ascii() {
+                block.len()
+            } else {
+                block.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+            };
         }
         if text.len() % COLUMN_BLOCK == 0 {
             blocks.push(chars); // the end of the text starts a block too
