@@ -1,18 +1,21 @@
 //! A fast loader for the YAML most DevOps files are written in, straight from bytes to the
-//! node arena: block mappings and sequences, one-line plain and quoted scalars, literal and
-//! folded block scalars, one-line flow sequences and mappings of scalars, comments and
-//! `---` between documents.
+//! node arena: block mappings and sequences, plain scalars (over lines too), one-line quoted
+//! scalars, literal and folded block scalars, one-line flow sequences and mappings of
+//! scalars, comments and `---` between documents.
 //!
 //! It gives the tree saphyr's path gives, node for node and span for span, or declines:
-//! anything else (anchors, aliases, tags, multi-line plain or quoted scalars, nested flow
+//! anything else (anchors, aliases, tags, multi-line quoted scalars, nested or multi-line flow
 //! collections, explicit keys, directives, tabs outside scalars, carriage returns, control
 //! characters, a syntax error) returns `None` and the file is loaded by saphyr from the
 //! start. Declining is always safe; accepting is tested against saphyr on the YAML test
-//! suite, every fixture and generated documents (`tests.rs`, `tests/yaml_suite.rs`).
+//! suite, every fixture and generated documents (`tests/yaml_suite.rs`).
 //!
 //! Why: saphyr moves every token through a queue and an event, counts characters and
 //! copies each scalar twice; this loader reads each byte about once. On 1,080 real-world
-//! workflows it is about 7 times cheaper than saphyr's path, and declines none of them.
+//! workflows, loading every file took 389M instructions through saphyr and takes 137M now
+//! (callgrind): 1,062 files are read directly, and 18 (multi-line flow sequences, anchors,
+//! indentation indicators) are declined to saphyr. Of the 8,548 YAML files of the
+//! real-world corpus, 7,616 are read directly (`examples/yaml-direct-check.rs`).
 
 use super::{MAX_DEPTH, NodeId, NodeKind, Style, YamlFile};
 use crate::source::Span;
