@@ -333,6 +333,20 @@ fn texts() -> Vec<(String, String)> {
         "k: |2\n    indented\n   less\n",
         "a: 'it''s é'\nb: \"q\\\"uo\\u00e9te\\n\"\nc: \"line\\\n  continued\"\nd: '\u{FEFF}x\ty'\n",
         "e: \"multi\n  line 😀\n\n  para\"\nf: ''\ng: \"\"\n",
+        // shapes the direct loader reads (tests/yaml_suite.rs compares it with saphyr)
+        "---foo: bar\n",
+        "a: b\n---\n- c\n--- # next\nd: e\n",
+        "k: v\n  # c\nj: w\n",
+        "k:\n- a\n- b\nj: 1\n",
+        "- - a\n  - b\n- c\n",
+        "a: 'x' # c\nb: \"y\"   \n",
+        "a: |\n  x\n\n  y\n\nb: |-\n    keep  \n      more\n",
+        "a: >\n  x\n   y\n  z\n\n  w\n",
+        "s: plain\n  continued\n\n  para # c\nt: 1\n",
+        "a: [x, 'y z', \"w\"]  # c\nb: []\n",
+        "a: {b: c, 'd': \"e\"}\nf: {}\n",
+        "é: ü\nl:\n  - x: 1\n    y: 2\n  - z\n",
+        "run: |\n  echo a\n      \n  echo b\n",
     ]
     .iter()
     .map(|t| (format!("{t:?}"), (*t).to_string()))
