@@ -113,10 +113,7 @@ impl<'a> Loader<'a> {
     /// From `pos` (inside a line whose content is read), the rest of the line must be blank
     /// or a comment after a blank; then the next token.
     fn after_value(&self, pos: usize) -> R<Next> {
-        let mut i = pos;
-        while self.at(i) == b' ' {
-            i += 1;
-        }
+        let i = self.skip_spaces(pos);
         match self.b.get(i) {
             None => Some(self.next_token(i)),
             Some(b'\n') => Some(self.next_token(i + 1)),
@@ -270,10 +267,7 @@ impl<'a> Loader<'a> {
             }
             let k = self.scalar_node(key);
             // the value: on this line, or below
-            let mut v = colon + 1;
-            while self.at(v) == b' ' {
-                v += 1;
-            }
+            let v = self.skip_spaces(colon + 1);
             let (value, next) = if is_break_or_end(self.b, v) || self.at(v) == b'#' {
                 let below = self.after_value(colon + 1)?;
                 if !below.eof && below.col > indent {
@@ -320,10 +314,7 @@ impl<'a> Loader<'a> {
         let mut start = first.pos;
         loop {
             let dash = n.pos;
-            let mut v = dash + 1;
-            while self.at(v) == b' ' {
-                v += 1;
-            }
+            let v = self.skip_spaces(dash + 1);
             let (item, next) = if is_break_or_end(self.b, v) || self.at(v) == b'#' {
                 if indentless && items.is_empty() {
                     return None; // saphyr starts such a sequence past the dash
@@ -649,36 +640,20 @@ impl<'a> Loader<'a> {
     fn flow_seq(&mut self, pos: usize) -> R<(NodeId, Next)> {
         let id = self.push(NodeKind::Seq(Vec::new()), Span::new(pos, pos));
         let mut items = Vec::new();
-        let mut i = pos + 1;
-        loop {
-            while self.at(i) == b' ' {
-                i += 1;
+        let mut i = self.skip_spaces(pos + 1);
+        while self.at(i) != b']' {
+            let s = self.flow_scalar(i)?;
+            if s.stop == Stop::Colon {
+                return None; // a pair inside the sequence
             }
-            if self.at(i) == b']' {
-                break;
-            }
-            let s = match self.at(i) {
-                b'"' | b'\'' => self.quoted(i)?,
-                _ => self.plain(i, true, None)?,
-            };
-            if s.stop == Stop::Colon || self.text[s.span.start..s.end].contains('#') {
-                return None;
-            }
-            i = s.end;
+            let after = s.end;
             items.push(self.scalar_node(s));
-            while self.at(i) == b' ' {
-                i += 1;
-            }
-            match self.at(i) {
-                b',' => i += 1,
-                b']' => break,
-                _ => return None,
-            }
-            while self.at(i) == b' ' {
-                i += 1;
-            }
-            if self.at(i) == b']' {
-                return None; // a trailing comma: saphyr's span stops short of the bracket
+            match self.flow_next(after, b']')? {
+                Sep::More(next) => i = next,
+                Sep::Close(close) => {
+                    i = close;
+                    break;
+                }
             }
         }
         let end = self.flow_end(i)?;
@@ -692,53 +667,27 @@ impl<'a> Loader<'a> {
     fn flow_map(&mut self, pos: usize) -> R<(NodeId, Next)> {
         let id = self.push(NodeKind::Seq(Vec::new()), Span::new(pos, pos));
         let mut entries = Vec::new();
-        let mut i = pos + 1;
-        loop {
-            while self.at(i) == b' ' {
-                i += 1;
-            }
-            if self.at(i) == b'}' {
-                break;
-            }
-            let key = match self.at(i) {
-                b'"' | b'\'' => self.quoted(i)?,
-                _ => self.plain(i, true, None)?,
-            };
-            if key.stop == Stop::Flow || self.text[key.span.start..key.end].contains('#') {
-                return None;
-            }
+        let mut i = self.skip_spaces(pos + 1);
+        while self.at(i) != b'}' {
+            let key = self.flow_scalar(i)?;
             let colon = key.stop_at;
-            if self.at(colon) != b':' || self.at(colon + 1) != b' ' {
+            if key.stop == Stop::Flow || self.at(colon) != b':' || self.at(colon + 1) != b' ' {
                 return None;
             }
             let k = self.scalar_node(key);
-            i = colon + 1;
-            while self.at(i) == b' ' {
-                i += 1;
-            }
-            let s = match self.at(i) {
-                b'"' | b'\'' => self.quoted(i)?,
-                _ => self.plain(i, true, None)?,
-            };
-            if s.stop == Stop::Colon || self.text[s.span.start..s.end].contains('#') {
+            let value = self.flow_scalar(self.skip_spaces(colon + 1))?;
+            if value.stop == Stop::Colon {
                 return None;
             }
-            i = s.end;
-            let v = self.scalar_node(s);
+            let after = value.end;
+            let v = self.scalar_node(value);
             entries.push((k, v));
-            while self.at(i) == b' ' {
-                i += 1;
-            }
-            match self.at(i) {
-                b',' => i += 1,
-                b'}' => break,
-                _ => return None,
-            }
-            while self.at(i) == b' ' {
-                i += 1;
-            }
-            if self.at(i) == b'}' {
-                return None; // a trailing comma: saphyr's span stops short of the brace
+            match self.flow_next(after, b'}')? {
+                Sep::More(next) => i = next,
+                Sep::Close(close) => {
+                    i = close;
+                    break;
+                }
             }
         }
         let end = self.flow_end(i)?;
@@ -748,13 +697,42 @@ impl<'a> Loader<'a> {
         Some((id, self.after_value(end)?))
     }
 
+    fn skip_spaces(&self, mut i: usize) -> usize {
+        while self.at(i) == b' ' {
+            i += 1;
+        }
+        i
+    }
+
+    /// A quoted or plain scalar inside a flow collection; declines one whose token holds a
+    /// `#` (a comment inside the collection, or one saphyr would read as such).
+    fn flow_scalar(&self, i: usize) -> R<Scan> {
+        let s = match self.at(i) {
+            b'"' | b'\'' => self.quoted(i)?,
+            _ => self.plain(i, true, None)?,
+        };
+        (!self.text[s.span.start..s.end].contains('#')).then_some(s)
+    }
+
+    /// After a flow collection's item, ending at `i`: a comma and the next item's start, or
+    /// the closing bracket `close`. Declines a trailing comma (saphyr's span then stops
+    /// short of the bracket) and anything else.
+    fn flow_next(&self, i: usize, close: u8) -> R<Sep> {
+        let i = self.skip_spaces(i);
+        match self.at(i) {
+            b',' => {
+                let next = self.skip_spaces(i + 1);
+                (self.at(next) != close).then_some(Sep::More(next))
+            }
+            c if c == close => Some(Sep::Close(i)),
+            _ => None,
+        }
+    }
+
     /// A flow collection's end: past its closing bracket at `close`, over blanks and a
     /// comment (saphyr's token), then trimmed of blanks.
     fn flow_end(&self, close: usize) -> R<usize> {
-        let mut e = close + 1;
-        while self.at(e) == b' ' {
-            e += 1;
-        }
+        let mut e = self.skip_spaces(close + 1);
         match self.b.get(e) {
             None | Some(b'\n') => {}
             Some(b'#') if e > close + 1 => e = self.line_end(e),
@@ -786,10 +764,7 @@ impl<'a> Loader<'a> {
             return None;
         }
         // the header's rest: blanks and a comment
-        let mut h = i;
-        while self.at(h) == b' ' {
-            h += 1;
-        }
+        let mut h = self.skip_spaces(i);
         match self.b.get(h) {
             None => return None,
             Some(b'\n') => {}
@@ -921,6 +896,14 @@ impl<'a> Loader<'a> {
         }
         Some((id, next))
     }
+}
+
+/// What follows an item of a flow collection.
+enum Sep {
+    /// a comma: the next item starts here
+    More(usize),
+    /// the closing bracket, here
+    Close(usize),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
