@@ -2,7 +2,8 @@
 //! key, rule options by id): SipHash, std's default, resists hash flooding that nothing
 //! here is exposed to (the keys are paths and ids of one check, not a network's input), and
 //! cost 4% of a check of 1,080 real-world workflows. This is the multiply-rotate word hash
-//! rustc uses (FxHash), written here: eight bytes per step.
+//! rustc uses (FxHash), written here: eight bytes per step. [`TextMemo`], the per-thread
+//! memory of answers keyed by the files' own text, keeps SipHash.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -61,6 +62,46 @@ impl Hasher for Fx {
     }
 }
 
+/// A per-thread memory of answers keyed by text from the files checked (an expression, a
+/// message): bounded, and emptied whole when full, so no thread holds much. Its keys come
+/// from the files, so it hashes with std's seeded SipHash: a crafted file cannot make its
+/// texts collide (FxHash's are easy to forge), and every use saves far more than the hash.
+pub struct TextMemo<T> {
+    map: HashMap<Box<str>, T>,
+    most: usize,
+}
+
+impl<T> TextMemo<T> {
+    /// A memory of at most `most` texts.
+    pub fn new(most: usize) -> Self {
+        TextMemo {
+            map: HashMap::new(),
+            most,
+        }
+    }
+
+    pub fn get(&self, text: &str) -> Option<&T> {
+        self.map.get(text)
+    }
+
+    pub fn get_mut(&mut self, text: &str) -> Option<&mut T> {
+        self.map.get_mut(text)
+    }
+
+    /// Remember `value` for `text`, emptying the memory first when it is full.
+    pub fn insert(&mut self, text: &str, value: T) {
+        if self.map.len() >= self.most && !self.map.contains_key(text) {
+            self.map.clear();
+        }
+        self.map.insert(text.into(), value);
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +109,23 @@ mod tests {
 
     fn h<T: Hash + ?Sized>(v: &T) -> u64 {
         BuildHasherDefault::<Fx>::default().hash_one(v)
+    }
+
+    #[test]
+    fn text_memo_holds_at_most_its_bound() {
+        let mut m = TextMemo::new(3);
+        for (i, t) in ["a", "b", "c"].iter().enumerate() {
+            m.insert(t, i);
+        }
+        assert_eq!((m.len(), m.get("b")), (3, Some(&1)));
+        m.insert("b", 7); // a known text replaces its answer, nothing is forgotten
+        assert_eq!((m.len(), m.get("b"), m.get("a")), (3, Some(&7), Some(&0)));
+        m.insert("d", 3); // full: emptied, then the new text
+        assert_eq!((m.len(), m.get("a"), m.get("d")), (1, None, Some(&3)));
+        if let Some(v) = m.get_mut("d") {
+            *v = 9;
+        }
+        assert_eq!(m.get("d"), Some(&9));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //!
 //! | layer | modules | what |
 //! |---|---|---|
-//! | 0 | [`paths`], [`git`], [`hash`] | path helpers; the hardened `git` command; the maps' hasher |
+//! | 0 | [`paths`], [`git`], [`hash`] | path helpers; the hardened `git` command; the maps' hasher and the per-thread text memory |
 //! | 1 | [`source`] | one parser per file kind, typed views, embedded scripts, comments |
 //! | 2 | [`project`] | a check's files: text, model, comments, scripts; cross-file reads |
 //! | 3 | [`detect`] | detectors rules share: secrets, TLS |

@@ -1192,26 +1192,19 @@ pub fn mask_spans_with(text: &str, tokens: &[TokenHit]) -> Vec<Span> {
 /// `text` (a message, a label) with every known-format token and password in a URL or on
 /// a command line replaced by its redacted form.
 pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
-    /// Texts found to hold nothing to mask, per thread: a rule's message and help come back
-    /// finding after finding (953 messages and 40 helps among 3,137 findings of real-world
-    /// workflows), and the search was 1.8% of a check. Only clean texts are kept.
-    const MOST: usize = 4096;
+    // Texts found to hold nothing to mask, per thread: a rule's message and help come back
+    // finding after finding (953 messages and 40 helps among 3,137 findings of real-world
+    // workflows), and the search was 1.8% of a check. Only clean texts are kept.
     thread_local! {
-        static CLEAN: std::cell::RefCell<crate::hash::FxMap<Box<str>, ()>> =
-            std::cell::RefCell::new(crate::hash::FxMap::default());
+        static CLEAN: std::cell::RefCell<crate::hash::TextMemo<()>> =
+            std::cell::RefCell::new(crate::hash::TextMemo::new(4096));
     }
-    if CLEAN.with(|c| c.borrow().contains_key(text)) {
+    if CLEAN.with(|c| c.borrow().get(text).is_some()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut spans = mask_spans(text);
     if spans.is_empty() {
-        CLEAN.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.len() >= MOST {
-                c.clear();
-            }
-            c.insert(text.into(), ());
-        });
+        CLEAN.with(|c| c.borrow_mut().insert(text, ()));
         return std::borrow::Cow::Borrowed(text);
     }
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::sync::LazyLock;
 
 use super::Span;
-use crate::hash::FxMap;
+use crate::hash::TextMemo;
 
 /// A context path and where it is written, relative to the scanned string.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -668,23 +668,20 @@ struct SParser {
 /// of a check of real-world workflows. Keyed by the text itself, so a hit is always the
 /// same parse; bounded (1,024 texts), so no thread holds much.
 pub fn parse_spanned_shared(s: &str, base: usize) -> Rc<Result<Ex, ExprError>> {
-    type Memo = FxMap<Box<str>, Vec<(usize, Rc<Result<Ex, ExprError>>)>>;
+    type Parses = Vec<(usize, Rc<Result<Ex, ExprError>>)>;
     thread_local! {
-        static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+        static MEMO: RefCell<TextMemo<Parses>> = RefCell::new(TextMemo::new(1024));
     }
-    const MOST: usize = 1024;
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         if let Some(hit) = memo.get(s).and_then(|v| v.iter().find(|(b, _)| *b == base)) {
             return hit.1.clone();
         }
-        if memo.len() >= MOST {
-            memo.clear();
-        }
         let parsed = Rc::new(parse_spanned(s, base));
-        memo.entry(Box::from(s))
-            .or_default()
-            .push((base, parsed.clone()));
+        match memo.get_mut(s) {
+            Some(parses) => parses.push((base, parsed.clone())),
+            None => memo.insert(s, vec![(base, parsed.clone())]),
+        }
         parsed
     })
 }

@@ -224,12 +224,11 @@ fn under_github(path: &str) -> bool {
 /// Whether a path is attacker-controlled, or an object holding such a path
 /// (`toJSON(github.event.issue)`).
 pub fn attacker(path: &str) -> bool {
-    /// Answers kept per thread: the same few hundred paths come back in file after file,
-    /// and the table's walk was 2.4% of a check of real-world workflows.
-    const MOST: usize = 4096;
+    // Answers kept per thread: the same few hundred paths come back in file after file,
+    // and the table's walk was 2.4% of a check of real-world workflows.
     thread_local! {
-        static SEEN: std::cell::RefCell<crate::hash::FxMap<Box<str>, bool>> =
-            std::cell::RefCell::new(crate::hash::FxMap::default());
+        static SEEN: std::cell::RefCell<crate::hash::TextMemo<bool>> =
+            std::cell::RefCell::new(crate::hash::TextMemo::new(4096));
     }
     if !under_github(path) {
         return false;
@@ -239,11 +238,7 @@ pub fn attacker(path: &str) -> bool {
             return known;
         }
         let answer = holds_field(path);
-        let mut seen = seen.borrow_mut();
-        if seen.len() >= MOST {
-            seen.clear();
-        }
-        seen.insert(path.into(), answer);
+        seen.borrow_mut().insert(path, answer);
         answer
     })
 }

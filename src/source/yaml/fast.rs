@@ -104,7 +104,7 @@ impl<'a> Loader<'a> {
     }
 
     fn line_end(&self, from: usize) -> usize {
-        match memchr(b'\n', &self.b[from..]) {
+        match memchr::memchr(b'\n', &self.b[from..]) {
             Some(i) => from + i,
             None => self.b.len(),
         }
@@ -117,7 +117,8 @@ impl<'a> Loader<'a> {
         match self.b.get(i) {
             None => Some(self.next_token(i)),
             Some(b'\n') => Some(self.next_token(i + 1)),
-            Some(b'#') if i > pos || i == 0 || matches!(self.b[i - 1], b' ' | b'\n') => {
+            // a comment needs a blank before it
+            Some(b'#') if i > pos => {
                 let e = self.line_end(i);
                 Some(self.next_token((e + 1).min(self.b.len())))
             }
@@ -125,8 +126,8 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// The next token from the start of a line: past blank and comment lines. Declines on
-    /// a tab before a line's content.
+    /// The next token from the start of a line: past blank and comment lines. A tab in a
+    /// line's indentation is returned as its content, which every reader declines.
     fn next_token(&self, mut line: usize) -> Next {
         let b = self.b;
         loop {
@@ -167,10 +168,13 @@ impl<'a> Loader<'a> {
 
     /// A `---` or `...` marker at the start of a line.
     fn is_marker(&self, n: Next) -> bool {
-        n.col == 0
-            && !n.eof
-            && (self.b[n.pos..].starts_with(b"---") || self.b[n.pos..].starts_with(b"..."))
-            && is_blank_or_end(self.b, n.pos + 3)
+        n.col == 0 && !n.eof && self.marker_at(n.pos)
+    }
+
+    /// A `---` or `...` marker at `pos`, a line's start.
+    fn marker_at(&self, pos: usize) -> bool {
+        (self.b[pos..].starts_with(b"---") || self.b[pos..].starts_with(b"..."))
+            && is_blank_or_end(self.b, pos + 3)
     }
 
     /// The end of a collection that closes at `next`: saphyr's end mark is the next token,
@@ -221,8 +225,8 @@ impl<'a> Loader<'a> {
         if c == b'-' && is_blank_or_end(b, n.pos + 1) {
             return self.block_seq(n, false);
         }
-        if self.key_at(n.pos).is_some() {
-            return self.block_map(n);
+        if let Some(key) = self.key_at(n.pos) {
+            return self.block_map(n, key);
         }
         if parent < 0 {
             return None; // a scalar document
@@ -254,14 +258,19 @@ impl<'a> Loader<'a> {
         (self.depth < MAX_DEPTH).then_some(())
     }
 
-    fn block_map(&mut self, first: Next) -> R<(NodeId, Next)> {
+    /// A block mapping whose first key, already read, starts at `first`.
+    fn block_map(&mut self, first: Next, first_key: (Scan, usize)) -> R<(NodeId, Next)> {
         self.enter()?;
         let indent = first.col;
         let id = self.push(NodeKind::Seq(Vec::new()), Span::new(first.pos, first.pos));
         let mut entries = Vec::new();
         let mut n = first;
+        let mut read = Some(first_key);
         loop {
-            let (key, colon) = self.key_at(n.pos)?;
+            let (key, colon) = match read.take() {
+                Some(k) => k,
+                None => self.key_at(n.pos)?,
+            };
             if key.span.len() > MAX_KEY {
                 return None;
             }
@@ -332,8 +341,8 @@ impl<'a> Loader<'a> {
                 };
                 if self.b[v] == b'-' && is_blank_or_end(self.b, v + 1) {
                     self.block_seq(inner, false)?
-                } else if self.key_at(v).is_some() {
-                    self.block_map(inner)?
+                } else if let Some(key) = self.key_at(v) {
+                    self.block_map(inner, key)?
                 } else {
                     self.inline_value(v, indent)?
                 }
@@ -372,18 +381,15 @@ impl<'a> Loader<'a> {
             b'|' | b'>' => return self.block_scalar(pos, parent),
             b'[' => self.flow_seq(pos)?,
             b'{' => self.flow_map(pos)?,
-            b'"' | b'\'' => {
-                let s = self.quoted(pos)?;
-                let end = s.end;
-                let id = self.scalar_node(s);
-                (id, self.after_value(end)?)
-            }
-            _ => {
-                let s = self.plain(pos, false, Some(parent))?;
+            q => {
+                let s = match q {
+                    b'"' | b'\'' => self.quoted(pos)?,
+                    _ => self.plain(pos, false, Some(parent))?,
+                };
                 if s.stop == Stop::Colon {
-                    return None;
+                    return None; // `a: b: c`, which saphyr refuses
                 }
-                let end = s.span.end;
+                let end = s.end;
                 let id = self.scalar_node(s);
                 (id, self.after_value(end)?)
             }
@@ -427,41 +433,7 @@ impl<'a> Loader<'a> {
             | b'"' | b'%' | b'@' | b'`' | b' ' | b'\t' | b'\n' => return None,
             _ => {}
         }
-        let mut i = pos;
-        let mut end = pos; // past the last non-blank
-        let stop;
-        loop {
-            match b.get(i) {
-                None | Some(b'\n') => {
-                    stop = Stop::Line;
-                    break;
-                }
-                Some(b'\t') => return None,
-                Some(b' ') => {
-                    if self.at(i + 1) == b'#' {
-                        stop = Stop::Line;
-                        break;
-                    }
-                }
-                Some(b':') => {
-                    let next = self.at(i + 1);
-                    if matches!(next, 0 | b' ' | b'\n' | b'\t') {
-                        stop = Stop::Colon;
-                        break;
-                    }
-                    if flow {
-                        return None;
-                    }
-                    end = i + 1;
-                }
-                Some(b',' | b'[' | b']' | b'{' | b'}') if flow => {
-                    stop = Stop::Flow;
-                    break;
-                }
-                Some(_) => end = i + 1,
-            }
-            i += 1;
-        }
+        let (end, i, stop) = self.plain_line(pos, flow)?;
         if end == pos {
             return None;
         }
@@ -480,6 +452,38 @@ impl<'a> Loader<'a> {
             self.continue_plain(&mut scan, i, parent)?;
         }
         Some(scan)
+    }
+
+    /// One line of a plain scalar from `from`: where its text ends (past the last
+    /// non-blank), where reading stopped and why: the line's end or a comment, or a `:` and
+    /// a blank. In a flow collection `,`, `[`, `]`, `{` and `}` stop it too, and any other
+    /// `:` declines. A tab declines.
+    fn plain_line(&self, from: usize, flow: bool) -> R<(usize, usize, Stop)> {
+        let b = self.b;
+        let mut i = from;
+        let mut end = from;
+        loop {
+            match b.get(i) {
+                None | Some(b'\n') => return Some((end, i, Stop::Line)),
+                Some(b'\t') => return None,
+                Some(b' ') if self.at(i + 1) == b'#' => return Some((end, i, Stop::Line)),
+                Some(b' ') => {}
+                Some(b':') => {
+                    if matches!(self.at(i + 1), 0 | b' ' | b'\n' | b'\t') {
+                        return Some((end, i, Stop::Colon));
+                    }
+                    if flow {
+                        return None;
+                    }
+                    end = i + 1;
+                }
+                Some(b',' | b'[' | b']' | b'{' | b'}') if flow => {
+                    return Some((end, i, Stop::Flow));
+                }
+                Some(_) => end = i + 1,
+            }
+            i += 1;
+        }
     }
 
     /// A plain scalar's next lines: those indented past `parent`, up to a comment line or a
@@ -508,39 +512,16 @@ impl<'a> Loader<'a> {
             if s - line <= parent {
                 break;
             }
-            if (s - line == 0)
-                && self.is_marker(Next {
-                    pos: s,
-                    col: 0,
-                    eof: false,
-                })
-            {
+            if s == line && self.marker_at(s) {
                 break;
             }
-            // one more line: read it as a first line would be, without the indicator test
-            let mut i = s;
-            let mut end = s;
-            let mut comment = false;
-            loop {
-                match b.get(i) {
-                    None | Some(b'\n') => break,
-                    Some(b'\t') => return None,
-                    Some(b' ') => {
-                        if self.at(i + 1) == b'#' {
-                            comment = true;
-                            break;
-                        }
-                    }
-                    Some(b':') => {
-                        if matches!(self.at(i + 1), 0 | b' ' | b'\n' | b'\t') {
-                            return None;
-                        }
-                        end = i + 1;
-                    }
-                    Some(_) => end = i + 1,
-                }
-                i += 1;
+            // one more line: read as a first line is, without the indicator test; a key
+            // here (`: `) is an error saphyr words
+            let (end, i, stop) = self.plain_line(s, false)?;
+            if stop == Stop::Colon {
+                return None;
             }
+            let comment = !is_break_or_end(b, i);
             let v =
                 value.get_or_insert_with(|| self.text[scan.span.start..scan.span.end].to_string());
             if blank == 0 {
@@ -924,7 +905,6 @@ enum Stop {
 }
 
 /// A scalar read from the text.
-#[derive(Clone)]
 struct Scan {
     span: Span,
     /// Where reading goes on (past a quoted scalar's trailing blanks).
@@ -976,8 +956,4 @@ fn escape(b: &[u8]) -> Option<(char, usize)> {
         _ => return None,
     };
     Some((c, 1))
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == needle)
 }
