@@ -895,16 +895,85 @@ fn ascii_bounds(pattern: &str) -> String {
 static TOKEN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(TOKENS.iter().map(|t| ascii_bounds(t.pattern))).expect("token set")
 });
-/// Every token's needles as one literal alternation: the regex crate answers it with a
-/// multi-literal search (no automaton to build or run), where the overlapping search of the
-/// token set ran a lazy DFA over every scalar (3% of a check of real-world workflows).
+/// Every token's needles of three bytes or more as one literal alternation: the regex crate
+/// answers it with a multi-literal search (no automaton to build or run), where the
+/// overlapping search of the token set ran a lazy DFA over every scalar (3% of a check of
+/// real-world workflows).
 static TOKEN_NEEDLES: LazyLock<Regex> = LazyLock::new(|| {
     let alternation: Vec<String> = TOKENS
         .iter()
-        .flat_map(|t| t.needles.iter().map(|n| regex::escape(n)))
+        .flat_map(|t| t.needles.iter())
+        .filter(|n| n.len() >= SHORT_NEEDLE)
+        .map(|n| regex::escape(n))
         .collect();
     Regex::new(&alternation.join("|")).expect("token needles")
 });
+/// Needles shorter than this (Twilio's `SK`) are searched one by one with `memmem`: in the
+/// multi-literal search a two-byte needle makes the fingerprint of every bucket two bytes
+/// wide, so most positions of a file were candidates to verify (the needle search was 3% of
+/// a check of 1,080 real-world workflows; 44.7M -> see the commit).
+const SHORT_NEEDLE: usize = 3;
+static SHORT_NEEDLES: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    TOKENS
+        .iter()
+        .flat_map(|t| t.needles.iter())
+        .filter(|n| n.len() < SHORT_NEEDLE)
+        .map(|n| memchr::memmem::Finder::new(n.as_bytes()))
+        .collect()
+});
+
+/// The next needle of any token at or after a position: the multi-literal search and each
+/// short needle's, each answer kept until the search passes it (a far answer is not searched
+/// again for every line before it).
+struct Needles<'t> {
+    text: &'t str,
+    /// The last answer of each search (the literal alternation first), or `None` when it has
+    /// no more; an answer before the search position is stale and searched again.
+    next: Vec<Option<(usize, usize)>>,
+}
+
+impl<'t> Needles<'t> {
+    fn new(text: &'t str) -> Needles<'t> {
+        let mut n = Needles {
+            text,
+            next: vec![None; 1 + SHORT_NEEDLES.len()],
+        };
+        for i in 0..n.next.len() {
+            n.next[i] = n.search(i, 0);
+        }
+        n
+    }
+
+    /// Search `i` (0: the literal alternation; then each short needle) from `from`.
+    fn search(&self, i: usize, from: usize) -> Option<(usize, usize)> {
+        if i == 0 {
+            return TOKEN_NEEDLES
+                .find_at(self.text, from)
+                .map(|m| (m.start(), m.end()));
+        }
+        let finder = &SHORT_NEEDLES[i - 1];
+        finder
+            .find(&self.text.as_bytes()[from..])
+            .map(|at| (from + at, from + at + finder.needle().len()))
+    }
+
+    /// Bytes `start..end` of the first needle starting at or after `from`.
+    fn find_at(&mut self, from: usize) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        for i in 0..self.next.len() {
+            if self.next[i].is_some_and(|(start, _)| start < from) {
+                self.next[i] = self.search(i, from);
+            }
+            if let Some(hit) = self.next[i] {
+                if best.is_none_or(|b| hit.0 < b.0) {
+                    best = Some(hit);
+                }
+            }
+        }
+        best
+    }
+}
+
 static TOKEN_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     TOKENS
         .iter()
@@ -933,10 +1002,10 @@ pub fn find_tokens(text: &str) -> Vec<TokenHit> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(needle) = TOKEN_NEEDLES.find_at(text, from) {
-        let start = memchr::memrchr(b'\n', &bytes[..needle.start()]).map_or(0, |i| i + 1);
-        let end =
-            memchr::memchr(b'\n', &bytes[needle.end()..]).map_or(text.len(), |i| needle.end() + i);
+    let mut needles = Needles::new(text);
+    while let Some((n_start, n_end)) = needles.find_at(from) {
+        let start = memchr::memrchr(b'\n', &bytes[..n_start]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[n_end..]).map_or(text.len(), |i| n_end + i);
         from = end;
         let line = &text[start..end];
         for i in TOKEN_SET.matches(line).iter() {
