@@ -234,20 +234,28 @@ impl<'p> Follow<'p> {
         dir: &Path,
         depth: usize,
     ) {
-        let Some((prog, args)) = prog_args(cmd) else {
+        let Some((w, i)) = cmd.program() else {
             return;
         };
-        let here = file.and_then(Path::parent).map(Path::to_path_buf);
+        let prog = basename(&w.value);
+        // the arguments are collected only for the programs followed by name
+        let args = || -> Vec<&str> {
+            cmd.args_after(i)
+                .iter()
+                .map(|a| a.value.as_str())
+                .collect()
+        };
         match prog {
             "make" | "gmake" | "$(MAKE)" | "${MAKE}" => {
-                self.make(&args, file, via, dir, depth);
+                self.make(&args(), file, via, dir, depth);
             }
-            "just" => self.just(&args, via, dir, depth),
-            "npm" | "yarn" | "pnpm" | "bun" => self.node(prog, &args, via, dir, depth),
-            "tox" => self.tox(&args, via, dir, depth),
-            "nox" => self.nox(&args, via, dir, depth),
+            "just" => self.just(&args(), via, dir, depth),
+            "npm" | "yarn" | "pnpm" | "bun" => self.node(prog, &args(), via, dir, depth),
+            "tox" => self.tox(&args(), via, dir, depth),
+            "nox" => self.nox(&args(), via, dir, depth),
             _ => {
                 if let Some(rel) = script_file(cmd) {
+                    let here = file.and_then(Path::parent).map(Path::to_path_buf);
                     self.script(rel, here.as_deref(), via, dir, depth);
                 }
             }
