@@ -20,8 +20,8 @@ use crate::api::Cx;
 use crate::paths::absolute;
 use crate::project::{ParsedFile, Project};
 use crate::rules::gha::common::is_or_under;
-use crate::rules::support::follow::{Follow, path_key};
-use crate::source::shell::{Command, parse_script};
+use crate::rules::support::follow::{Follow, path_key, script_file};
+use crate::source::shell::{Command, basename, parse_script};
 use crate::source::workflow::{Job, Step, Workflow, action_is_or_under, local_uses};
 use crate::source::{Kind, Span};
 
@@ -355,22 +355,6 @@ fn cluster_command(c: &Command) -> bool {
     )
 }
 
-/// The script file a command runs: `./x.sh`, `scripts/x.sh`, `bash x.sh`, `sh -e x.sh`.
-fn script_file(c: &Command) -> Option<&str> {
-    let (w, i) = c.program()?;
-    let prog = w.value.as_str();
-    let base = prog.rsplit('/').next().unwrap_or(prog);
-    if matches!(base, "bash" | "sh" | "zsh" | "dash" | "ksh") {
-        return c
-            .args_after(i)
-            .iter()
-            .map(|a| a.value.as_str())
-            .find(|a| !a.starts_with('-'))
-            .filter(|a| a.ends_with(".sh") || a.contains('/'));
-    }
-    (prog.contains('/') || prog.ends_with(".sh")).then_some(prog)
-}
-
 /// Where the steps run tests, if they do.
 fn steps_test(reader: &Reader<'_>, steps: &Steps<'_>, depth: usize) -> Option<Span> {
     for step in &steps.steps {
@@ -468,7 +452,7 @@ fn test_command(c: &Command) -> bool {
             return true;
         }
         if let Some(file) = args.iter().find(|a| !a.starts_with('-')) {
-            let base = file.rsplit('/').next().unwrap_or(file);
+            let base = basename(file);
             return base.ends_with(".py")
                 && (base.starts_with("test_") || base.ends_with("_test.py"));
         }
@@ -901,7 +885,7 @@ pub fn deploy_command(cmd: &Command) -> Option<String> {
         _ => {
             // a deploy script: `./deploy.sh`, `scripts/deploy-prod.sh`
             let file = script_file(cmd)?;
-            let base = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
+            let base = basename(file).to_ascii_lowercase();
             if !base.starts_with("deploy") {
                 return None;
             }

@@ -281,3 +281,20 @@ fn words_read_across_every_special_byte() {
         .collect();
     assert_eq!(spans, ["echo", "ab\"c d\"ef", "g"]);
 }
+
+/// The last path component, as `rsplit('/')` gives it.
+#[test]
+fn basename_is_the_last_component() {
+    for (path, base) in [
+        ("/usr/bin/sudo", "sudo"),
+        ("sudo", "sudo"),
+        ("./scripts/test.sh", "test.sh"),
+        ("dir/", ""),
+        ("/", ""),
+        ("", ""),
+        ("é/ü/ß", "ß"),
+    ] {
+        assert_eq!(basename(path), base, "{path}");
+        assert_eq!(basename(path), path.rsplit('/').next().unwrap_or(path));
+    }
+}
