@@ -248,7 +248,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         eprintln!("plumb: applied {n} fixes in {} files", outcome.files.len());
         outcome.report
     } else {
-        engine::check(&opts)
+        engine::check_then_exit(&opts)
     };
 
     if let Some(path) = &args.write_baseline {

@@ -58,6 +58,17 @@ pub fn check(opts: &CheckOptions) -> Report {
     report
 }
 
+/// [`check`] for a process that ends once the report is written (the command line): the
+/// files' models are left for the operating system to reclaim with the process. Freeing
+/// them, even on a thread of its own, was 3.6% of the instructions of a check of 1,080
+/// real-world workflows, spent after every finding was known (left: CPU -4%, wall -4.5%,
+/// farm-bench, 20 pairs).
+pub fn check_then_exit(opts: &CheckOptions) -> Report {
+    let (report, project) = check_files(opts);
+    std::mem::forget(project);
+    report
+}
+
 /// Up to this many files are checked on the calling thread: starting the thread pool costs
 /// more than it buys there (the pre-commit and editor case, one file: ~1 ms of a 4 ms run).
 pub const FEW_FILES: usize = 4;
