@@ -3,6 +3,7 @@
 
 use crate::api::{Confidence, Cx, Finding, Rule};
 use crate::rule;
+use crate::rules::support::gha::has_expr;
 use crate::source::shell::Command;
 use crate::source::workflow::{Job, Step, Workflow};
 use crate::source::yaml::Yaml;
@@ -150,7 +151,7 @@ fn truthy(v: Option<Yaml<'_>>) -> bool {
         v.as_bool() == Some(true)
             || v.as_str().is_some_and(|s| {
                 let s = s.trim();
-                !s.is_empty() && s != "false" && !s.contains("${{")
+                !s.is_empty() && s != "false" && !has_expr(s)
             })
     })
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::api::Cx;
 use crate::project::ParsedFile;
+use crate::rules::support::gha::has_expr;
 use crate::source::Span;
 use crate::source::shell::{Command, Script, basename};
 use crate::source::workflow::{Job, Step, Workflow};
@@ -315,7 +316,7 @@ pub fn conditions<'a>(wf: &Workflow<'a>) -> Vec<(String, Span, crate::source::ya
 /// The parsed expressions of an `if:` value: its `${{ }}` fences, or the whole value as a bare
 /// expression. Spans are relative to the value.
 pub fn condition_trees(value: &str) -> Vec<crate::source::expr::Node> {
-    if value.contains("${{") {
+    if has_expr(value) {
         crate::source::expr::find(value)
             .into_iter()
             .filter_map(|e| e.tree)

@@ -24,6 +24,7 @@ use crate::rules::support::coverage::{
     simplecov, tarpaulin_config, testcoverage_yml, vitest_configs, xml_minimum,
 };
 use crate::rules::support::follow::{Follow, Ran};
+use crate::rules::support::gha::has_expr;
 use crate::source::Span;
 use crate::source::shell::Command;
 use crate::source::workflow::{Job, Step, Workflow, local_uses};
@@ -83,7 +84,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 fn step_dir(wf: &Workflow<'_>, job: Option<&Job<'_>>, step: &Step<'_>) -> PathBuf {
     let lit = |n: Option<crate::source::yaml::Yaml<'_>>| {
         n.and_then(|n| n.as_str())
-            .filter(|d| !d.contains("${{"))
+            .filter(|d| !has_expr(d))
             .map(|d| d.trim_start_matches("./").trim_end_matches('/').to_string())
     };
     let base = lit(job.and_then(|j| j.node.path(&["defaults", "run", "working-directory"])))

@@ -13,6 +13,7 @@ use crate::rule;
 use crate::rules::gha::common::{RunScript, prog_args, repo_root, run_scripts};
 use crate::rules::gha::gate::{job_deploys, positionals};
 use crate::rules::support::follow::{Follow, Ran};
+use crate::rules::support::gha::has_expr;
 use crate::source::shell::Command;
 use crate::source::workflow::{Job, Step, Workflow, local_uses};
 
@@ -47,7 +48,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 fn step_dir(job: &Job<'_>, step: &Step<'_>) -> PathBuf {
     let lit = |n: Option<crate::source::yaml::Yaml<'_>>| {
         n.and_then(|n| n.as_str())
-            .filter(|d| !d.contains("${{"))
+            .filter(|d| !has_expr(d))
             .map(|d| d.trim_start_matches("./").trim_end_matches('/').to_string())
     };
     let base = lit(job.node.path(&["defaults", "run", "working-directory"]))

@@ -21,6 +21,7 @@ use crate::paths::absolute;
 use crate::project::{ParsedFile, Project};
 use crate::rules::gha::common::is_or_under;
 use crate::rules::support::follow::{Follow, path_key, script_file};
+use crate::rules::support::gha::has_expr;
 use crate::source::shell::{Command, basename, parse_script};
 use crate::source::workflow::{Job, Step, Workflow, action_is_or_under, local_uses};
 use crate::source::{Kind, Span};
@@ -135,7 +136,7 @@ impl<'f> Steps<'f> {
             .path(&["defaults", "run", "working-directory"])
             .or_else(|| wf.root.path(&["defaults", "run", "working-directory"]))
             .and_then(|n| n.as_str())
-            .filter(|d| !d.contains("${{"))
+            .filter(|d| !has_expr(d))
             .map(PathBuf::from)
             .unwrap_or_default();
         Steps {
@@ -163,7 +164,7 @@ impl<'f> Steps<'f> {
             .node
             .get("working-directory")
             .and_then(|n| n.as_str())
-            .filter(|d| !d.contains("${{"))
+            .filter(|d| !has_expr(d))
         {
             Some(d) => self.dir.join(d),
             None => self.dir.clone(),

@@ -8,6 +8,7 @@ use crate::api::{Cx, Finding, Fix, Opt, Rule, Severity};
 use crate::rule;
 use crate::rules::gha::gate::job_deploys;
 use crate::rules::support::edit::{add_entry, plain_region};
+use crate::rules::support::gha::has_expr;
 use crate::source::workflow::{Job, Workflow};
 
 const ALL_JOBS: Opt<bool> = Opt::bool(
@@ -52,7 +53,7 @@ fn scarce_runner(job: &Job<'_>) -> Option<String> {
     } else {
         runs_on.str_or_list().into_iter().map(|(s, _)| s).collect()
     };
-    if labels.iter().any(|l| l.contains("${{")) || labels.is_empty() {
+    if labels.iter().any(|l| has_expr(l)) || labels.is_empty() {
         return None; // chosen at run time: unknown
     }
     if labels.iter().any(|l| l.eq_ignore_ascii_case("self-hosted")) {

@@ -5,6 +5,7 @@
 
 use crate::api::{Confidence, Cx, Finding, Rule};
 use crate::rule;
+use crate::rules::support::gha::has_expr;
 use crate::source::Span;
 use crate::source::expr::{self, Ex, ExKind};
 use crate::source::workflow::Workflow;
@@ -52,7 +53,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         } else if n.is_seq() {
             stack.extend(n.items().map(|v| (v, key, depth + 1)));
         } else if let Some(s) = n.scalar() {
-            if s.contains("${{") {
+            if has_expr(s) {
                 scalar(cx, n, s, key == "if", out);
             }
         }
@@ -64,7 +65,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 fn uses_path(cx: &Cx<'_>, u: Yaml<'_>, out: &mut Vec<Finding>) {
     let Some(v) = u.as_str() else { return };
     let v = v.trim();
-    if v.starts_with("docker://") || v.contains("${{") {
+    if v.starts_with("docker://") || has_expr(v) {
         return;
     }
     let path = v.split('@').next().unwrap_or(v);
@@ -131,7 +132,7 @@ fn scalar(cx: &Cx<'_>, node: Yaml<'_>, s: &str, condition: bool, out: &mut Vec<F
             }
             if let ExKind::Str(v) = &tree.kind {
                 // `${{ '${{' }}` is how a literal `${{` is written
-                if v.contains("${{") {
+                if has_expr(v) {
                     continue;
                 }
             }

@@ -24,6 +24,7 @@ use crate::api::{Cx, Finding, Opt, Rule, Severity, StrList};
 use crate::rule;
 use crate::rules::gha::common::{prog_args, run_scripts_of_job};
 use crate::rules::gha::gate::{Deploy, job_deploys};
+use crate::rules::support::gha::has_expr;
 use crate::source::Span;
 use crate::source::workflow::{Job, Workflow};
 use crate::source::yaml::Yaml;
@@ -98,7 +99,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let evidence = match env {
-            Some((name, node)) => match name.filter(|n| !n.contains("${{")) {
+            Some((name, node)) => match name.filter(|n| !has_expr(n)) {
                 // an environment's name says where it deploys, production or not
                 Some(n) => match production_word(n, &names) {
                     Some(w) => Evidence {
@@ -193,7 +194,7 @@ fn production_word(text: &str, names: &[String]) -> Option<String> {
 
 /// A value plumb can read as text: no expression, no URL.
 fn literal(v: &str) -> bool {
-    !v.contains("${{") && !v.contains('$') && !v.contains("://")
+    !has_expr(v) && !v.contains('$') && !v.contains("://")
 }
 
 /// Words that name a production environment but say little elsewhere: "release" is as often

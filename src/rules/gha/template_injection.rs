@@ -3,6 +3,7 @@
 use crate::api::{Confidence, Cx, Finding, Fix, Opt, Rule, Severity};
 use crate::rule;
 use crate::rules::support::edit::{plain_region, set_nested};
+use crate::rules::support::gha::has_expr;
 use crate::source::OffsetMap;
 use crate::source::expr::{self, ContextRef, Node, path_matches};
 use crate::source::workflow::{Step, Workflow};
@@ -159,7 +160,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         }
         // only a script holding `${{` can carry an expression: the others skip the work
         // below (most run: scripts hold none)
-        scripts.retain(|(node, _)| node.as_str().is_some_and(|v| v.contains("${{")));
+        scripts.retain(|(node, _)| node.as_str().is_some_and(|v| has_expr(v)));
         if scripts.is_empty() {
             continue;
         }

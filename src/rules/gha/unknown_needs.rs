@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
+use crate::rules::support::gha::has_expr;
 use crate::source::workflow::Workflow;
 
 pub static RULE: Rule = rule!("gha/unknown-needs")
@@ -35,7 +36,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let component = components(&edges);
     for (i, j) in jobs.iter().enumerate() {
         for &(n, span) in &needs[i] {
-            if n.contains("${{") {
+            if has_expr(n) {
                 continue;
             }
             match index.get(n) {

@@ -3,6 +3,7 @@
 
 use crate::api::{Cx, Finding, Opt, Rule};
 use crate::rule;
+use crate::rules::support::gha::has_expr;
 use crate::source::k8s;
 use crate::source::workflow::{Job, Workflow};
 use crate::source::yaml::Yaml;
@@ -43,7 +44,7 @@ fn check(cx: &Cx<'_>, _wf: &Workflow<'_>, job: &Job<'_>, out: &mut Vec<Finding>)
             continue;
         };
         // chosen by an expression (a matrix, an input): judged where the value is written
-        if image.is_empty() || image.contains("${{") {
+        if image.is_empty() || has_expr(image) {
             continue;
         }
         let image = image.strip_prefix("docker://").unwrap_or(image);

@@ -3,6 +3,7 @@
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
+use crate::rules::support::gha::has_expr;
 use crate::source::Span;
 use crate::source::expr::{self, Node};
 use crate::source::workflow::Workflow;
@@ -111,10 +112,11 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let conds: Vec<Span> = conditions(wf).iter().map(|(_, _, c)| c.span()).collect();
     for node in wf.scalars() {
         let Some(value) = node.as_str() else { continue };
-        if !value.contains("&&") || !value.contains("||") {
+        // most values hold no `&` at all: a byte search answers them
+        if !value.as_bytes().contains(&b'&') || !value.contains("&&") || !value.contains("||") {
             continue;
         }
-        let trees: Vec<(Span, Node)> = if value.contains("${{") {
+        let trees: Vec<(Span, Node)> = if has_expr(value) {
             expr::find(value)
                 .into_iter()
                 .filter_map(|e| Some((e.span, e.tree?)))

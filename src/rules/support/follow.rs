@@ -248,12 +248,7 @@ impl<'p> Follow<'p> {
         };
         let prog = basename(&w.value);
         // the arguments are collected only for the programs followed by name
-        let args = || -> Vec<&str> {
-            cmd.args_after(i)
-                .iter()
-                .map(|a| a.value.as_str())
-                .collect()
-        };
+        let args = || -> Vec<&str> { cmd.args_after(i).iter().map(|a| a.value.as_str()).collect() };
         match prog {
             "make" | "gmake" | "$(MAKE)" | "${MAKE}" => {
                 self.make(&args(), file, via, dir, depth);

@@ -91,9 +91,11 @@ pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
     prev[b.len()]
 }
 
-/// Whether a string holds a `${{` expression.
+/// Whether a string holds a `${{` expression. A byte search for `$`: rules ask this of every
+/// value of a workflow, and `str::contains` set up a substring searcher for each.
 pub fn has_expr(s: &str) -> bool {
-    s.contains("${{")
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'$', b).any(|i| b[i + 1..].starts_with(b"{{"))
 }
 
 /// Whether a string is exactly one `${{ ... }}` (surrounding blanks allowed).
@@ -137,5 +139,27 @@ mod tests {
         assert!(is_whole_expr(" ${{ a }} "));
         assert!(!is_whole_expr("${{ a }} == b"));
         assert!(!is_whole_expr("${{ a }}${{ b }}"));
+    }
+
+    /// The byte search answers as `contains("${{")` does.
+    #[test]
+    fn has_expr_is_contains() {
+        for s in [
+            "",
+            "$",
+            "${",
+            "${{",
+            "$${{",
+            "{{ x }}",
+            "$ {{",
+            "a $b ${c} ${{ d }}",
+            "é${{",
+            "${ {",
+            "echo $HOME $$ ${{",
+            "x$",
+            "x${",
+        ] {
+            assert_eq!(has_expr(s), s.contains("${{"), "{s:?}");
+        }
     }
 }
