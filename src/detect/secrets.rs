@@ -47,13 +47,31 @@ const SECRET_NEEDLES: [&str; 9] = [
 fn holds_secret_needle(name: &str) -> bool {
     let b = name.as_bytes();
     (0..b.len()).any(|i| {
-        let c = b[i].to_ascii_lowercase();
-        SECRET_NEEDLES.iter().any(|n| {
-            let n = n.as_bytes();
-            n[0] == c && b[i..].len() >= n.len() && b[i..i + n.len()].eq_ignore_ascii_case(n)
-        })
+        // the needles starting with this letter, from a table: most bytes start none
+        let mut starts = NEEDLE_STARTS[b[i] as usize];
+        while starts != 0 {
+            let n = SECRET_NEEDLES[starts.trailing_zeros() as usize].as_bytes();
+            if b[i..].len() >= n.len() && b[i..i + n.len()].eq_ignore_ascii_case(n) {
+                return true;
+            }
+            starts &= starts - 1;
+        }
+        false
     })
 }
+
+/// For each byte, bit `k` set when `SECRET_NEEDLES[k]` starts with it, in either case.
+static NEEDLE_STARTS: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut k = 0;
+    while k < SECRET_NEEDLES.len() {
+        let first = SECRET_NEEDLES[k].as_bytes()[0];
+        table[first.to_ascii_lowercase() as usize] |= 1 << k;
+        table[first.to_ascii_uppercase() as usize] |= 1 << k;
+        k += 1;
+    }
+    table
+};
 
 /// Pairs of words that together look secret (`api_key`, `private_key`, `access_key`).
 const SECRET_PAIRS: &[(&str, &str)] = &[
@@ -1610,6 +1628,24 @@ mod tests {
             ("", false),
         ] {
             assert_eq!(holds_secret_needle(name), want, "{name}");
+        }
+        // the table's answer is the lowercase search's, for every needle in any case and place
+        let lower = |name: &str| {
+            let l = name.to_ascii_lowercase();
+            SECRET_NEEDLES.iter().any(|n| l.contains(n))
+        };
+        for n in SECRET_NEEDLES {
+            for name in [
+                n.to_string(),
+                n.to_ascii_uppercase(),
+                format!("x_{}", n.to_ascii_uppercase()),
+                format!("{n}_tail"),
+                format!("Ab{}{}", n[..1].to_ascii_uppercase(), &n[1..]),
+                n[..n.len() - 1].to_string(),
+                format!("é{}", &n[1..]),
+            ] {
+                assert_eq!(holds_secret_needle(&name), lower(&name), "{name}");
+            }
         }
         for w in SECRET_WORDS {
             assert!(holds(w), "{w}");
