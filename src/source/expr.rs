@@ -26,6 +26,13 @@ pub struct ContextRef {
     pub span: Span,
 }
 
+/// Whether a string holds a `${{` expression. A byte search for `$`: rules ask this of every
+/// value of a workflow, and `str::contains` set up a substring searcher for each.
+pub fn has_expr(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'$', b).any(|i| b[i + 1..].starts_with(b"{{"))
+}
+
 impl ContextRef {
     /// Whether the path matches `pattern` segment by segment (`*` in the pattern matches any
     /// one segment; a trailing `.**` matches any rest).

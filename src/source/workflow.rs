@@ -1,5 +1,6 @@
 //! A typed view of GitHub Actions workflows and composite actions over the YAML layer.
 
+use super::expr::has_expr;
 use super::yaml::{NodeId, Yaml, YamlFile};
 
 #[derive(Clone, Copy, Debug)]
@@ -65,6 +66,29 @@ impl<'a> Workflow<'a> {
             .get_or_init(|| scalars_under(self.root).iter().map(|n| n.id).collect())
             .iter()
             .map(|&id| Yaml { file, id })
+            .collect()
+    }
+
+    /// Every scalar value of the file holding `${{`, in document order, with the key of the
+    /// mapping entry it sits under (an item of a sequence has its sequence's key; a value
+    /// outside any mapping has none): listed once per file, for the rules that read every
+    /// expression (most values hold none).
+    pub fn expr_scalars(&self) -> Vec<(Yaml<'a>, Option<Yaml<'a>>)> {
+        let file = self.root.file;
+        let lists = Lists::of(file);
+        if lists.root != Some(self.root.id) {
+            return expr_scalars_under(self.root);
+        }
+        lists
+            .exprs
+            .get_or_init(|| {
+                expr_scalars_under(self.root)
+                    .iter()
+                    .map(|(n, k)| (n.id, k.map(|k| k.id)))
+                    .collect()
+            })
+            .iter()
+            .map(|&(id, key)| (Yaml { file, id }, key.map(|id| Yaml { file, id })))
             .collect()
     }
 
@@ -168,6 +192,34 @@ pub fn scalars_under(n: Yaml<'_>) -> Vec<Yaml<'_>> {
     out
 }
 
+/// [`scalars_under`]'s values that hold `${{`, each with the key it sits under.
+fn expr_scalars_under(n: Yaml<'_>) -> Vec<(Yaml<'_>, Option<Yaml<'_>>)> {
+    fn walk<'a>(
+        n: Yaml<'a>,
+        key: Option<Yaml<'a>>,
+        depth: usize,
+        out: &mut Vec<(Yaml<'a>, Option<Yaml<'a>>)>,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        if n.is_map() {
+            for (k, v) in n.entries() {
+                walk(v, Some(k), depth + 1, out);
+            }
+        } else if n.is_seq() {
+            for v in n.items() {
+                walk(v, key, depth + 1, out);
+            }
+        } else if n.as_str().is_some_and(has_expr) {
+            out.push((n, key));
+        }
+    }
+    let mut out = Vec::new();
+    walk(n, None, 0, &mut out);
+    out
+}
+
 fn env_of(node: Option<Yaml<'_>>) -> Vec<(Yaml<'_>, Yaml<'_>)> {
     node.filter(|n| n.is_map())
         .map(|n| n.entries())
@@ -212,6 +264,8 @@ pub struct Lists {
     action_steps: Option<NodeId>,
     /// Every scalar value under the root ([`Workflow::scalars`]), found on first use.
     scalars: std::sync::OnceLock<Vec<NodeId>>,
+    /// The scalars holding `${{` with their keys ([`Workflow::expr_scalars`]), on first use.
+    exprs: std::sync::OnceLock<Vec<(NodeId, Option<NodeId>)>>,
     /// Each `steps:` node (a job's, or a composite action's `runs.steps`), sorted, with its
     /// steps.
     steps: Vec<(NodeId, Vec<StepIds>)>,

@@ -40,22 +40,10 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             uses_path(cx, u, out);
         }
     }
-    // every value of the file, with the key it sits under
-    let mut stack: Vec<(Yaml<'_>, &str, usize)> = vec![(wf.root, "", 0)];
-    while let Some((n, key, depth)) = stack.pop() {
-        if depth > 64 {
-            continue;
-        }
-        if n.is_map() {
-            for (k, v) in n.entries() {
-                stack.push((v, k.as_str().unwrap_or(""), depth + 1));
-            }
-        } else if n.is_seq() {
-            stack.extend(n.items().map(|v| (v, key, depth + 1)));
-        } else if let Some(s) = n.scalar() {
-            if has_expr(s) {
-                scalar(cx, n, s, key == "if", out);
-            }
+    // every value holding an expression, with the key it sits under
+    for (n, key) in wf.expr_scalars() {
+        if let Some(s) = n.scalar() {
+            scalar(cx, n, s, key.and_then(|k| k.as_str()) == Some("if"), out);
         }
     }
 }

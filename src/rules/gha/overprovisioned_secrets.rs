@@ -3,7 +3,6 @@
 
 use crate::api::{Cx, Finding, Rule, Severity};
 use crate::rule;
-use crate::rules::support::gha::has_expr;
 use crate::source::Span;
 use crate::source::expr::{self, Node};
 use crate::source::workflow::Workflow;
@@ -43,10 +42,10 @@ fn whole(n: &Node, out: &mut Vec<(Span, &'static str)>) {
 }
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    for node in wf.scalars() {
+    // only `${{ }}` is searched below
+    for (node, _) in wf.expr_scalars() {
         let Some(value) = node.as_str() else { continue };
-        // only `${{ }}` is searched below: a value without one is answered by a byte search
-        if !has_expr(value) || !value.contains("secrets") {
+        if !value.contains("secrets") {
             continue;
         }
         let mut hits = Vec::new();

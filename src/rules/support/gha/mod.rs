@@ -91,12 +91,7 @@ pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
     prev[b.len()]
 }
 
-/// Whether a string holds a `${{` expression. A byte search for `$`: rules ask this of every
-/// value of a workflow, and `str::contains` set up a substring searcher for each.
-pub fn has_expr(s: &str) -> bool {
-    let b = s.as_bytes();
-    memchr::memchr_iter(b'$', b).any(|i| b[i + 1..].starts_with(b"{{"))
-}
+pub use crate::source::expr::has_expr;
 
 /// Whether a string is exactly one `${{ ... }}` (surrounding blanks allowed).
 pub fn is_whole_expr(s: &str) -> bool {
