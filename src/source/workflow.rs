@@ -53,22 +53,6 @@ impl<'a> Workflow<'a> {
         steps_of(self.root.path(&["runs", "steps"]))
     }
 
-    /// Every scalar value of the file, in document order (keys are never expressions GitHub
-    /// evaluates): listed once per file, for the rules that read every value.
-    pub fn scalars(&self) -> Vec<Yaml<'a>> {
-        let file = self.root.file;
-        let lists = Lists::of(file);
-        if lists.root != Some(self.root.id) {
-            return scalars_under(self.root);
-        }
-        lists
-            .scalars
-            .get_or_init(|| scalars_under(self.root).iter().map(|n| n.id).collect())
-            .iter()
-            .map(|&id| Yaml { file, id })
-            .collect()
-    }
-
     /// Every scalar value of the file holding `${{`, in document order, with the key of the
     /// mapping entry it sits under (an item of a sequence has its sequence's key; a value
     /// outside any mapping has none): listed once per file, for the rules that read every
@@ -168,31 +152,9 @@ fn action_range(uses: &str) -> (usize, usize) {
     (start, start + before.trim().len())
 }
 
-/// Every scalar value of a YAML tree, in document order, merge keys expanded (at most 64
-/// levels deep).
-pub fn scalars_under(n: Yaml<'_>) -> Vec<Yaml<'_>> {
-    fn walk<'a>(n: Yaml<'a>, depth: usize, out: &mut Vec<Yaml<'a>>) {
-        if depth > 64 {
-            return;
-        }
-        if n.is_map() {
-            for (_, v) in n.entries() {
-                walk(v, depth + 1, out);
-            }
-        } else if n.is_seq() {
-            for v in n.items() {
-                walk(v, depth + 1, out);
-            }
-        } else if n.as_str().is_some() {
-            out.push(n);
-        }
-    }
-    let mut out = Vec::new();
-    walk(n, 0, &mut out);
-    out
-}
-
-/// [`scalars_under`]'s values that hold `${{`, each with the key it sits under.
+/// Every scalar value of a YAML tree holding `${{`, in document order, merge keys expanded
+/// (at most 64 levels deep), each with the key it sits under (keys are never expressions
+/// GitHub evaluates).
 fn expr_scalars_under(n: Yaml<'_>) -> Vec<(Yaml<'_>, Option<Yaml<'_>>)> {
     fn walk<'a>(
         n: Yaml<'a>,
@@ -262,8 +224,6 @@ pub struct Lists {
     jobs: Vec<(NodeId, NodeId, Option<NodeId>)>,
     /// A composite action's `runs.steps` node.
     action_steps: Option<NodeId>,
-    /// Every scalar value under the root ([`Workflow::scalars`]), found on first use.
-    scalars: std::sync::OnceLock<Vec<NodeId>>,
     /// The scalars holding `${{` with their keys ([`Workflow::expr_scalars`]), on first use.
     exprs: std::sync::OnceLock<Vec<(NodeId, Option<NodeId>)>>,
     /// Each `steps:` node (a job's, or a composite action's `runs.steps`), sorted, with its

@@ -78,7 +78,8 @@ fn bad_ternary(n: &Node, out: &mut Vec<String>) {
 
 fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let text = cx.text();
-    for (what, key, node) in conditions(wf) {
+    let conds = conditions(wf);
+    for (what, key, node) in conds.iter().map(|(w, k, n)| (w, *k, *n)) {
         let Some(value) = node.as_str() else { continue };
         let exprs = expr::find(value);
         // text outside the one fence: the condition is a non-empty string, always true
@@ -108,9 +109,12 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-    // ternaries anywhere
-    let conds: Vec<Span> = conditions(wf).iter().map(|(_, _, c)| c.span()).collect();
-    for node in wf.scalars() {
+    // ternaries anywhere: in every value holding `${{`, and in the bare `if:` conditions
+    let bare = conds
+        .iter()
+        .map(|(_, _, c)| *c)
+        .filter(|c| c.as_str().is_some_and(|v| !has_expr(v)));
+    for node in wf.expr_scalars().into_iter().map(|(n, _)| n).chain(bare) {
         let Some(value) = node.as_str() else { continue };
         // most values hold no `&` at all: a byte search answers them
         if !value.as_bytes().contains(&b'&') || !value.contains("&&") || !value.contains("||") {
@@ -121,13 +125,11 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 .into_iter()
                 .filter_map(|e| Some((e.span, e.tree?)))
                 .collect()
-        } else if conds.contains(&node.span()) {
+        } else {
             expr::parse(value, 0)
                 .map(|t| (Span::new(0, value.len()), t))
                 .into_iter()
                 .collect()
-        } else {
-            Vec::new()
         };
         let map = node.value_map(text);
         for (at, t) in trees {
