@@ -318,8 +318,8 @@ pub fn conditions<'a>(wf: &Workflow<'a>) -> Vec<(String, Span, crate::source::ya
 pub fn condition_trees(value: &str) -> Vec<crate::source::expr::Node> {
     if has_expr(value) {
         crate::source::expr::find(value)
-            .into_iter()
-            .filter_map(|e| e.tree)
+            .iter()
+            .filter_map(|e| e.tree.clone())
             .collect()
     } else {
         crate::source::expr::parse(value, 0).into_iter().collect()

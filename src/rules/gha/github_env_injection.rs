@@ -84,7 +84,7 @@ struct State {
 impl State {
     /// The taint of an expression's expanded contexts.
     fn of_expr(&self, value: &str) -> Option<Taint> {
-        for e in expr::find(value) {
+        for e in expr::find(value).iter() {
             for c in e.expanded() {
                 if attacker(&c.path) {
                     return Some(Taint::Field(c.path.clone()));

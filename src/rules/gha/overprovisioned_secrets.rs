@@ -49,7 +49,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let mut hits = Vec::new();
-        for e in expr::find(value) {
+        for e in expr::find(value).iter() {
             if let Some(t) = &e.tree {
                 whole(t, &mut hits);
             }

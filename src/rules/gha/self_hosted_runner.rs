@@ -38,7 +38,7 @@ fn self_hosted<'a>(job: &Job<'a>, runs_on: Yaml<'a>) -> Option<Yaml<'a>> {
     let mut extra = Vec::new();
     for n in &nodes {
         let Some(v) = n.as_str() else { continue };
-        for e in expr::find(v) {
+        for e in expr::find(v).iter() {
             for c in e.contexts() {
                 let Some(key) = c.path.strip_prefix("matrix.") else {
                     continue;

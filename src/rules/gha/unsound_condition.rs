@@ -122,8 +122,8 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         }
         let trees: Vec<(Span, Node)> = if has_expr(value) {
             expr::find(value)
-                .into_iter()
-                .filter_map(|e| Some((e.span, e.tree?)))
+                .iter()
+                .filter_map(|e| Some((e.span, e.tree.clone()?)))
                 .collect()
         } else {
             expr::parse(value, 0)
