@@ -160,7 +160,7 @@ fn check(cx: &Cx<'_>, wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         }
         // only a script holding `${{` can carry an expression: the others skip the work
         // below (most run: scripts hold none)
-        scripts.retain(|(node, _)| node.as_str().is_some_and(|v| has_expr(v)));
+        scripts.retain(|(node, _)| node.as_str().is_some_and(has_expr));
         if scripts.is_empty() {
             continue;
         }
