@@ -420,6 +420,67 @@ fn clean(s: &str) -> String {
     out
 }
 
+/// `s` with every run of whitespace one space, and none at either end (what
+/// `split_whitespace` and `join(" ")` give). ASCII text, nearly all of it, is done a byte at
+/// a time: the offending text of a finding can be a whole script, and listing its words was
+/// 1.6% of a check of 1,080 real-world workflows.
 fn normalize_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    if !s.is_ascii() {
+        // Unicode whitespace (no-break space, em space, ...) counts too
+        let mut out = String::with_capacity(s.len());
+        for w in s.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        return out;
+    }
+    // the ASCII bytes `char::is_whitespace` holds
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    loop {
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            break;
+        }
+        let word = i;
+        while i < b.len() && !ws(b[i]) {
+            i += 1;
+        }
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(&b[word..i]);
+    }
+    // ASCII in, ASCII out
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_ws;
+
+    /// The same text as splitting at whitespace and joining with spaces.
+    #[test]
+    fn normalize_ws_is_split_and_join() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "  a  b\t\tc\n",
+            "\r\na\u{b}b\u{c}c\r",
+            "run: |\n  make test\n  ./x.sh   --flag\n",
+            "x\u{a0}y \u{2003} z",
+            "é  ü\tß",
+            "\u{1c}a\u{1f}",
+        ] {
+            let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(normalize_ws(s), want, "{s:?}");
+        }
+    }
 }
