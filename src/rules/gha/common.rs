@@ -11,7 +11,7 @@ use crate::api::Cx;
 use crate::project::ParsedFile;
 use crate::rules::support::gha::has_expr;
 use crate::source::Span;
-use crate::source::shell::{Command, Script, basename};
+use crate::source::shell::{Command, Script, Word, basename};
 use crate::source::workflow::{Job, Step, Workflow};
 
 /// One `run:` script: its step, node, and commands (lexed once when the file was loaded,
@@ -127,13 +127,23 @@ pub fn prog_of(cmd: &Command) -> Option<&str> {
     cmd.program().map(|(w, _)| basename(&w.value))
 }
 
+/// The program of a command and its argument words, nothing collected: for the callers that
+/// need the arguments of a few programs only ([`test_tool`], the command follower).
+#[inline]
+pub fn prog_words(cmd: &Command) -> Option<(&str, &[Word])> {
+    let (w, i) = cmd.program()?;
+    Some((basename(&w.value), cmd.args_after(i)))
+}
+
+/// The values of words.
+#[inline]
+pub fn values(words: &[Word]) -> Vec<&str> {
+    words.iter().map(|a| a.value.as_str()).collect()
+}
+
 /// The program of a command and its argument values.
 pub fn prog_args(cmd: &Command) -> Option<(&str, Vec<&str>)> {
-    let (w, i) = cmd.program()?;
-    Some((
-        basename(&w.value),
-        cmd.args_after(i).iter().map(|a| a.value.as_str()).collect(),
-    ))
+    prog_words(cmd).map(|(prog, words)| (prog, values(words)))
 }
 
 /// What runs the tests, when a command runs tests.
@@ -174,18 +184,11 @@ impl TestTool {
 
 /// The test runner a command starts, if it runs tests.
 pub fn test_tool(cmd: &Command) -> Option<TestTool> {
-    let (w, i) = cmd.program()?;
-    let prog = basename(&w.value);
-    let words = cmd.args_after(i);
+    let (prog, words) = prog_words(cmd)?;
     // collected only for a program named below: most commands run no test runner, and the
     // rules ask this of every command they reach (70,000 times in a check of 1,080
     // real-world workflows)
-    let args = std::cell::LazyCell::new(|| {
-        words
-            .iter()
-            .map(|a| a.value.as_str())
-            .collect::<Vec<&str>>()
-    });
+    let args = std::cell::LazyCell::new(|| values(words));
     let first = words.first().map_or("", |a| a.value.as_str());
     let after_module = |m: &str| -> bool { args.windows(2).any(|w| w[0] == "-m" && w[1] == m) };
     Some(match prog {

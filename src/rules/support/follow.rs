@@ -28,7 +28,7 @@ use regex::Regex;
 
 use crate::paths::absolute;
 use crate::project::Project;
-use crate::rules::gha::common::{prog_args, run_scripts_of};
+use crate::rules::gha::common::{prog_args, prog_words, run_scripts_of, values};
 use crate::source::Kind;
 use crate::source::Span;
 use crate::source::shell::{Command, Word, basename, parse_script};
@@ -243,12 +243,11 @@ impl<'p> Follow<'p> {
         dir: &Path,
         depth: usize,
     ) {
-        let Some((w, i)) = cmd.program() else {
+        let Some((prog, words)) = prog_words(cmd) else {
             return;
         };
-        let prog = basename(&w.value);
         // the arguments are collected only for the programs followed by name
-        let args = || -> Vec<&str> { cmd.args_after(i).iter().map(|a| a.value.as_str()).collect() };
+        let args = || values(words);
         match prog {
             "make" | "gmake" | "$(MAKE)" | "${MAKE}" => {
                 self.make(&args(), file, via, dir, depth);
