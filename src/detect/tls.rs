@@ -92,7 +92,7 @@ pub fn env_disables(name: &str, value: &str) -> bool {
 pub fn in_command(cmd: &Command) -> Vec<TlsHit> {
     let mut out = Vec::new();
     // leading assignments: NODE_TLS_REJECT_UNAUTHORIZED=0 node app.js; export X=0
-    for w in &cmd.words {
+    for w in cmd.words.iter() {
         if let Some((n, v)) = w.value.split_once('=') {
             if !n.is_empty()
                 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -30,7 +30,7 @@ pub fn lex_mapped(text: &str, map: &OffsetMap, shift: usize) -> Script {
 pub fn map_script(mut script: Script, map: &OffsetMap, shift: usize) -> Script {
     for c in &mut script.commands {
         c.span = map.span(c.span.shift(shift));
-        for w in &mut c.words {
+        for w in c.words_mut() {
             w.span = map.span(w.span.shift(shift));
         }
     }
@@ -100,7 +100,7 @@ pub fn argv(words: Vec<ArgWord>) -> Script {
         .collect();
     Script {
         commands: vec![Command {
-            words,
+            words: words.into(),
             span,
             op_before: None,
             op_after: None,

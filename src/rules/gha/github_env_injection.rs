@@ -363,7 +363,7 @@ fn scan_script(
             if reader {
                 taint = Some(Taint::Artifact);
             }
-            for w in &p.words {
+            for w in p.words.iter() {
                 if taint.is_none() {
                     taint = taint_of_word(st, &vars, &w.value, w.span.text(text));
                 }

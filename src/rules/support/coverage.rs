@@ -693,7 +693,7 @@ pub fn command_gate(cmd: &Command) -> Option<(Option<f64>, String, Span)> {
             .reduce(f64::min);
         return Some((min, "jest --coverageThreshold".into(), s));
     }
-    for w in &cmd.words {
+    for w in cmd.words.iter() {
         if let Some(rest) = w.value.strip_prefix("--coverage.thresholds.") {
             let (k, v) = rest.split_once('=').unwrap_or((rest, "true"));
             let value = if k == "100" { Some(100.0) } else { num(v) };
@@ -771,7 +771,7 @@ pub fn command_gate(cmd: &Command) -> Option<(Option<f64>, String, Span)> {
             return Some((num(&v), format!("cargo tarpaulin --fail-under {v}"), s));
         }
     }
-    for w in &cmd.words {
+    for w in cmd.words.iter() {
         for p in [
             "/p:Threshold=",
             "-p:Threshold=",

@@ -797,7 +797,7 @@ impl<'p> Follow<'p> {
                     continue;
                 }
                 let c = Command {
-                    words,
+                    words: words.into(),
                     span: Span::new(start + whole.start(), start + whole.end()),
                     op_before: None,
                     op_after: None,
@@ -953,7 +953,7 @@ fn shift(c: &mut Command, at: Option<usize>, whole: Span) {
         None => whole,
     };
     c.span = f(c.span);
-    for w in &mut c.words {
+    for w in c.words_mut() {
         w.span = f(w.span);
     }
 }

@@ -47,7 +47,7 @@ fn check_spans(text: &str, df: &Dockerfile) {
         }
         for c in i.commands() {
             ok(c.span);
-            for w in &c.words {
+            for w in c.words.iter() {
                 ok(w.span);
             }
         }
@@ -517,7 +517,7 @@ fn random_token_soup_never_panics() {
         let script = shell::parse_script(&t);
         for c in &script.commands {
             assert!(t.get(c.span.start..c.span.end).is_some(), "{t:?}");
-            for w in &c.words {
+            for w in c.words.iter() {
                 assert!(t.get(w.span.start..w.span.end).is_some(), "{t:?}");
             }
             let _ = c.program();

@@ -309,7 +309,7 @@ impl Lexer<'_> {
         }
         let span = span.unwrap_or_default();
         self.commands.push(Command {
-            words,
+            words: words.into(),
             span,
             op_before: self.pending_op.take(),
             op_after: op,

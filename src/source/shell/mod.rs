@@ -18,6 +18,7 @@ mod lexer;
 mod tests;
 
 use super::Span;
+use std::sync::Arc;
 
 pub use lexer::parse_script;
 
@@ -59,8 +60,10 @@ impl Word {
 /// One simple command: its words, with redirections left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Command {
-    /// The words of the command, redirections and their targets excluded.
-    pub words: Vec<Word>,
+    /// The words of the command, redirections and their targets excluded. Shared: a
+    /// command is cloned into every search that reaches it (the command follower, its
+    /// replays), and a deep copy of its words was most of that cost.
+    pub words: Arc<[Word]>,
     /// From the first to the last token of the command (redirections included).
     pub span: Span,
     /// The operator joining this command to the previous one.
@@ -119,10 +122,18 @@ impl Command {
         at.map(|i| (&self.words[i], i))
     }
 
+    /// The words to change in place: copied first when another command shares them.
+    pub fn words_mut(&mut self) -> &mut [Word] {
+        if Arc::get_mut(&mut self.words).is_none() {
+            self.words = self.words.iter().cloned().collect();
+        }
+        Arc::get_mut(&mut self.words).unwrap_or(&mut [])
+    }
+
     /// This command with other words (the memo of its program starts afresh).
     pub fn with_words(&self, words: Vec<Word>) -> Command {
         Command {
-            words,
+            words: words.into(),
             span: self.span,
             op_before: self.op_before,
             op_after: self.op_after,

@@ -218,7 +218,7 @@ fn unterminated_and_hostile_input() {
     ] {
         let s = parse_script(text);
         for c in &s.commands {
-            for w in &c.words {
+            for w in c.words.iter() {
                 assert!(text.get(w.span.start..w.span.end).is_some(), "{text:?}");
             }
         }
