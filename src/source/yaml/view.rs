@@ -364,7 +364,9 @@ fn is_null_word(value: &str) -> bool {
 /// Map a flow scalar (possibly spread over lines, leading whitespace folded) to the file.
 fn lines_map(text: &str, span: Span, _indent: usize, value: &str) -> OffsetMap {
     let src = span.text(text);
-    if !src.contains('\n') {
+    // memchr: `contains('\n')` on each scalar mapped was 7.5M instructions over 1,080
+    // workflows (most are one line)
+    if memchr::memchr(b'\n', src.as_bytes()).is_none() {
         return OffsetMap::contiguous(span.start);
     }
     let mut map = OffsetMap::default();
@@ -387,8 +389,7 @@ fn lines_map(text: &str, span: Span, _indent: usize, value: &str) -> OffsetMap {
 /// content character (after the indentation) and covers the body; every body line loses
 /// that same indentation.
 fn block_map(text: &str, span: Span) -> OffsetMap {
-    let line_start = text[..span.start.min(text.len())]
-        .rfind('\n')
+    let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..span.start.min(text.len())])
         .map_or(0, |i| i + 1);
     let indent = span.start - line_start;
     let body = &text[line_start..span.end.max(line_start).min(text.len())];
