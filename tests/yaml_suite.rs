@@ -397,7 +397,12 @@ fn tree(file: &YamlFile) -> String {
     let mut out = String::new();
     for id in 0..file.node_count() {
         let n = file.node(id);
-        out.push_str(&format!("{id}: {:?} {:?} {:?}\n", n.span, n.tag, n.kind));
+        out.push_str(&format!(
+            "{id}: {:?} {:?} {:?}\n",
+            n.span,
+            file.tag_of(id),
+            n.kind
+        ));
     }
     out.push_str(&format!("docs {:?}\nerrors {:?}\n", file.docs, file.errors));
     out

@@ -58,7 +58,6 @@ pub enum NodeKind {
 pub struct Node {
     pub kind: NodeKind,
     pub span: Span,
-    pub tag: Option<String>,
 }
 
 /// A problem found while loading YAML: a syntax error (which ends the load) or a duplicate
@@ -85,6 +84,9 @@ pub struct YamlFile {
     nodes: Vec<Node>,
     pub docs: Vec<NodeId>,
     pub errors: Vec<YamlError>,
+    /// The tags written on nodes (`!reference`, `!!str`), by node id in ascending order: few
+    /// nodes have one, and a tag field on every node made the arena a third larger.
+    tags: Vec<(NodeId, Box<str>)>,
     /// A workflow's or action's job and step lists, found on first use
     /// ([`crate::source::workflow`]).
     pub(crate) lists: std::sync::OnceLock<crate::source::workflow::Lists>,
@@ -282,9 +284,20 @@ impl YamlFile {
         file
     }
 
+    #[inline]
     fn push(&mut self, kind: NodeKind, span: Span, tag: Option<String>) -> NodeId {
-        self.nodes.push(Node { kind, span, tag });
-        self.nodes.len() - 1
+        let id = self.nodes.len();
+        self.nodes.push(Node { kind, span });
+        if let Some(t) = tag {
+            self.tags.push((id, t.into()));
+        }
+        id
+    }
+
+    /// The tag written on node `id`, if any.
+    pub fn tag_of(&self, id: NodeId) -> Option<&str> {
+        let i = self.tags.binary_search_by_key(&id, |(n, _)| *n).ok()?;
+        Some(&self.tags[i].1)
     }
 
     fn finish(&mut self, frame: Frame, end: Span, text: &str) -> (NodeId, usize) {

@@ -48,9 +48,8 @@ impl<'a> Yaml<'a> {
     }
 
     pub fn tag(&self) -> Option<&'a str> {
-        self.resolved().file.nodes[self.resolved().id]
-            .tag
-            .as_deref()
+        let r = self.resolved();
+        r.file.tag_of(r.id)
     }
 
     pub fn is_map(&self) -> bool {
@@ -389,8 +388,8 @@ fn lines_map(text: &str, span: Span, _indent: usize, value: &str) -> OffsetMap {
 /// content character (after the indentation) and covers the body; every body line loses
 /// that same indentation.
 fn block_map(text: &str, span: Span) -> OffsetMap {
-    let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..span.start.min(text.len())])
-        .map_or(0, |i| i + 1);
+    let line_start =
+        memchr::memrchr(b'\n', &text.as_bytes()[..span.start.min(text.len())]).map_or(0, |i| i + 1);
     let indent = span.start - line_start;
     let body = &text[line_start..span.end.max(line_start).min(text.len())];
     let mut map = OffsetMap::default();
