@@ -1117,7 +1117,12 @@ pub fn url_passwords(text: &str) -> Vec<(usize, usize)> {
         Regex::new(r"[A-Za-z][A-Za-z0-9+.\-]*://([^\s:/@'\x22`]+):([^\s/@'\x22`]+)@[^\s/@]")
             .expect("url regex")
     });
-    if !text.contains("://") {
+    // a vector search with a finder built once: `str::contains` set up its searcher on
+    // every call, for every file and message masked (11.6M instructions with the test
+    // below over 1,080 real-world workflows)
+    static SCHEME: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("://"));
+    if SCHEME.find(text.as_bytes()).is_none() {
         return Vec::new();
     }
     URL.captures_iter(text)
@@ -1137,7 +1142,11 @@ pub fn cli_passwords(text: &str) -> Vec<(usize, usize)> {
         )
         .expect("cli regex")
     });
-    if !text.contains("mysql") && !text.contains("mariadb") {
+    static MYSQL: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("mysql"));
+    static MARIADB: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("mariadb"));
+    if MYSQL.find(text.as_bytes()).is_none() && MARIADB.find(text.as_bytes()).is_none() {
         return Vec::new();
     }
     CLI.captures_iter(text)

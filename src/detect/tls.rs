@@ -59,6 +59,21 @@ pub fn is_standard_env(name: &str) -> bool {
 
 /// Whether an environment variable switches verification off.
 pub fn env_disables(name: &str, value: &str) -> bool {
+    // every name below holds one of these: most names are passed over without the
+    // upper-case copy (asked of every assignment of every script)
+    let holds = |w: &[u8]| {
+        name.as_bytes()
+            .windows(w.len())
+            .any(|s| s.eq_ignore_ascii_case(w))
+    };
+    if !(holds(b"TLS")
+        || holds(b"SSL")
+        || holds(b"CERT")
+        || holds(b"HTTPS")
+        || name.eq_ignore_ascii_case("PIP_TRUSTED_HOST"))
+    {
+        return false;
+    }
     let n = name.to_ascii_uppercase();
     match n.as_str() {
         "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => {
@@ -256,5 +271,12 @@ mod tests {
         assert!(!env_disables("SSL_VERIFY", "true"));
         assert!(!env_disables("TLS_CERT_PATH", "/etc/x"));
         assert!(!env_disables("NODE_ENV", "0"));
+        // the pre-test before the upper-case copy: any case, the one name without a TLS word
+        assert!(env_disables("node_tls_reject_unauthorized", "0"));
+        assert!(env_disables("Git_Ssl_No_Verify", "true"));
+        assert!(env_disables("pip_trusted_host", "pypi.internal"));
+        assert!(env_disables("npm_config_strict_ssl", "false"));
+        assert!(!env_disables("PIP_INDEX_URL", "https://x"));
+        assert!(!env_disables("SKIP_VERIFY", "true"));
     }
 }
