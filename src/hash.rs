@@ -102,9 +102,34 @@ impl<T> TextMemo<T> {
     }
 }
 
+/// `n` in decimal, appended to `s` (what `write!(s, "{n}")` gives, without the formatter):
+/// for the keys of the check's derived values, built once per job or file.
+pub fn push_decimal(s: &mut String, mut n: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(buf[i..].iter().map(|&b| char::from(b)));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_decimal_writes_what_the_formatter_writes() {
+        for n in [0, 7, 9, 10, 99, 100, 4_056, 1_000_000, usize::MAX] {
+            let mut s = String::from("a\0");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("a\0{n}"));
+        }
+    }
     use std::hash::{BuildHasher, Hash};
 
     fn h<T: Hash + ?Sized>(v: &T) -> u64 {

@@ -231,7 +231,7 @@ pub fn fingerprint_object(
     let mut rev = parts;
     rev.reverse();
     let b = fnv1a(&rev);
-    format!("{a:016x}{b:016x}")
+    hex_pair(a, b)
 }
 
 /// The stable identity of a finding: no line numbers, so moving code does not change it.
@@ -249,5 +249,35 @@ pub fn fingerprint(rule: &str, file: &str, offending: &str, occurrence: usize) -
         file.as_bytes(),
         rule.as_bytes(),
     ]);
-    format!("{a:016x}{b:016x}")
+    hex_pair(a, b)
+}
+
+/// `format!("{a:016x}{b:016x}")` without the formatter: two fingerprints per finding, and
+/// the padded hex formatting was 6.5M instructions for 3,137 findings.
+fn hex_pair(a: u64, b: u64) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for x in [a, b] {
+        for i in (0..16).rev() {
+            out.push(char::from(HEX[((x >> (i * 4)) & 0xf) as usize]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_pair_is_the_padded_hex_of_both() {
+        for (a, b) in [
+            (0, 0),
+            (1, 0xf),
+            (0xdead_beef, u64::MAX),
+            (u64::MAX, 0x0123_4567_89ab_cdef),
+        ] {
+            assert_eq!(hex_pair(a, b), format!("{a:016x}{b:016x}"));
+        }
+    }
 }

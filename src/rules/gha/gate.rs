@@ -191,23 +191,8 @@ fn job_key(cx: &Cx<'_>, job: &Job<'_>) -> String {
     let mut key = String::with_capacity(path.len() + 12);
     key.push_str(&path);
     key.push('\0');
-    push_decimal(&mut key, job.node.span().start);
+    crate::hash::push_decimal(&mut key, job.node.span().start);
     key
-}
-
-/// `n` in decimal, appended to `s` (what `write!(s, "{n}")` gives, without the formatter).
-fn push_decimal(s: &mut String, mut n: usize) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    s.extend(buf[i..].iter().map(|&b| char::from(b)));
 }
 
 struct JobDeploys(Option<Deploy>);
@@ -1226,15 +1211,6 @@ fn steps_do(reader: &Reader<'_>, steps: &Steps<'_>, cat: Category, depth: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn push_decimal_writes_what_the_formatter_writes() {
-        for n in [0, 7, 9, 10, 99, 100, 4_056, 1_000_000, usize::MAX] {
-            let mut s = String::from("a\0");
-            push_decimal(&mut s, n);
-            assert_eq!(s, format!("a\0{n}"));
-        }
-    }
 
     #[test]
     fn action_in_matches_a_listed_action_or_its_paths_in_any_case() {
