@@ -21,9 +21,17 @@ fn archived(value: &str) -> Option<&'static str> {
     if v.starts_with("./") || v.starts_with("docker://") || v.starts_with("$/") {
         return None;
     }
-    let path = v.split('@').next()?.to_ascii_lowercase();
-    let mut parts = path.split('/');
-    let repo = format!("{}/{}", parts.next()?, parts.next()?);
+    // `owner/repo`: up to the second `/` (one lowercased copy; `format!` of the two parts
+    // was asked of every `uses:`)
+    let path = v.split('@').next()?;
+    if !path.contains('/') {
+        return None;
+    }
+    let end = path
+        .match_indices('/')
+        .nth(1)
+        .map_or(path.len(), |(i, _)| i);
+    let repo = path[..end].to_ascii_lowercase();
     TABLE
         .binary_search_by(|(r, _, _)| r.cmp(&repo.as_str()))
         .ok()

@@ -157,7 +157,8 @@ fn remote(
     out: &mut Vec<Finding>,
 ) {
     let docker = row.using == "docker";
-    let shown = format!("{}@v{}", row.action, row.major);
+    // named only in a finding (most steps' inputs are right)
+    let shown = || format!("{}@v{}", row.action, row.major);
     for (k, name) in keys {
         if docker && matches!(*name, "args" | "entrypoint") {
             continue;
@@ -174,7 +175,8 @@ fn remote(
                 cx.finding(
                     k.span(),
                     format!(
-                        "input `{name}` is not an input of {shown} ({known}; action.yml at {} {}, {}){h}: GitHub warns and the action never reads it",
+                        "input `{name}` is not an input of {} ({known}; action.yml at {} {}, {}){h}: GitHub warns and the action never reads it",
+                        shown(),
                         row.git_ref,
                         &row.commit[..row.commit.len().min(12)],
                         row.date
@@ -187,7 +189,7 @@ fn remote(
         if !keys.iter().any(|(_, n)| n.eq_ignore_ascii_case(i.0)) {
             out.push(cx.finding(
                 uses.span(),
-                format!("{u} requires input `{}` ({shown} declares it required, with no default), which this step does not set in `with:`", i.0),
+                format!("{u} requires input `{}` ({} declares it required, with no default), which this step does not set in `with:`", i.0, shown()),
             ));
         }
     }
