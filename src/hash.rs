@@ -121,15 +121,6 @@ pub fn push_decimal(s: &mut String, mut n: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn push_decimal_writes_what_the_formatter_writes() {
-        for n in [0, 7, 9, 10, 99, 100, 4_056, 1_000_000, usize::MAX] {
-            let mut s = String::from("a\0");
-            push_decimal(&mut s, n);
-            assert_eq!(s, format!("a\0{n}"));
-        }
-    }
     use std::hash::{BuildHasher, Hash};
 
     fn h<T: Hash + ?Sized>(v: &T) -> u64 {
@@ -183,5 +174,14 @@ mod tests {
             assert_eq!(m.get(&format!("src/dir{}/file{i}.yml", i % 7)), Some(&i));
         }
         assert_eq!(m.get("src/dir0/file1.yml"), None);
+    }
+
+    #[test]
+    fn push_decimal_writes_what_the_formatter_writes() {
+        for n in [0, 7, 9, 10, 99, 100, 4_056, 1_000_000, usize::MAX] {
+            let mut s = String::from("a\0");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("a\0{n}"));
+        }
     }
 }

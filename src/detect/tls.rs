@@ -59,39 +59,34 @@ pub fn is_standard_env(name: &str) -> bool {
 
 /// Whether an environment variable switches verification off.
 pub fn env_disables(name: &str, value: &str) -> bool {
-    // every name below holds one of these: most names are passed over without the
-    // upper-case copy (asked of every assignment of every script)
+    let unquoted = || value.trim().trim_matches(['"', '\'']);
+    // the variables known by name, in any case
+    let named = |n: &str| name.eq_ignore_ascii_case(n);
+    if named("NODE_TLS_REJECT_UNAUTHORIZED") || named("PYTHONHTTPSVERIFY") {
+        return unquoted() == "0";
+    }
+    if named("GIT_SSL_NO_VERIFY") {
+        let v = unquoted();
+        return !v.is_empty() && !falsy(v);
+    }
+    if named("PIP_TRUSTED_HOST") {
+        return !value.trim().is_empty();
+    }
+    if named("NPM_CONFIG_STRICT_SSL") || named("YARN_STRICT_SSL") || named("STRICT_SSL") {
+        return falsy(value);
+    }
+    // any other name by its words, when one is about TLS: most names are passed over
+    // before the upper-case copy (asked of every assignment of every script)
     let holds = |w: &[u8]| {
         name.as_bytes()
             .windows(w.len())
             .any(|s| s.eq_ignore_ascii_case(w))
     };
-    if !(holds(b"TLS")
-        || holds(b"SSL")
-        || holds(b"CERT")
-        || holds(b"HTTPS")
-        || name.eq_ignore_ascii_case("PIP_TRUSTED_HOST"))
-    {
+    if !(holds(b"TLS") || holds(b"SSL") || holds(b"CERT") || holds(b"HTTPS")) {
         return false;
     }
     let n = name.to_ascii_uppercase();
-    match n.as_str() {
-        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => {
-            return value.trim().trim_matches(['"', '\'']) == "0";
-        }
-        "GIT_SSL_NO_VERIFY" => {
-            let v = value.trim().trim_matches(['"', '\'']);
-            return !v.is_empty() && !falsy(v);
-        }
-        "PIP_TRUSTED_HOST" => return !value.trim().is_empty(),
-        "NPM_CONFIG_STRICT_SSL" | "YARN_STRICT_SSL" | "STRICT_SSL" => return falsy(value),
-        _ => {}
-    }
     let has = |w: &str| n.contains(w);
-    let about_tls = has("TLS") || has("SSL") || has("CERT") || has("HTTPS");
-    if !about_tls {
-        return false;
-    }
     if has("VERIFY") && !(has("SKIP") || has("NO_") || has("DISABLE") || has("INSECURE")) {
         return falsy(value);
     }
@@ -271,7 +266,7 @@ mod tests {
         assert!(!env_disables("SSL_VERIFY", "true"));
         assert!(!env_disables("TLS_CERT_PATH", "/etc/x"));
         assert!(!env_disables("NODE_ENV", "0"));
-        // the pre-test before the upper-case copy: any case, the one name without a TLS word
+        // names in any case; a name without a TLS word is known by name or not at all
         assert!(env_disables("node_tls_reject_unauthorized", "0"));
         assert!(env_disables("Git_Ssl_No_Verify", "true"));
         assert!(env_disables("pip_trusted_host", "pypi.internal"));

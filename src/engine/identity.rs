@@ -29,7 +29,7 @@ pub(super) fn service(s: &Service<'_>) -> String {
 }
 
 pub(super) fn job(j: &Job<'_>) -> String {
-    format!("job {}", j.id)
+    ["job ", j.id].concat()
 }
 
 /// A step by its `id`, else its `name`, else the action it uses (without the ref), else
@@ -47,10 +47,8 @@ pub(super) fn step(j: Option<&Job<'_>>, s: &Step<'_>) -> String {
     } else {
         ("run", None)
     };
-    let mut out = String::with_capacity(64);
-    if let Some(j) = j {
-        out.push_str("job ");
-        out.push_str(j.id);
+    let mut out = j.map(job).unwrap_or_default();
+    if !out.is_empty() {
         out.push(' ');
     }
     out.push_str("step ");
