@@ -13,7 +13,7 @@ fn dump(f: &YamlFile) -> String {
     let mut s = String::new();
     for i in 0..f.node_count() {
         let n = f.node(i);
-        s += &format!("{i}: {:?} {:?} {:?}\n", n.span, f.tag_of(i), n.kind);
+        s += &format!("{i}: {:?} {:?} {}\n", n.span(), f.tag_of(i), f.describe(i));
     }
     s += &format!("docs {:?}\nerrors {:?}\n", f.docs, f.errors);
     s

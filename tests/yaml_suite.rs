@@ -168,7 +168,7 @@ fn load(yaml: &str) -> Result<Loaded, String> {
     catch_unwind(AssertUnwindSafe(move || {
         let file = YamlFile::parse(&text);
         let bad_span = (0..file.node_count()).find_map(|id| {
-            let span = file.node(id).span;
+            let span = file.node(id).span();
             let ok = span.start <= span.end && text.get(span.start..span.end).is_some();
             (!ok).then(|| format!("node {id} has span {span:?} in {} bytes", text.len()))
         });
@@ -398,10 +398,10 @@ fn tree(file: &YamlFile) -> String {
     for id in 0..file.node_count() {
         let n = file.node(id);
         out.push_str(&format!(
-            "{id}: {:?} {:?} {:?}\n",
-            n.span,
+            "{id}: {:?} {:?} {}\n",
+            n.span(),
             file.tag_of(id),
-            n.kind
+            file.describe(id)
         ));
     }
     out.push_str(&format!("docs {:?}\nerrors {:?}\n", file.docs, file.errors));

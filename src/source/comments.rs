@@ -21,7 +21,7 @@ pub fn yaml(text: &str, file: &YamlFile) -> Vec<Span> {
     for id in 0..file.node_count() {
         let node = file.node(id);
         if let NodeKind::Scalar { style, .. } = &node.kind {
-            let mut span = node.span;
+            let mut span = node.span();
             let at_indicator = text
                 .get(span.start..)
                 .is_some_and(|t| t.starts_with(['|', '>']));

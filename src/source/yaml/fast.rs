@@ -17,7 +17,7 @@
 //! indentation indicators) are declined to saphyr. Of the 8,548 YAML files of the
 //! real-world corpus, 7,616 are read directly (`examples/yaml-direct-check.rs`).
 
-use super::{MAX_DEPTH, NodeId, NodeKind, Style, YamlFile};
+use super::{Kids, MAX_DEPTH, NodeId, NodeKind, Str, Style, YamlFile};
 use crate::source::Span;
 
 /// Longest key read here (YAML limits an implicit key to 1,024 characters; saphyr judges
@@ -43,6 +43,10 @@ struct Loader<'a> {
     depth: usize,
     /// A block scalar's lines, kept for the next one.
     lines: Vec<(usize, usize)>,
+    /// The items and entries of the collections being read, innermost last: a collection's
+    /// are moved to the file when it ends.
+    items: Vec<u32>,
+    entries: Vec<[u32; 2]>,
 }
 
 /// Load `text`, or `None` when it holds anything this loader does not read.
@@ -59,6 +63,8 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         file,
         depth: 0,
         lines: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     l.stream()?;
     Some(l.file)
@@ -262,8 +268,8 @@ impl<'a> Loader<'a> {
     fn block_map(&mut self, first: Next, first_key: (Scan, usize)) -> R<(NodeId, Next)> {
         self.enter()?;
         let indent = first.col;
-        let id = self.push(NodeKind::Seq(Vec::new()), Span::new(first.pos, first.pos));
-        let mut entries = Vec::new();
+        let id = self.push(NodeKind::Seq(Kids::NONE), Span::new(first.pos, first.pos));
+        let base = self.entries.len();
         let mut n = first;
         let mut read = Some(first_key);
         loop {
@@ -294,7 +300,7 @@ impl<'a> Loader<'a> {
             } else {
                 self.inline_value(v, indent)?
             };
-            entries.push((k, value));
+            self.entries.push([k as u32, value as u32]);
             n = next;
             if n.eof || n.col < indent || self.is_marker(n) {
                 break;
@@ -304,10 +310,11 @@ impl<'a> Loader<'a> {
             }
         }
         let end = self.close_at(n);
-        let node = &mut self.file.nodes[id];
-        node.span = Span::new(first.pos, end.max(first.pos));
-        let plain = self.file.check_duplicates(&entries);
-        self.file.nodes[id].kind = NodeKind::Map(entries, plain);
+        self.file.nodes[id].set_span(Span::new(first.pos, end.max(first.pos)));
+        let plain = self.file.check_duplicates(&self.entries[base..]);
+        let kids = self.file.add_entries(&self.entries[base..]);
+        self.entries.truncate(base);
+        self.file.nodes[id].kind = NodeKind::Map(kids, plain);
         self.depth -= 1;
         Some((id, n))
     }
@@ -317,15 +324,15 @@ impl<'a> Loader<'a> {
     fn block_seq(&mut self, first: Next, indentless: bool) -> R<(NodeId, Next)> {
         self.enter()?;
         let indent = first.col;
-        let id = self.push(NodeKind::Seq(Vec::new()), Span::new(first.pos, first.pos));
-        let mut items = Vec::new();
+        let id = self.push(NodeKind::Seq(Kids::NONE), Span::new(first.pos, first.pos));
+        let base = self.items.len();
         let mut n = first;
         let mut start = first.pos;
         loop {
             let dash = n.pos;
             let v = self.skip_spaces(dash + 1);
             let (item, next) = if is_break_or_end(self.b, v) || self.at(v) == b'#' {
-                if indentless && items.is_empty() {
+                if indentless && self.items.len() == base {
                     return None; // saphyr starts such a sequence past the dash
                 }
                 let below = self.after_value(dash + 1)?;
@@ -347,10 +354,10 @@ impl<'a> Loader<'a> {
                     self.inline_value(v, indent)?
                 }
             };
-            if indentless && items.is_empty() {
+            if indentless && self.items.len() == base {
                 start = v; // the first item's token: a block scalar's indicator, say
             }
-            items.push(item);
+            self.items.push(item as u32);
             n = next;
             if n.eof || n.col < indent || self.is_marker(n) {
                 break;
@@ -366,9 +373,11 @@ impl<'a> Loader<'a> {
             }
         }
         let end = self.close_at(n);
+        let kids = self.file.add_items(&self.items[base..]);
+        self.items.truncate(base);
         let node = &mut self.file.nodes[id];
-        node.span = Span::new(start, end.max(start));
-        node.kind = NodeKind::Seq(items);
+        node.set_span(Span::new(start, end.max(start)));
+        node.kind = NodeKind::Seq(kids);
         self.depth -= 1;
         Some((id, n))
     }
@@ -401,9 +410,9 @@ impl<'a> Loader<'a> {
     }
 
     fn scalar_node(&mut self, s: Scan) -> NodeId {
-        let value = match s.value {
-            Some(v) => v,
-            None => self.text[s.span.start..s.span.end].to_string(),
+        let value = match &s.value {
+            Some(v) => self.file.add_str(v),
+            None => self.file.add_str(&self.text[s.span.start..s.span.end]),
         };
         self.push(
             NodeKind::Scalar {
@@ -619,8 +628,8 @@ impl<'a> Loader<'a> {
 
     /// `[a, "b", c]` on one line, scalars only.
     fn flow_seq(&mut self, pos: usize) -> R<(NodeId, Next)> {
-        let id = self.push(NodeKind::Seq(Vec::new()), Span::new(pos, pos));
-        let mut items = Vec::new();
+        let id = self.push(NodeKind::Seq(Kids::NONE), Span::new(pos, pos));
+        let base = self.items.len();
         let mut i = self.skip_spaces(pos + 1);
         while self.at(i) != b']' {
             let s = self.flow_scalar(i)?;
@@ -628,7 +637,8 @@ impl<'a> Loader<'a> {
                 return None; // a pair inside the sequence
             }
             let after = s.end;
-            items.push(self.scalar_node(s));
+            let item = self.scalar_node(s);
+            self.items.push(item as u32);
             match self.flow_next(after, b']')? {
                 Sep::More(next) => i = next,
                 Sep::Close(close) => {
@@ -638,16 +648,18 @@ impl<'a> Loader<'a> {
             }
         }
         let end = self.flow_end(i)?;
+        let kids = self.file.add_items(&self.items[base..]);
+        self.items.truncate(base);
         let node = &mut self.file.nodes[id];
-        node.span = Span::new(pos, end);
-        node.kind = NodeKind::Seq(items);
+        node.set_span(Span::new(pos, end));
+        node.kind = NodeKind::Seq(kids);
         Some((id, self.after_value(end)?))
     }
 
     /// `{}` and `{a: b, c: "d"}` on one line, scalars only.
     fn flow_map(&mut self, pos: usize) -> R<(NodeId, Next)> {
-        let id = self.push(NodeKind::Seq(Vec::new()), Span::new(pos, pos));
-        let mut entries = Vec::new();
+        let id = self.push(NodeKind::Seq(Kids::NONE), Span::new(pos, pos));
+        let base = self.entries.len();
         let mut i = self.skip_spaces(pos + 1);
         while self.at(i) != b'}' {
             let key = self.flow_scalar(i)?;
@@ -662,7 +674,7 @@ impl<'a> Loader<'a> {
             }
             let after = value.end;
             let v = self.scalar_node(value);
-            entries.push((k, v));
+            self.entries.push([k as u32, v as u32]);
             match self.flow_next(after, b'}')? {
                 Sep::More(next) => i = next,
                 Sep::Close(close) => {
@@ -672,9 +684,11 @@ impl<'a> Loader<'a> {
             }
         }
         let end = self.flow_end(i)?;
-        self.file.nodes[id].span = Span::new(pos, end);
-        let plain = self.file.check_duplicates(&entries);
-        self.file.nodes[id].kind = NodeKind::Map(entries, plain);
+        self.file.nodes[id].set_span(Span::new(pos, end));
+        let plain = self.file.check_duplicates(&self.entries[base..]);
+        let kids = self.file.add_entries(&self.entries[base..]);
+        self.entries.truncate(base);
+        self.file.nodes[id].kind = NodeKind::Map(kids, plain);
         Some((id, self.after_value(end)?))
     }
 
@@ -860,6 +874,7 @@ impl<'a> Loader<'a> {
             end -= 1;
         }
         self.lines = lines;
+        let value = self.file.add_str(&value);
         let id = self.push(
             NodeKind::Scalar {
                 value,
@@ -919,7 +934,7 @@ struct Scan {
 
 fn empty_scalar() -> NodeKind {
     NodeKind::Scalar {
-        value: String::new(),
+        value: Str::EMPTY,
         style: Style::Plain,
     }
 }

@@ -24,11 +24,11 @@ impl<'a> Yaml<'a> {
     pub fn resolved(self) -> Yaml<'a> {
         let mut cur = self;
         for _ in 0..64 {
-            match &cur.file.nodes[cur.id].kind {
+            match cur.file.nodes[cur.id].kind {
                 NodeKind::Alias(Some(t)) => {
                     cur = Yaml {
                         file: cur.file,
-                        id: *t,
+                        id: t as usize,
                     }
                 }
                 _ => return cur,
@@ -37,14 +37,14 @@ impl<'a> Yaml<'a> {
         cur
     }
 
-    fn kind(&self) -> &'a NodeKind {
+    fn kind(&self) -> NodeKind {
         let r = self.resolved();
-        &r.file.nodes[r.id].kind
+        r.file.nodes[r.id].kind
     }
 
     /// The span of this node's own text (an alias's span is the `*name`).
     pub fn span(&self) -> Span {
-        self.file.nodes[self.id].span
+        self.file.nodes[self.id].span()
     }
 
     pub fn tag(&self) -> Option<&'a str> {
@@ -67,14 +67,14 @@ impl<'a> Yaml<'a> {
     /// The scalar's value, whatever its type (numbers and booleans included).
     pub fn scalar(&self) -> Option<&'a str> {
         match self.kind() {
-            NodeKind::Scalar { value, .. } => Some(value.as_str()),
+            NodeKind::Scalar { value, .. } => Some(self.file.str(value)),
             _ => None,
         }
     }
 
     pub fn style(&self) -> Option<Style> {
         match self.kind() {
-            NodeKind::Scalar { style, .. } => Some(*style),
+            NodeKind::Scalar { style, .. } => Some(style),
             _ => None,
         }
     }
@@ -82,11 +82,10 @@ impl<'a> Yaml<'a> {
     /// A string value: any scalar except null (`~`, `null`, empty plain).
     pub fn as_str(&self) -> Option<&'a str> {
         match self.kind() {
-            NodeKind::Scalar {
-                value,
-                style: Style::Plain,
-            } if is_null_word(value) => None,
-            NodeKind::Scalar { value, .. } => Some(value.as_str()),
+            NodeKind::Scalar { value, style } => {
+                let v = self.file.str(value);
+                (style != Style::Plain || !is_null_word(v)).then_some(v)
+            }
             _ => None,
         }
     }
@@ -97,7 +96,7 @@ impl<'a> Yaml<'a> {
             NodeKind::Scalar {
                 value,
                 style: Style::Plain,
-            } => is_null_word(value),
+            } => is_null_word(self.file.str(value)),
             _ => false,
         }
     }
@@ -109,7 +108,7 @@ impl<'a> Yaml<'a> {
             NodeKind::Scalar {
                 value,
                 style: Style::Plain,
-            } => match value.as_str() {
+            } => match self.file.str(value) {
                 "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
                 "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
                     Some(false)
@@ -127,7 +126,7 @@ impl<'a> Yaml<'a> {
                 value,
                 style: Style::Plain,
             } => {
-                let v = value.as_str();
+                let v = self.file.str(value);
                 if let Some(h) = v.strip_prefix("0x") {
                     i64::from_str_radix(h, 16).ok()
                 } else if let Some(o) = v.strip_prefix("0o") {
@@ -143,11 +142,14 @@ impl<'a> Yaml<'a> {
     /// Sequence items (empty for anything else).
     pub fn items(&self) -> impl Iterator<Item = Yaml<'a>> + use<'a> {
         let file = self.file;
-        let ids: &'a [NodeId] = match self.kind() {
-            NodeKind::Seq(items) => items,
+        let ids: &'a [u32] = match self.kind() {
+            NodeKind::Seq(items) => file.items_of(items),
             _ => &[],
         };
-        ids.iter().map(move |&id| Yaml { file, id })
+        ids.iter().map(move |&id| Yaml {
+            file,
+            id: id as usize,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -167,29 +169,29 @@ impl<'a> Yaml<'a> {
     pub fn entries(&self) -> Vec<(Yaml<'a>, Yaml<'a>)> {
         // the usual mapping, small and without `<<`: its keys as written, a repeated name
         // kept once (the first, as below), with no set to build
-        if let NodeKind::Map(entries, simple) = self.kind() {
+        if let NodeKind::Map(kids, simple) = self.kind() {
             let file = self.file;
-            if *simple {
+            let entries = file.entries_of(kids);
+            let at = |id: u32| Yaml {
+                file,
+                id: id as usize,
+            };
+            if simple {
                 // scalar keys, none repeated, no merge key: the entries as written
-                return entries
-                    .iter()
-                    .map(|&(k, v)| (Yaml { file, id: k }, Yaml { file, id: v }))
-                    .collect();
+                return entries.iter().map(|&[k, v]| (at(k), at(v))).collect();
             }
-            let plain = entries.len() <= 32
-                && entries
-                    .iter()
-                    .all(|&(k, _)| Yaml { file, id: k }.scalar() != Some("<<"));
+            let plain =
+                entries.len() <= 32 && entries.iter().all(|&[k, _]| at(k).scalar() != Some("<<"));
             if plain {
                 let mut out: Vec<(Yaml<'a>, Yaml<'a>)> = Vec::with_capacity(entries.len());
-                for &(k, v) in entries {
-                    let key = Yaml { file, id: k };
+                for &[k, v] in entries {
+                    let key = at(k);
                     if let Some(name) = key.scalar() {
                         if out.iter().any(|(o, _)| o.scalar() == Some(name)) {
                             continue;
                         }
                     }
-                    out.push((key, Yaml { file, id: v }));
+                    out.push((key, at(v)));
                 }
                 return out;
             }
@@ -214,12 +216,13 @@ impl<'a> Yaml<'a> {
         budget: &mut usize,
         depth: usize,
     ) {
-        let NodeKind::Map(entries, _) = self.kind() else {
+        let NodeKind::Map(kids, _) = self.kind() else {
             return;
         };
         let file = self.file;
         let mut merges = Vec::new();
-        for &(k, v) in entries {
+        for &[k, v] in file.entries_of(kids) {
+            let (k, v) = (k as usize, v as usize);
             // the budget bounds what merge keys bring in; a mapping's own keys are bounded by
             // the file (counting them cut a mapping of 10,000 jobs short, unchecked)
             if depth > 0 {
@@ -259,17 +262,23 @@ impl<'a> Yaml<'a> {
 
     /// The entry for `key` in a mapping (merge keys honoured): (key node, value node).
     pub fn entry(&self, key: &str) -> Option<(Yaml<'a>, Yaml<'a>)> {
-        let NodeKind::Map(entries, simple) = self.kind() else {
+        let NodeKind::Map(kids, simple) = self.kind() else {
             return None;
         };
         let file = self.file;
-        if *simple {
-            // scalar keys, none repeated, no merge key: the one match, if any
+        let entries = file.entries_of(kids);
+        let at = |id: u32| Yaml {
+            file,
+            id: id as usize,
+        };
+        if simple {
+            // scalar keys, none repeated, no merge key: the one match, if any (the keys'
+            // values sit together in the file's value array: no pointer to chase per key)
             return entries
                 .iter()
-                .find_map(|&(k, v)| match &file.nodes[k].kind {
-                    NodeKind::Scalar { value, .. } if value == key => {
-                        Some((Yaml { file, id: k }, Yaml { file, id: v }))
+                .find_map(|&[k, v]| match file.nodes[k as usize].kind {
+                    NodeKind::Scalar { value, .. } if file.str_is(value, key) => {
+                        Some((at(k), at(v)))
                     }
                     _ => None,
                 });
@@ -277,10 +286,10 @@ impl<'a> Yaml<'a> {
         // own keys first, last duplicate wins (as YAML loaders do)
         let mut found = None;
         let mut has_merge = false;
-        for &(k, v) in entries {
-            let key_node = Yaml { file, id: k };
+        for &[k, v] in entries {
+            let key_node = at(k);
             match key_node.scalar() {
-                Some(s) if s == key => found = Some((key_node, Yaml { file, id: v })),
+                Some(s) if s == key => found = Some((key_node, at(v))),
                 Some("<<") => has_merge = true,
                 _ => {}
             }
@@ -341,10 +350,11 @@ impl<'a> Yaml<'a> {
     pub fn value_map(&self, text: &str) -> OffsetMap {
         let r = self.resolved();
         let node = &r.file.nodes[r.id];
-        let NodeKind::Scalar { style, value } = &node.kind else {
-            return OffsetMap::contiguous(node.span.start);
+        let span = node.span();
+        let NodeKind::Scalar { style, value } = node.kind else {
+            return OffsetMap::contiguous(span.start);
         };
-        let span = node.span;
+        let value = r.file.str(value);
         match style {
             Style::Plain => lines_map(text, span, 0, value),
             Style::SingleQuoted | Style::DoubleQuoted => {
