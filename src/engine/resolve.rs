@@ -61,9 +61,11 @@ pub(super) fn resolve(
         .flat_map(|f| f.secrets.iter().copied())
         .collect();
     secrets.extend_from_slice(marked);
+    let tokens = file_tokens(file, project);
     secrets.extend(mask_spans_with(
         &file.src.text,
-        &file_tokens(file, project).0,
+        &tokens.tokens,
+        tokens.credentials(&file.src.text),
     ));
     let masked: Arc<str> = Arc::from(mask_secrets(&file.src.text, &secrets));
     // rendered chart or kustomize output: findings point at the templates it names

@@ -24,7 +24,8 @@ pub static RULE: Rule = rule!("secrets/hardcoded-token")
 fn check(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let text = cx.text();
     let allow = cx.opt(&ALLOW);
-    for hit in &secrets::file_tokens(cx.file(), cx.project()).0 {
+    let tokens = secrets::file_tokens(cx.file(), cx.project());
+    for hit in &tokens.tokens {
         let value = &text[hit.range.0..hit.range.1];
         if allow.is_some_and(|a| a.is_match(value)) {
             continue;
@@ -48,8 +49,9 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     }
     // passwords by their shape: in the raw text, and in a Dockerfile also in each
     // instruction's logical text (continuations joined, comment lines between them dropped)
-    let mut hits: Vec<(&'static str, Span, &str)> = secrets::find_credentials(text)
-        .into_iter()
+    let mut hits: Vec<(&'static str, Span, &str)> = tokens
+        .credentials(text)
+        .iter()
         .map(|h| {
             let span = Span::new(h.range.0, h.range.1);
             (h.what, span, span.text(text))
