@@ -106,6 +106,11 @@ pub struct Rule {
     pub supersedes: &'static [&'static str],
     /// An engine rule (`plumb/*`): findings about files and suppressions, on every kind.
     pub engine: bool,
+    /// Its findings mark secrets in other files than their own ([`Finding::secret_in`]):
+    /// a check holding files of its kinds resolves findings only once every file is checked.
+    ///
+    /// [`Finding::secret_in`]: crate::api::Finding::secret_in
+    pub marks_other_files: bool,
     /// The date of the bundled data table the rule judges by (an advisory snapshot, a list
     /// of archived repositories), when it has one: shown by `plumb explain` and in the SARIF
     /// rule's `properties.data-date`.
@@ -146,6 +151,7 @@ impl Rule {
             aliases: &[],
             supersedes: &[],
             engine: false,
+            marks_other_files: false,
             data_date: None,
             hooks: Hooks {
                 text: None,
@@ -198,6 +204,11 @@ impl Rule {
     }
     pub const fn supersedes(mut self, ids: &'static [&'static str]) -> Rule {
         self.supersedes = ids;
+        self
+    }
+    /// Its findings may mark secrets in other files (see [`Rule::marks_other_files`]).
+    pub const fn marks_other_files(mut self) -> Rule {
+        self.marks_other_files = true;
         self
     }
     /// The date of the bundled data table the rule judges by (`YYYY-MM-DD`).

@@ -322,44 +322,9 @@ fn finish(
             today,
         )
     };
-    let per_file: Vec<Checked> = if parallel {
-        (0..project.files.len()).into_par_iter().map(run).collect()
-    } else {
-        (0..project.files.len()).map(run).collect()
-    };
-
-    for dir in tf.limited() {
-        report.notices.push(Notice {
-            file: dir,
-            message: format!(
-                "Terraform values past the evaluation limits ({} steps, {} bytes built, {} bytes per value) were taken as unknown",
-                crate::source::terraform::MAX_EVAL_STEPS,
-                crate::source::terraform::MAX_EVAL_BYTES,
-                crate::source::terraform::MAX_VALUE_BYTES,
-            ),
-        });
-    }
-    // secrets marked in other files than the finding's (a variable default another file
-    // uses): masked there
-    let mut marked_in: HashMap<PathBuf, Vec<crate::source::Span>> = HashMap::new();
-    for checked in &per_file {
-        for f in checked
-            .findings
-            .iter()
-            .chain(checked.suppressed.iter().map(|s| &s.finding))
-            .chain(checked.mask_findings.iter())
-        {
-            for (path, span) in &f.secrets_in {
-                marked_in
-                    .entry(crate::paths::normalize(path))
-                    .or_default()
-                    .push(*span);
-            }
-        }
-    }
-    // each file's findings resolved on its own (positions, fingerprints, masked text), files
-    // in parallel, then merged in file order
-    let resolve_one = |(i, checked): (usize, Checked)| {
+    // each file's findings resolved on its own (positions, fingerprints, masked text), then
+    // merged in file order
+    let resolve_one = |i: usize, checked: Checked, marked_in: &MarkedIn| {
         let file = &project.files[i];
         let mut marked: Vec<crate::source::Span> = checked
             .mask_findings
@@ -378,15 +343,81 @@ fn finish(
         );
         (i, checked.panics, resolved)
     };
-    let resolved: Vec<_> = if parallel {
-        per_file
-            .into_par_iter()
-            .enumerate()
-            .map(resolve_one)
-            .collect()
-    } else {
-        per_file.into_iter().enumerate().map(resolve_one).collect()
-    };
+    // No rule that marks secrets in other files applies here (no Terraform, say): each file
+    // is resolved as soon as it is checked, in the same pass over the files. Resolving
+    // after every file was checked held the threads at one more barrier.
+    let marking = crate::rules::REGISTRY
+        .iter()
+        .filter(|r| r.marks_other_files)
+        .any(|r| project.files.iter().any(|f| r.applies_to(f.src.kind)));
+    let mut resolved: Vec<_> = Vec::new();
+    if !marking {
+        let none = MarkedIn::new();
+        let one = |i: usize| {
+            let checked = run(i);
+            let marks_elsewhere = has_marks_in(&checked);
+            (resolve_one(i, checked, &none), marks_elsewhere)
+        };
+        let done: Vec<_> = if parallel {
+            (0..project.files.len()).into_par_iter().map(one).collect()
+        } else {
+            (0..project.files.len()).map(one).collect()
+        };
+        // a rule that marked another file without saying so: resolved again below, the
+        // long way (never expected: a test holds every such rule to its flag)
+        if !done.iter().any(|(_, m)| *m) {
+            resolved = done.into_iter().map(|(r, _)| r).collect();
+        }
+    }
+    if resolved.is_empty() && !project.files.is_empty() {
+        let per_file: Vec<Checked> = if parallel {
+            (0..project.files.len()).into_par_iter().map(run).collect()
+        } else {
+            (0..project.files.len()).map(run).collect()
+        };
+        // secrets marked in other files than the finding's (a variable default another
+        // file uses): masked there
+        let mut marked_in = MarkedIn::new();
+        for checked in &per_file {
+            for f in checked
+                .findings
+                .iter()
+                .chain(checked.suppressed.iter().map(|s| &s.finding))
+                .chain(checked.mask_findings.iter())
+            {
+                for (path, span) in &f.secrets_in {
+                    marked_in
+                        .entry(crate::paths::normalize(path))
+                        .or_default()
+                        .push(*span);
+                }
+            }
+        }
+        resolved = if parallel {
+            per_file
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, c)| resolve_one(i, c, &marked_in))
+                .collect()
+        } else {
+            per_file
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| resolve_one(i, c, &marked_in))
+                .collect()
+        };
+    }
+    for dir in tf.limited() {
+        report.notices.push(Notice {
+            file: dir,
+            message: format!(
+                "Terraform values past the evaluation limits ({} steps, {} bytes built, {} bytes per value) were taken as unknown",
+                crate::source::terraform::MAX_EVAL_STEPS,
+                crate::source::terraform::MAX_EVAL_BYTES,
+                crate::source::terraform::MAX_VALUE_BYTES,
+            ),
+        });
+    }
     let mut out = Vec::new();
     for (i, panics, resolved) in resolved {
         for msg in panics {
@@ -407,6 +438,19 @@ fn finish(
     report.notices.sort_by(|a, b| a.file.cmp(&b.file));
     drop(tf);
     (report, project)
+}
+
+/// Secret spans marked in a file by findings of other files, by the file's normalized path.
+type MarkedIn = HashMap<PathBuf, Vec<crate::source::Span>>;
+
+/// Whether a checked file's findings mark secrets in any file ([`Finding::secret_in`]).
+fn has_marks_in(checked: &Checked) -> bool {
+    checked
+        .findings
+        .iter()
+        .chain(checked.suppressed.iter().map(|s| &s.finding))
+        .chain(checked.mask_findings.iter())
+        .any(|f| !f.secrets_in.is_empty())
 }
 
 /// Report order: path, position, rule, message.
@@ -697,6 +741,46 @@ mod tests {
     use super::*;
     use crate::rules;
     use crate::source::Span;
+
+    /// The single pass over the files ([`finish`]) trusts `marks_other_files`: every rule
+    /// file that marks a secret in another file declares it.
+    #[test]
+    fn every_rule_that_marks_other_files_says_so() {
+        fn rule_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("src/rules").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    rule_files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut files = Vec::new();
+        rule_files(&root, &mut files);
+        let mut marking = 0;
+        for p in files {
+            let text = std::fs::read_to_string(&p).expect("readable");
+            if !text.contains(".secret_in(") {
+                continue;
+            }
+            marking += 1;
+            let rel = p.strip_prefix(&root).expect("under src/rules");
+            let id = rel.with_extension("").to_string_lossy().replace('_', "-");
+            let rule = rules::find(&id).unwrap_or_else(|| {
+                panic!("{} marks other files but is no rule's file", p.display())
+            });
+            assert!(
+                rule.marks_other_files,
+                "{id} marks secrets in other files: declare .marks_other_files()"
+            );
+        }
+        assert!(
+            marking > 0,
+            "tf/plaintext-secret marks variable defaults in other files"
+        );
+    }
 
     #[test]
     fn a_superseding_finding_replaces_the_other_on_the_same_value() {

@@ -19,6 +19,7 @@ pub static RULE: Rule = rule!("tf/plaintext-secret")
     .severity(Severity::Error)
     .security(8.5)
     .supersedes(&["secrets/hardcoded-token"])
+    .marks_other_files()
     .on_terraform(check);
 
 /// Nested blocks deeper than this are not searched (real Terraform stays far below it).
