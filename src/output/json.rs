@@ -422,31 +422,58 @@ fn string(out: &mut String, s: &str) {
     out.push('"');
     let b = s.as_bytes();
     let mut from = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let esc: &str = match c {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\t' => "\\t",
-            b'\r' => "\\r",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..0x20 => "",
-            _ => continue,
-        };
+    loop {
+        let i = next_escape(b, from);
         out.push_str(&s[from..i]);
-        if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(HEX[usize::from(c >> 4)] as char);
-            out.push(HEX[usize::from(c & 0xf)] as char);
-        } else {
-            out.push_str(esc);
+        let Some(&c) = b.get(i) else { break };
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b'\r' => out.push_str("\\r"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[usize::from(c >> 4)] as char);
+                out.push(HEX[usize::from(c & 0xf)] as char);
+            }
         }
         from = i + 1;
     }
-    out.push_str(&s[from..]);
     out.push('"');
+}
+
+/// The index of the first byte at or after `from` that a JSON string escapes (`"`, `\`, a
+/// control character below U+0020), or the length. Eight bytes at a time: the byte loop
+/// was 1.8% of a check of 1,080 real-world workflows with JSON output.
+fn next_escape(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // a byte of `x` is zero / below `n` (n <= 128): exact for whether any is
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if below(x, 0x20) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
+            != 0
+        {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c < 0x20 || c == b'"' || c == b'\\' {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -601,6 +628,32 @@ mod tests {
             let mut ours = String::new();
             pretty_finding(&mut ours, &finding(f));
             assert_eq!(ours, serde_pretty(f), "{:?}", f.message);
+        }
+    }
+
+    #[test]
+    fn next_escape_finds_the_first_byte_to_escape() {
+        let naive = |b: &[u8], from: usize| {
+            (from..b.len())
+                .find(|&i| b[i] < 0x20 || b[i] == b'"' || b[i] == b'\\')
+                .unwrap_or(b.len())
+        };
+        // every escaped byte, and near misses (space, `!`, `#`, `[`, `]`, DEL, UTF-8 bytes),
+        // at every offset of backgrounds of ASCII and of multi-byte characters
+        let specials: Vec<u8> = (0u8..0x20).chain([b'"', b'\\']).collect();
+        let near = [b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xbf, 0xc3, 0xff];
+        for background in [b'a', 0xe9] {
+            for len in 0..24 {
+                for at in 0..len {
+                    for &c in specials.iter().chain(near.iter()) {
+                        let mut b = vec![background; len];
+                        b[at] = c;
+                        for from in 0..=len {
+                            assert_eq!(next_escape(&b, from), naive(&b, from), "{b:?} from {from}");
+                        }
+                    }
+                }
+            }
         }
     }
 
