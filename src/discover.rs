@@ -642,6 +642,7 @@ pub fn discover_with(
         config_file: config_file.and_then(|p| std::fs::canonicalize(p).ok()),
         configs_seen: Vec::new(),
         config_dirs: HashSet::new(),
+        root_abs: crate::paths::absolute(root),
         out: &mut out,
         found,
     };
@@ -671,7 +672,8 @@ pub fn discover_with(
             walk.dir(path);
         } else {
             // named explicitly: always checked (pre-commit passes files this way)
-            let rel = rel_path(root, path);
+            let abs = crate::paths::absolute(path);
+            let rel = crate::paths::rel_path_abs(&walk.root_abs, path, &abs);
             if !meta.is_file() {
                 walk.out.notices.push(Notice {
                     file: rel,
@@ -685,7 +687,7 @@ pub fn discover_with(
                     .push(too_large(rel, meta.len(), max_file_size));
                 continue;
             }
-            walk.nested_configs_above(path);
+            walk.nested_configs_above(&abs);
             let in_dir = match (path.parent(), path.file_name()) {
                 // a link is resolved whole: its target may sit anywhere
                 (Some(dir), Some(name)) if !is_link => {
@@ -730,8 +732,11 @@ pub fn discover_with(
     // one candidate per real file, whatever names led to it (`/abs/x` and `../x`, a link
     // and its target): the first in display order
     out.candidates.sort_by(|a, b| a.rel.cmp(&b.rel));
+    // keyed by the path's bytes (canonical paths: equal bytes are equal paths), not the
+    // `Path`, whose hash walks its components
     let mut seen = std::collections::HashSet::new();
-    out.candidates.retain(|c| seen.insert(c.canonical.clone()));
+    out.candidates
+        .retain(|c| seen.insert(c.canonical.as_os_str().to_os_string()));
     out
 }
 
@@ -753,8 +758,11 @@ struct Walk<'a> {
     config_file: Option<PathBuf>,
     /// Other config files met (display paths).
     configs_seen: Vec<String>,
-    /// Directories already looked at for a config above a named file.
-    config_dirs: HashSet<PathBuf>,
+    /// Directories already looked at for a config above a named file (their absolute
+    /// paths' bytes: hashing a `Path` walks its components).
+    config_dirs: HashSet<std::ffi::OsString>,
+    /// `root`, made absolute once.
+    root_abs: PathBuf,
     out: &'a mut Discovery,
     /// Told of each candidate as it is met.
     found: &'a mut dyn FnMut(&Candidate),
@@ -771,15 +779,14 @@ impl Walk<'_> {
     }
 
     /// Configs between a named file and the repository root.
-    fn nested_configs_above(&mut self, file: &Path) {
-        let abs = crate::paths::absolute(file);
-        let root = crate::paths::absolute(self.root);
+    /// `abs`: the file's absolute path.
+    fn nested_configs_above(&mut self, abs: &Path) {
         for dir in abs.ancestors().skip(1) {
-            if !dir.starts_with(&root) {
+            if !dir.starts_with(&self.root_abs) {
                 break;
             }
             // looked at for an earlier file, with every directory above it
-            if !self.config_dirs.insert(dir.to_path_buf()) {
+            if !self.config_dirs.insert(dir.as_os_str().to_os_string()) {
                 break;
             }
             for name in CONFIG_NAMES {
