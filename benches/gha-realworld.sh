@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # plumb against lean actionlint on the real-world workflows, the same files given to both
 # explicitly, with hyperfine: plumb with every rule (`--select all`: the gha rules with
-# secrets/hardcoded-token and the plumb/ rules), with every gha rule (`--select 'gha/*'`,
-# issue 15's wording), plumb with the workflow correctness
+# secrets/hardcoded-token and the plumb/ rules), with every gha rule (`gha/*` and
+# `gha/coverage-gate`, the one gha rule off by default, which a glob leaves off), with the
+# gha rules on by default (`--select 'gha/*'`), plumb with the workflow correctness
 # rules only (actionlint's scope), and `actionlint -shellcheck= -pyflakes=`. Prints median
 # wall time and mean CPU (user + system) per command, and the ratios.
 #
@@ -59,6 +60,7 @@ echo "gha-realworld.sh: $n workflow files, $(nproc) cores, load: $(cut -d' ' -f1
 cd "$CORPUS"
 hyperfine -N -i --warmup 2 --runs "$RUNS" --export-json "$WORK/h.json" \
     -n "plumb --select all" "$PLUMB check --config $WORK/plumb.yml --select all --format json $files" \
+    -n "plumb --select gha/*,gha/coverage-gate" "$PLUMB check --config $WORK/plumb.yml --select gha/*,gha/coverage-gate --format json $files" \
     -n "plumb --select gha/*" "$PLUMB check --config $WORK/plumb.yml --select gha/* --format json $files" \
     -n "plumb correctness rules" "$PLUMB check --config $WORK/plumb.yml --select $correctness --format json $files" \
     -n "actionlint -shellcheck= -pyflakes=" "$ACTIONLINT -shellcheck= -pyflakes= $files" >&2
