@@ -277,105 +277,74 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
 /// real-world workflows and all of the time between the last finding known and the
 /// process's end. The bytes are serde_json's (`pretty_finding_is_serde_json`).
 fn pretty_finding(out: &mut String, f: &Finding<'_>) {
-    const IN: &str = "\n      ";
+    // a line break and the indentation of each level below the element's braces
+    const L1: &str = "\n      ";
+    const L2: &str = "\n        ";
+    const L3: &str = "\n          ";
+    const L4: &str = "\n            ";
     out.push('{');
-    field(out, IN, "rule");
-    string(out, f.rule);
-    field(out, IN, "severity");
-    string(out, f.severity);
-    field(out, IN, "packs");
-    if f.packs.is_empty() {
-        out.push_str("[]");
-    } else {
-        out.push('[');
-        for (i, p) in f.packs.iter().enumerate() {
-            out.push_str(if i == 0 { "\n        " } else { ",\n        " });
-            string(out, p);
-        }
-        out.push_str(IN);
-        out.push(']');
-    }
-    field(out, IN, "message");
-    string(out, f.message);
-    field(out, IN, "help");
+    string_field(out, L1, "rule", f.rule);
+    string_field(out, L1, "severity", f.severity);
+    field(out, L1, "packs");
+    array(out, L1, L2, f.packs, |out, p| string(out, p));
+    string_field(out, L1, "message", f.message);
+    field(out, L1, "help");
     opt_string(out, f.help);
-    field(out, IN, "file");
-    string(out, f.file);
-    field(out, IN, "kind");
-    string(out, f.kind);
-    field(out, IN, "start");
-    pos(out, IN, &f.start);
-    field(out, IN, "end");
-    pos(out, IN, &f.end);
-    field(out, IN, "related");
-    if f.related.is_empty() {
-        out.push_str("[]");
-    } else {
-        const IN2: &str = "\n          ";
-        out.push('[');
-        for (i, r) in f.related.iter().enumerate() {
-            out.push_str(if i == 0 {
-                "\n        {"
-            } else {
-                ",\n        {"
-            });
-            field(out, IN2, "file");
-            string(out, r.file);
-            field(out, IN2, "start");
-            pos(out, IN2, &r.start);
-            field(out, IN2, "end");
-            pos(out, IN2, &r.end);
-            field(out, IN2, "label");
-            string(out, r.label);
-            out.push_str("\n        }");
-        }
-        out.push_str(IN);
-        out.push(']');
-    }
-    field(out, IN, "fingerprint");
-    string(out, f.fingerprint);
-    field(out, IN, "fix");
+    string_field(out, L1, "file", f.file);
+    string_field(out, L1, "kind", f.kind);
+    start_end(out, L1, &f.start, &f.end);
+    field(out, L1, "related");
+    array(out, L1, L2, &f.related, |out, r| {
+        out.push('{');
+        string_field(out, L3, "file", r.file);
+        start_end(out, L3, &r.start, &r.end);
+        string_field(out, L3, "label", r.label);
+        out.push_str(L2);
+        out.push('}');
+    });
+    string_field(out, L1, "fingerprint", f.fingerprint);
+    field(out, L1, "fix");
     match &f.fix {
         None => out.push_str("null"),
         Some(fix) => {
-            const IN2: &str = "\n        ";
-            const IN3: &str = "\n            ";
             out.push('{');
-            field(out, IN2, "title");
-            string(out, fix.title);
-            field(out, IN2, "applicability");
-            string(out, fix.applicability);
-            field(out, IN2, "edits");
-            if fix.edits.is_empty() {
-                out.push_str("[]");
-            } else {
-                out.push('[');
-                for (i, e) in fix.edits.iter().enumerate() {
-                    out.push_str(if i == 0 {
-                        "\n          {"
-                    } else {
-                        ",\n          {"
-                    });
-                    field(out, IN3, "start");
-                    pos(out, IN3, &e.start);
-                    field(out, IN3, "end");
-                    pos(out, IN3, &e.end);
-                    field(out, IN3, "text");
-                    string(out, e.text);
-                    out.push_str("\n          }");
-                }
-                out.push_str(IN2);
-                out.push(']');
-            }
-            out.push_str(IN);
+            string_field(out, L2, "title", fix.title);
+            string_field(out, L2, "applicability", fix.applicability);
+            field(out, L2, "edits");
+            array(out, L2, L3, &fix.edits, |out, e| {
+                out.push('{');
+                start_end(out, L4, &e.start, &e.end);
+                string_field(out, L4, "text", e.text);
+                out.push_str(L3);
+                out.push('}');
+            });
+            out.push_str(L1);
             out.push('}');
         }
     }
     if let Some(c) = f.confidence {
-        field(out, IN, "confidence");
-        string(out, c);
+        string_field(out, L1, "confidence", c);
     }
     out.push_str("\n    }");
+}
+
+/// An array as serde_json pretty-prints it: `[]` when empty, else each item on a line of
+/// its own at `inner` and the closing bracket at `at` (line breaks with their indentation).
+fn array<T>(out: &mut String, at: &str, inner: &str, items: &[T], item: impl Fn(&mut String, &T)) {
+    if items.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    out.push('[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(inner);
+        item(out, x);
+    }
+    out.push_str(at);
+    out.push(']');
 }
 
 /// A key at the indentation `at` (a line break and spaces), after a comma unless it is the
@@ -388,6 +357,20 @@ fn field(out: &mut String, at: &str, key: &str) {
     out.push('"');
     out.push_str(key);
     out.push_str("\": ");
+}
+
+/// A key and its string value, at `at`.
+fn string_field(out: &mut String, at: &str, key: &str, value: &str) {
+    field(out, at, key);
+    string(out, value);
+}
+
+/// The `start` and `end` fields of a place, at `at`.
+fn start_end(out: &mut String, at: &str, start: &Pos, end: &Pos) {
+    field(out, at, "start");
+    pos(out, at, start);
+    field(out, at, "end");
+    pos(out, at, end);
 }
 
 /// A position object whose keys sit one level below `at`.
