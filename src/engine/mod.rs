@@ -440,7 +440,8 @@ fn finish(
     (report, project)
 }
 
-/// Secret spans marked in a file by findings of other files, by the file's normalized path.
+/// Secret spans findings marked in a file through [`Finding::secret_in`] (the findings of
+/// any file, that one's included), by the file's normalized path.
 type MarkedIn = HashMap<PathBuf, Vec<crate::source::Span>>;
 
 /// Whether a checked file's findings mark secrets in any file ([`Finding::secret_in`]).

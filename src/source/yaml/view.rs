@@ -14,7 +14,7 @@ pub struct Yaml<'a> {
 
 impl std::fmt::Debug for Yaml<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Yaml#{}({:?})", self.id, self.file.nodes[self.id].kind)
+        write!(f, "Yaml#{}({})", self.id, self.file.describe(self.id))
     }
 }
 
