@@ -102,6 +102,9 @@ impl<T> TextMemo<T> {
     }
 }
 
+/// The hexadecimal digits, lower case (fingerprints, JSON's `\u00XX` escapes).
+pub const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// `n` in decimal, appended to `s` (what `write!(s, "{n}")` gives, without the formatter):
 /// for the keys of the check's derived values, built once per job or file.
 pub fn push_decimal(s: &mut String, mut n: usize) {

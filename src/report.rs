@@ -255,11 +255,12 @@ pub fn fingerprint(rule: &str, file: &str, offending: &str, occurrence: usize) -
 /// `format!("{a:016x}{b:016x}")` without the formatter: two fingerprints per finding, and
 /// the padded hex formatting was 6.5M instructions for 3,137 findings.
 fn hex_pair(a: u64, b: u64) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(32);
     for x in [a, b] {
         for i in (0..16).rev() {
-            out.push(char::from(HEX[((x >> (i * 4)) & 0xf) as usize]));
+            out.push(char::from(
+                crate::hash::HEX_DIGITS[((x >> (i * 4)) & 0xf) as usize],
+            ));
         }
     }
     out

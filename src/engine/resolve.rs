@@ -65,7 +65,7 @@ pub(super) fn resolve(
     secrets.extend(mask_spans_with(
         &file.src.text,
         &tokens.tokens,
-        tokens.credentials(&file.src.text),
+        &tokens.credentials,
     ));
     let masked: Arc<str> = Arc::from(mask_secrets(&file.src.text, &secrets));
     // rendered chart or kustomize output: findings point at the templates it names

@@ -418,10 +418,10 @@ fn string(out: &mut String, s: &str) {
             0x08 => out.push_str("\\b"),
             0x0c => out.push_str("\\f"),
             _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let hex = crate::hash::HEX_DIGITS;
                 out.push_str("\\u00");
-                out.push(HEX[usize::from(c >> 4)] as char);
-                out.push(HEX[usize::from(c & 0xf)] as char);
+                out.push(char::from(hex[usize::from(c >> 4)]));
+                out.push(char::from(hex[usize::from(c & 0xf)]));
             }
         }
         from = i + 1;

@@ -50,7 +50,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     // passwords by their shape: in the raw text, and in a Dockerfile also in each
     // instruction's logical text (continuations joined, comment lines between them dropped)
     let mut hits: Vec<(&'static str, Span, &str)> = tokens
-        .credentials(text)
+        .credentials
         .iter()
         .map(|h| {
             let span = Span::new(h.range.0, h.range.1);

@@ -311,10 +311,7 @@ impl<'a> Loader<'a> {
         }
         let end = self.close_at(n);
         self.file.nodes[id].set_span(Span::new(first.pos, end.max(first.pos)));
-        let plain = self.file.check_duplicates(&self.entries[base..]);
-        let kids = self.file.add_entries(&self.entries[base..]);
-        self.entries.truncate(base);
-        self.file.nodes[id].kind = NodeKind::Map(kids, plain);
+        self.file.nodes[id].kind = self.take_entries(base);
         self.depth -= 1;
         Some((id, n))
     }
@@ -373,11 +370,10 @@ impl<'a> Loader<'a> {
             }
         }
         let end = self.close_at(n);
-        let kids = self.file.add_items(&self.items[base..]);
-        self.items.truncate(base);
+        let kind = self.take_items(base);
         let node = &mut self.file.nodes[id];
         node.set_span(Span::new(start, end.max(start)));
-        node.kind = NodeKind::Seq(kids);
+        node.kind = kind;
         self.depth -= 1;
         Some((id, n))
     }
@@ -407,6 +403,22 @@ impl<'a> Loader<'a> {
             return None; // a continuation line, or an error saphyr words
         }
         Some((id, next))
+    }
+
+    /// The sequence whose items were read from `base` on: they move to the file.
+    fn take_items(&mut self, base: usize) -> NodeKind {
+        let kids = self.file.add_items(&self.items[base..]);
+        self.items.truncate(base);
+        NodeKind::Seq(kids)
+    }
+
+    /// The mapping whose entries were read from `base` on: they move to the file, its
+    /// duplicate keys reported.
+    fn take_entries(&mut self, base: usize) -> NodeKind {
+        let plain = self.file.check_duplicates(&self.entries[base..]);
+        let kids = self.file.add_entries(&self.entries[base..]);
+        self.entries.truncate(base);
+        NodeKind::Map(kids, plain)
     }
 
     fn scalar_node(&mut self, s: Scan) -> NodeId {
@@ -648,11 +660,10 @@ impl<'a> Loader<'a> {
             }
         }
         let end = self.flow_end(i)?;
-        let kids = self.file.add_items(&self.items[base..]);
-        self.items.truncate(base);
+        let kind = self.take_items(base);
         let node = &mut self.file.nodes[id];
         node.set_span(Span::new(pos, end));
-        node.kind = NodeKind::Seq(kids);
+        node.kind = kind;
         Some((id, self.after_value(end)?))
     }
 
@@ -685,10 +696,7 @@ impl<'a> Loader<'a> {
         }
         let end = self.flow_end(i)?;
         self.file.nodes[id].set_span(Span::new(pos, end));
-        let plain = self.file.check_duplicates(&self.entries[base..]);
-        let kids = self.file.add_entries(&self.entries[base..]);
-        self.entries.truncate(base);
-        self.file.nodes[id].kind = NodeKind::Map(kids, plain);
+        self.file.nodes[id].kind = self.take_entries(base);
         Some((id, self.after_value(end)?))
     }
 

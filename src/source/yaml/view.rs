@@ -19,18 +19,21 @@ impl std::fmt::Debug for Yaml<'_> {
 }
 
 impl<'a> Yaml<'a> {
+    /// The node `id` of the arena's child arrays (which hold ids as `u32`).
+    fn of_id(file: &'a YamlFile, id: u32) -> Yaml<'a> {
+        Yaml {
+            file,
+            id: id as usize,
+        }
+    }
+
     /// This node with aliases followed (bounded: an alias chain cannot loop in an arena
     /// built front to back, but stay defensive).
     pub fn resolved(self) -> Yaml<'a> {
         let mut cur = self;
         for _ in 0..64 {
             match cur.file.nodes[cur.id].kind {
-                NodeKind::Alias(Some(t)) => {
-                    cur = Yaml {
-                        file: cur.file,
-                        id: t as usize,
-                    }
-                }
+                NodeKind::Alias(Some(t)) => cur = Yaml::of_id(cur.file, t),
                 _ => return cur,
             }
         }
@@ -146,10 +149,7 @@ impl<'a> Yaml<'a> {
             NodeKind::Seq(items) => file.items_of(items),
             _ => &[],
         };
-        ids.iter().map(move |&id| Yaml {
-            file,
-            id: id as usize,
-        })
+        ids.iter().map(move |&id| Yaml::of_id(file, id))
     }
 
     pub fn len(&self) -> usize {
@@ -172,10 +172,7 @@ impl<'a> Yaml<'a> {
         if let NodeKind::Map(kids, simple) = self.kind() {
             let file = self.file;
             let entries = file.entries_of(kids);
-            let at = |id: u32| Yaml {
-                file,
-                id: id as usize,
-            };
+            let at = |id: u32| Yaml::of_id(file, id);
             if simple {
                 // scalar keys, none repeated, no merge key: the entries as written
                 return entries.iter().map(|&[k, v]| (at(k), at(v))).collect();
@@ -267,13 +264,9 @@ impl<'a> Yaml<'a> {
         };
         let file = self.file;
         let entries = file.entries_of(kids);
-        let at = |id: u32| Yaml {
-            file,
-            id: id as usize,
-        };
+        let at = |id: u32| Yaml::of_id(file, id);
         if simple {
-            // scalar keys, none repeated, no merge key: the one match, if any (the keys'
-            // values sit together in the file's value array: no pointer to chase per key)
+            // scalar keys, none repeated, no merge key: the one match, if any
             return entries
                 .iter()
                 .find_map(|&[k, v]| match file.nodes[k as usize].kind {
