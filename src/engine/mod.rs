@@ -62,7 +62,7 @@ pub fn check(opts: &CheckOptions) -> Report {
 /// files' models are left for the operating system to reclaim with the process. Freeing
 /// them, even on a thread of its own, was 3.6% of the instructions of a check of 1,080
 /// real-world workflows, spent after every finding was known; leaving them cut CPU by 4%
-/// and wall time by 4.5% (farm-bench, 20 pairs).
+/// and wall time by 4.5% (paired runs, 20 pairs).
 pub fn check_then_exit(opts: &CheckOptions) -> Report {
     let (report, project) = check_files(opts);
     std::mem::forget(project);
