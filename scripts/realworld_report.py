@@ -115,6 +115,9 @@ def cmd_report(args):
     tool_errors = []
     notices = 0
     files_total = collections.Counter()
+    # every finding's severity by (repo, file, line, rule): a reviewed error finding that is
+    # no longer an error may still be raised at a lower severity
+    severity_of = {}
     for repo, commit in repos:
         path = os.path.join(args.results, key(repo) + ".json")
         if not os.path.exists(path):
@@ -128,6 +131,7 @@ def cmd_report(args):
         files_total.update(files)
         sev = collections.Counter()
         for fd in doc["findings"]:
+            severity_of[(repo, fd["file"], fd["start"]["line"], fd["rule"])] = fd["severity"]
             by_rule[fd["rule"]][fd["severity"]] += 1
             sev[fd["severity"]] += 1
             if fd["severity"] == "error":
@@ -225,12 +229,17 @@ def cmd_report(args):
     if unreviewed:
         print(f"\n{len(unreviewed)} error finding(s) have no verdict yet (listed above as "
               "UNREVIEWED): review them and add rows to the verdicts file")
-    if stale:
-        gone = collections.Counter(verdicts[k][0] for k in stale)
-        print(f"\n{len(stale)} reviewed finding(s) no longer reported (true {gone['true']}, "
-              f"false {gone['false']}, debatable {gone['debatable']}):")
-        for k in sorted(stale):
-            print(f"- [{verdicts[k][0]}] {k[0]} {k[1]}:{k[2]} {k[3]}")
+    lowered = [k for k in stale if k in severity_of]
+    gone = [k for k in stale if k not in severity_of]
+    for keys, what in ((lowered, "still raised, at a lower severity than error"),
+                       (gone, "no longer raised at all")):
+        if keys:
+            c = collections.Counter(verdicts[k][0] for k in keys)
+            print(f"\n{len(keys)} reviewed error finding(s) {what} (true {c['true']}, "
+                  f"false {c['false']}, debatable {c['debatable']}):")
+            for k in sorted(keys):
+                now = f" (now {severity_of[k]})" if k in severity_of else ""
+                print(f"- [{verdicts[k][0]}] {k[0]} {k[1]}:{k[2]} {k[3]}{now}")
 
 
 def cmd_peers(args):
