@@ -79,7 +79,8 @@ hyperfine -N -i --warmup 2 --runs "$RUNS" --export-json "$WORK/h.json" \
 if [ -n "$ZIZMOR" ]; then
     # zizmor exits non-zero when it finds something, as plumb and actionlint do: -i
     zizmor="$ZIZMOR --offline --no-progress --format json $files"
-    # both file lists in one `sh -c` argument pass the kernel's limit on one argument
+    # a script: both file lists in one `sh -c` argument would exceed the kernel's limit on one
+    # argument (128 KiB)
     cat >"$WORK/both.sh" <<EOF
 "$ACTIONLINT" -shellcheck= -pyflakes= \$(cat "$WORK/files") >/dev/null
 "$ZIZMOR" --offline --no-progress --format json \$(cat "$WORK/files") >/dev/null
