@@ -78,15 +78,15 @@ hyperfine -N -i --warmup 2 --runs "$RUNS" --export-json "$WORK/h.json" \
 
 if [ -n "$ZIZMOR" ]; then
     # zizmor exits non-zero when it finds something, as plumb and actionlint do: -i
-    zizmor="$ZIZMOR --offline --no-progress --format json $files"
+    zflags="--offline --no-progress --format json"
     # a script: both file lists in one `sh -c` argument would exceed the kernel's limit on one
     # argument (128 KiB)
     cat >"$WORK/both.sh" <<EOF
 "$ACTIONLINT" -shellcheck= -pyflakes= \$(cat "$WORK/files") >/dev/null
-"$ZIZMOR" --offline --no-progress --format json \$(cat "$WORK/files") >/dev/null
+"$ZIZMOR" $zflags \$(cat "$WORK/files") >/dev/null
 EOF
     hyperfine -N -i --warmup 1 --runs "$ZIZMOR_RUNS" --export-json "$WORK/z.json" \
-        -n "zizmor --offline" "$zizmor" \
+        -n "zizmor --offline" "$ZIZMOR $zflags $files" \
         -n "actionlint, then zizmor --offline" "sh $WORK/both.sh" >&2
 fi
 
